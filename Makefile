@@ -1,0 +1,63 @@
+# Knowledge Vault — `make run` serves the app, `make test` runs the whole suite. Nothing to install by hand.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install setup run worker test test-fast lint chromium clean-db bench
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt | $(PY)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0   # first, alone: the CPU build, never a CUDA one
+	$(BIN)/pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-*; touch $@
+
+install: $(STAMP)
+
+# Idempotent: migrate, compile translations, collect static files, import the corpus, build the index.
+setup: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py import_vault
+	$(PY) manage.py rebuild_search_index
+
+# Web server and a Celery worker; Ctrl-C stops both.
+run: setup
+	@echo "Knowledge Vault: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/celery -A vault worker --loglevel=INFO --concurrency=2 --without-gossip --without-mingle & \
+	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+worker: install
+	$(BIN)/celery -A vault worker --loglevel=INFO --concurrency=2 --without-gossip --without-mingle
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser is ever downloaded).
+chromium:
+	@command -v /usr/bin/chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+
+test: install chromium
+	$(PY) manage.py compilemessages --ignore=.venv -v0 2>/dev/null || true
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: setup
+	$(PY) bench/import_bench.py
+
+clean-db:
+	rm -rf var/

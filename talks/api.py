@@ -1,0 +1,113 @@
+"""JSON API for talks: ``GET /api/talks/`` (filterable, paginated) and ``GET /api/talks/<slug>/``."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
+
+from .filters import TalkFilters
+from .models import LANGUAGES, SourceDocument, SummaryPoint, Talk
+
+
+class PointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SummaryPoint
+        fields = ["number", "text"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SourceDocument
+        fields = ["id", "lang", "filename", "checksum", "imported_at"]
+
+
+class TalkSummarySerializer(serializers.ModelSerializer):
+    event = serializers.StringRelatedField()
+    year = serializers.IntegerField(source="event.year", allow_null=True, default=None)
+    speaker = serializers.StringRelatedField()
+    titles = serializers.SerializerMethodField()
+    languages = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Talk
+        fields = ["slug", "kind", "event", "year", "speaker", "titles", "languages", "url"]
+
+    def get_titles(self, talk: Talk) -> dict[str, str]:
+        return {t.lang: t.title for t in talk.translations.all()}
+
+    def get_languages(self, talk: Talk) -> list[str]:
+        return talk.languages()
+
+    def get_url(self, talk: Talk) -> str:
+        return talk.get_absolute_url()
+
+
+class TalkDetailSerializer(TalkSummarySerializer):
+    points = serializers.SerializerMethodField()
+    sources = SourceSerializer(many=True, read_only=True)
+    license = serializers.SerializerMethodField()
+    related_talk = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    vault_index = serializers.CharField()
+
+    class Meta(TalkSummarySerializer.Meta):
+        fields = TalkSummarySerializer.Meta.fields + [
+            "vault_index", "related_talk", "points", "sources", "license",
+        ]
+
+    def get_points(self, talk: Talk) -> dict[str, list[dict]]:
+        grouped: dict[str, list[dict]] = {lang: [] for lang in talk.languages()}
+        for point in talk.points.all():
+            grouped.setdefault(point.lang, []).append({"number": point.number, "text": point.text})
+        return grouped
+
+    def get_license(self, talk: Talk) -> dict[str, dict]:
+        return {
+            t.lang: {"license": t.license, "attribution": t.attribution}
+            for t in talk.translations.all()
+            if t.license or t.attribution
+        }
+
+
+def _talks():
+    return Talk.objects.published().with_related()
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("event", OpenApiTypes.STR, description="Event slug, e.g. iclr-2017"),
+        OpenApiParameter("year", OpenApiTypes.INT),
+        OpenApiParameter("speaker", OpenApiTypes.STR, description="Speaker slug"),
+        OpenApiParameter("language", OpenApiTypes.STR, enum=[c for c, _ in LANGUAGES]),
+        OpenApiParameter("kind", OpenApiTypes.STR, enum=[c for c, _ in Talk.Kind.choices]),
+    ]
+)
+class TalkListView(generics.ListAPIView):
+    serializer_class = TalkSummarySerializer
+
+    def get_queryset(self):
+        query = self.request.query_params
+        errors = {}
+        if query.get("year") and not (query["year"].isdigit() and len(query["year"]) == 4):
+            errors["year"] = ["must be a four-digit year"]
+        if query.get("language") and query["language"] not in dict(LANGUAGES):
+            errors["language"] = [f"must be one of {', '.join(dict(LANGUAGES))}"]
+        if query.get("kind") and query["kind"] not in Talk.Kind.values:
+            errors["kind"] = [f"must be one of {', '.join(Talk.Kind.values)}"]
+        if errors:
+            raise ValidationError(errors)
+        talks = TalkFilters.from_query(query).apply(_talks())
+        return talks.filter(kind=query["kind"]) if query.get("kind") else talks
+
+
+class TalkDetailView(generics.RetrieveAPIView):
+    serializer_class = TalkDetailSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return _talks().prefetch_related(
+            Prefetch("points", queryset=SummaryPoint.objects.order_by("lang", "number")), "sources"
+        )

@@ -1,0 +1,1 @@
+"""Importers for talk sources. ``knowledge_vault`` parses (pure Python); ``api`` writes to the database."""

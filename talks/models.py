@@ -1,0 +1,171 @@
+"""The vault's content: events, speakers, talks, their per-language text and the sources they came from.
+
+Bilingual text is a ``lang`` column (``TalkTranslation``, ``SummaryPoint``), never ``text_en``/``text_es``
+fields, so a talk may exist in one language only and a third language is a new row, not a migration.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGES = (("en", "English"), ("es", "Español"))
+LANG_CODES = tuple(code for code, _name in LANGUAGES)
+
+
+class Event(models.Model):
+    """A conference edition, e.g. ICLR 2017."""
+
+    name = models.CharField(max_length=100)
+    year = models.PositiveSmallIntegerField()
+    slug = models.SlugField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["-year", "name"]
+        constraints = [models.UniqueConstraint(fields=["name", "year"], name="event_name_year_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}"
+
+
+class Speaker(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TalkQuerySet(models.QuerySet):
+    def published(self) -> TalkQuerySet:
+        return self.filter(status=Talk.Status.PUBLISHED)
+
+    def with_related(self) -> TalkQuerySet:
+        return self.select_related("event", "speaker").prefetch_related("translations")
+
+    def in_language(self, lang: str) -> TalkQuerySet:
+        return self.filter(translations__lang=lang).distinct()
+
+
+class Talk(models.Model):
+    class Kind(models.TextChoices):
+        INVITED_TALK = "invited_talk", _("Invited talk")
+        DISCUSSION = "discussion", _("Discussion")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INVITED_TALK)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.PROTECT, related_name="talks")
+    speaker = models.ForeignKey(Speaker, null=True, blank=True, on_delete=models.PROTECT, related_name="talks")
+    # A discussion is about a subject that a talk covers (e.g. "dnc"); it links to that talk.
+    subject = models.CharField(max_length=100, blank=True)
+    related_talk = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="discussions"
+    )
+    vault_index = models.CharField(max_length=20, blank=True, help_text="e.g. 2/36 in the Knowledge Vault")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TalkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-event__year", "speaker__name", "slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    def get_absolute_url(self) -> str:
+        return reverse("talks:detail", kwargs={"slug": self.slug})
+
+    def languages(self) -> list[str]:
+        """Languages this talk has text in, in the site's order (en, es)."""
+        have = {t.lang for t in self.translations.all()}
+        return [code for code in LANG_CODES if code in have]
+
+    def translation(self, lang: str) -> TalkTranslation | None:
+        for t in self.translations.all():  # uses the prefetch cache when present
+            if t.lang == lang:
+                return t
+        return None
+
+    def title_in(self, lang: str) -> str:
+        """Title in ``lang``, falling back to any language the talk has."""
+        t = self.translation(lang) or next(iter(self.translations.all()), None)
+        return t.title if t else self.slug
+
+
+class TalkTranslation(models.Model):
+    """A talk's text in one language: title, raw concept-graph source, and (discussions) the thread."""
+
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="translations")
+    lang = models.CharField(max_length=5, choices=LANGUAGES)
+    title = models.CharField(max_length=500)
+    graph_source = models.TextField(blank=True, help_text="Mermaid source of the concept graph, as imported")
+    # Discussions: {"question": str, "score": int, "answers": [{"score": int, "text": str}]}
+    thread = models.JSONField(default=dict, blank=True)
+    license = models.CharField(max_length=200, blank=True)
+    attribution = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["talk", "lang"]
+        constraints = [models.UniqueConstraint(fields=["talk", "lang"], name="translation_talk_lang_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.talk.slug} [{self.lang}]"
+
+
+class SummaryPointQuerySet(models.QuerySet):
+    def in_language(self, lang: str) -> SummaryPointQuerySet:
+        return self.filter(lang=lang)
+
+
+class SummaryPoint(models.Model):
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="points")
+    lang = models.CharField(max_length=5, choices=LANGUAGES)
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    objects = SummaryPointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["talk", "lang", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["talk", "lang", "number"], name="point_talk_lang_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.talk.slug} [{self.lang}] {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.talk.get_absolute_url()}#point-{self.lang}-{self.number}"
+
+
+class SourceDocument(models.Model):
+    """Every imported file, verbatim, so nothing imported is ever lost and any talk can be re-parsed."""
+
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="sources")
+    lang = models.CharField(max_length=5, choices=LANGUAGES)
+    filename = models.CharField(max_length=300, blank=True)
+    raw_text = models.TextField()
+    checksum = models.CharField(max_length=64, help_text="SHA-256 of the UTF-8 bytes")
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-imported_at"]
+        get_latest_by = "imported_at"
+
+    def __str__(self) -> str:
+        return f"{self.filename or self.talk.slug} [{self.lang}] {self.checksum[:12]}"

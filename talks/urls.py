@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "talks"
+urlpatterns = [
+    path("", views.talk_list, name="list"),
+    path("talks/<slug:slug>/", views.talk_detail, name="detail"),
+    path("talks/<slug:slug>/sources/<int:pk>/", views.source_text, name="source"),
+]

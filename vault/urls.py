@@ -1,0 +1,37 @@
+"""Pages live under a language prefix (/en/…, /es/…); the API, embeds and oEmbed do not."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from talks import views as talk_views
+
+urlpatterns = [
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include("talks.api_urls")),
+    path("api/", include("graphs.api_urls")),
+    path("api/", include("search.api_urls")),
+    path("api/", include("demos.api_urls")),
+    path("embed/", include("graphs.embed_urls")),
+    path("embed/", include("demos.embed_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", talk_views.healthz, name="healthz"),
+    path("", talk_views.root_redirect, name="root"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("talks.urls")),
+    path("graph/", include("graphs.urls")),
+    path("search/", include("search.urls")),
+    path("demos/", include("demos.urls")),
+    path("admin/", admin.site.urls),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    prefix_default_language=True,
+)
+
+handler400 = "talks.views.bad_request"
+handler404 = "talks.views.page_not_found"
+handler500 = "talks.views.server_error"
