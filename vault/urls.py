@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", include("demos.api_urls")),
     path("embed/", include("graphs.embed_urls")),
     path("embed/", include("demos.embed_urls")),
+    path("oembed/", include("demos.oembed_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", talk_views.healthz, name="healthz"),
     path("", talk_views.root_redirect, name="root"),
