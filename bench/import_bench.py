@@ -64,10 +64,7 @@ def main() -> None:
     from talks.signals import translation_imported
 
     # The search index has its own bulk command; keep it out of the import figure.
-    sync_receivers, _async = translation_imported._live_receivers(Talk)
-    for fn in sync_receivers:
-        if getattr(fn, "__module__", "").startswith("search"):
-            translation_imported.disconnect(fn, sender=Talk)
+    translation_imported.disconnect(sender=Talk, dispatch_uid="search.translation_imported")
 
     call_command("migrate", verbosity=0)
     (tmp / "corpus").mkdir()

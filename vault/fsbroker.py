@@ -3,7 +3,8 @@
 Upstream ``Channel._put`` creates the message file and then writes it, so a worker polling the folder
 can open the file while it is still empty, fail to decode it and exit (kombu issue 1551). Here a
 message is written under a temporary name in a sibling folder and renamed into place: ``os.replace``
-is atomic within one file system, so a reader sees either no file or the whole message. ``_get``
+is atomic within one file system, so a reader sees either no file or the whole message (no fsync:
+this broker is for a single machine in development, where a crash may lose queued jobs). ``_get``
 claims a message by renaming it too, so two workers never read the same one.
 """
 
@@ -32,8 +33,6 @@ class Channel(filesystem.Channel):
         try:
             with open(staged, "wb") as f:
                 f.write(str_to_bytes(dumps(payload)))
-                f.flush()
-                os.fsync(f.fileno())
             os.replace(staged, os.path.join(self.data_folder_out, name))
         except OSError as exc:
             raise ChannelError(f"Cannot add message {name!r} to the queue folder") from exc
