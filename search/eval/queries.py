@@ -1,0 +1,52 @@
+"""The shipped evaluation queries (``queries.tsv``): parsing and validation. No Django import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+QUERIES_TSV = Path(__file__).with_name("queries.tsv")
+_LANGS = ("en", "es")
+
+
+@dataclass(frozen=True)
+class Query:
+    query_lang: str
+    target_lang: str
+    talk: str
+    number: int
+    text: str
+
+    @property
+    def pair(self) -> str:
+        """Language pair, query -> point, e.g. 'en->es'."""
+        return f"{self.query_lang}->{self.target_lang}"
+
+    @property
+    def cross_language(self) -> bool:
+        return self.query_lang != self.target_lang
+
+
+def load_queries(path: Path = QUERIES_TSV) -> list[Query]:
+    """Rows of the TSV (``#`` comments and the header skipped) -> queries; ValueError names the line."""
+    out = []
+    header_seen = False
+    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        cells = raw.split("\t")
+        if not header_seen:
+            header_seen = True
+            if cells[0] == "query_lang":
+                continue
+        if len(cells) != 5:
+            raise ValueError(
+                f"{path.name}:{lineno}: expected 5 tab-separated cells, got {len(cells)}"
+            )
+        qlang, tlang, talk, number, text = cells
+        if qlang not in _LANGS or tlang not in _LANGS:
+            raise ValueError(f"{path.name}:{lineno}: languages must be en or es")
+        if not number.isdigit() or not text.strip():
+            raise ValueError(f"{path.name}:{lineno}: bad point number or empty query")
+        out.append(Query(qlang, tlang, talk, int(number), text.strip()))
+    return out
