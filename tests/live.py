@@ -42,6 +42,7 @@ class LiveStack:
         self.url = f"http://127.0.0.1:{self.port}"
         self.procs: list[subprocess.Popen] = []
         self.env = os.environ.copy()
+        self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # only the Playwright test process needs it
         self.env.update(
             {
                 "DJANGO_SETTINGS_MODULE": "vault.settings",
