@@ -1,2 +1,6 @@
+from django.urls import path
+
+from . import api
+
 app_name = "search_api"
-urlpatterns: list = []
+urlpatterns = [path("search/", api.search_api, name="search")]

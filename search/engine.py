@@ -76,6 +76,13 @@ class TalkGroup:
     talk: Talk
     hits: list[Hit] = field(default_factory=list)
 
+    @property
+    def title(self) -> str:
+        """The talk's title in the language of its best hit."""
+        return (
+            self.talk.title_in(self.hits[0].point.lang) if self.hits else self.talk.slug
+        )
+
 
 @dataclass
 class Result:

@@ -232,12 +232,7 @@ class VectorIndex:
         top = top[np.argsort(-best[top], kind="stable")]
         out = []
         for grp in top:
-            members = np.flatnonzero(g == grp)
-            out.append(
-                (
-                    int(grp),
-                    float(best[grp]),
-                    int(members[np.argmax(scored.score[members])]),
-                )
-            )
+            members = np.flatnonzero(g == grp)  # positions in scored.*, not index rows
+            best_pos = members[np.argmax(scored.score[members])]
+            out.append((int(grp), float(best[grp]), int(scored.rows[best_pos])))
         return out

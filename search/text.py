@@ -99,14 +99,14 @@ def guess_language(text: str, hint: str = "en") -> str:
 def matched_words(query: str, text: str) -> list[str]:
     """Words of ``text`` (as written there) whose term matches a query term, in text order."""
     wanted = set(query_terms(query))
-    seen: dict[str, None] = {}
+    seen: dict[str, str] = {}  # folded word -> first spelling in the text
     for m in _WORD.finditer(text):
         w = fold(m.group())
         if w in _STOP_FOLDED or (len(w) < MIN_WORD and w not in KEEP_SHORT):
             continue
-        if term(w) in wanted:
-            seen.setdefault(m.group(), None)
-    return list(seen)
+        if term(w) in wanted and w not in seen:
+            seen[w] = m.group()
+    return list(seen.values())
 
 
 def highlight(text: str, query: str, max_chars: int = 320) -> str:

@@ -1,0 +1,46 @@
+"""The results page: ``/<lang>/search/?q=…`` (and ``?like=<point id>`` for "more like this")."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from talks.models import Event, Talk
+
+from .engine import SearchParams, search
+from .forms import MAX_QUERY_CHARS, SearchForm
+
+
+@require_GET
+def results(request: HttpRequest) -> HttpResponse:
+    ui_lang = (get_language() or "en")[:2]
+    context = {
+        "search_query": request.GET.get("q", "")[:MAX_QUERY_CHARS],
+        "max_chars": MAX_QUERY_CHARS,
+        "params": request.GET,
+        "talks": Talk.objects.published().with_related(),
+        "events": Event.objects.all(),
+    }
+    status = 200
+    if request.GET.get("q", "").strip() or request.GET.get("like"):
+        form = SearchForm(request.GET)
+        if form.is_valid():
+            d = form.cleaned_data
+            context["result"] = search(
+                SearchParams(
+                    q=d["q"],
+                    lang=d["lang"],
+                    k=d["k"],
+                    talk=d["talk"] or None,
+                    event=d["event"] or None,
+                    year=d["year"],
+                    like=d["like"],
+                    ui_lang=ui_lang,
+                )
+            )
+        else:
+            context["error"] = form.error_message()
+            status = 400
+    return render(request, "search/results.html", context, status=status)

@@ -1,0 +1,150 @@
+"""The search index follows the vault: import, edit, delete, rebuild (real database, real models)."""
+
+from __future__ import annotations
+
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+
+from search import indexer, lexical, text
+from search.engine import SearchParams, search
+from search.models import IndexEntry
+from talks.models import SummaryPoint
+
+KORAY_ES = Path(settings.BASE_DIR) / "data" / "corpus" / "004_2eedf50d99983cd3.txt"
+
+
+def _entry(point: SummaryPoint) -> IndexEntry:
+    return IndexEntry.objects.get(point=point, kind=IndexEntry.Kind.POINT)
+
+
+def test_every_imported_point_has_an_entry_and_graph_labels_are_indexed(corpus_db):
+    assert (
+        IndexEntry.objects.filter(kind="point").count()
+        == SummaryPoint.objects.count()
+        == 120
+    )
+    labels = IndexEntry.objects.filter(kind="node")
+    # Graves (EN) and Kavukcuoglu (ES) have concept graphs whose labels cite points 1-30.
+    assert (
+        labels.filter(
+            point__talk__slug="alex-graves-iclr-2017", point__lang="en"
+        ).count()
+        == 30
+    )
+    assert (
+        labels.filter(
+            point__talk__slug="koray-kavukcuoglu-iclr-2018", point__lang="es"
+        ).count()
+        == 30
+    )
+    e = labels.get(point__talk__slug="alex-graves-iclr-2017", point__number=17)
+    assert e.node_key == "R" and "pondering" in e.text
+
+
+def test_entries_store_normalised_vectors_of_each_model(corpus_db):
+    e = IndexEntry.objects.filter(kind="point").first()
+    for model, dim in (("minilm", 384), ("use", 512)):
+        v = e.vector(model)
+        assert v.shape == (dim,) and v.dtype == np.float32
+        assert np.linalg.norm(v) == pytest.approx(1.0, abs=1e-4)
+
+
+@pytest.mark.slow
+def test_editing_a_point_reencodes_it_when_the_edit_commits(
+    corpus_db, django_capture_on_commit_callbacks
+):
+    point = SummaryPoint.objects.get(
+        talk__slug="koray-kavukcuoglu-iclr-2018", lang="es", number=19
+    )
+    before = _entry(point)
+    point.text = "Un ornitorrinco cuántico pinta acuarelas sobre cebras."
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        point.save()
+    assert len(callbacks) == 1
+    after = _entry(point)
+    assert after.checksum == indexer.checksum(point.text)
+    assert not np.allclose(after.vector("use"), before.vector("use"))
+    ids, _ = lexical.scores(text.query_terms("ornitorrinco"))
+    assert list(ids) == [after.pk]
+    hits = search(SearchParams(q="ornitorrinco cuántico", lang="es", k=3)).hits
+    assert (hits[0].talk.slug, hits[0].point.number) == (
+        "koray-kavukcuoglu-iclr-2018",
+        19,
+    )
+
+
+def test_a_rolled_back_edit_queues_no_index_update(
+    corpus_db, django_capture_on_commit_callbacks
+):
+    point = SummaryPoint.objects.get(
+        talk__slug="alex-graves-iclr-2017", lang="en", number=1
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        try:
+            with transaction.atomic():
+                point.text = "changed"
+                point.save()
+                raise RuntimeError("abort")
+        except RuntimeError:
+            pass
+    assert callbacks == []
+
+
+def test_deleting_a_point_removes_its_entries_from_both_indexes(corpus_db):
+    point = SummaryPoint.objects.get(
+        talk__slug="jascha-sohl-dickstein-iclr-2023", lang="es", number=4
+    )
+    entry_id = _entry(point).pk
+    ids, _ = lexical.scores(text.query_terms("HeLa"))
+    assert entry_id in ids
+    point.delete()
+    assert not IndexEntry.objects.filter(pk=entry_id).exists()
+    ids, _ = lexical.scores(text.query_terms("HeLa"))
+    assert entry_id not in ids
+
+
+def test_rebuild_is_idempotent_and_draws_a_progress_bar(corpus_db):
+    out, err = StringIO(), StringIO()
+    call_command("rebuild_search_index", stdout=out, stderr=err)
+    assert "120 points" in out.getvalue() and "0 (re)encoded" in out.getvalue()
+    assert "100%" in err.getvalue() and "120/120" in err.getvalue()
+
+
+def test_rebuild_restores_entries_that_were_lost(corpus_db):
+    IndexEntry.objects.filter(point__talk__slug="alex-graves-iclr-2017").delete()
+    call_command("rebuild_search_index", "--no-progress", stdout=StringIO())
+    assert (
+        IndexEntry.objects.filter(
+            point__talk__slug="alex-graves-iclr-2017", kind="point"
+        ).count()
+        == 60
+    )
+
+
+def test_reimporting_a_changed_file_reindexes_its_points(
+    corpus_db, tmp_path, django_capture_on_commit_callbacks
+):
+    changed = tmp_path / KORAY_ES.name
+    shutil.copy(KORAY_ES, changed)
+    body = changed.read_text(encoding="utf-8").replace(
+        "5.-WaveNet utiliza capas de convolución dilatadas",
+        "5.-WaveNet utiliza capas de zarigüeyas dilatadas",
+    )
+    changed.write_text(body, encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_vault", str(changed), stdout=StringIO(), stderr=StringIO())
+    point = SummaryPoint.objects.get(
+        talk__slug="koray-kavukcuoglu-iclr-2018", lang="es", number=5
+    )
+    assert "zarigüeyas" in point.text
+    entry = _entry(point)
+    assert entry.checksum == indexer.checksum(point.text)
+    ids, _ = lexical.scores(text.query_terms("zarigüeya"))
+    assert entry.pk in ids

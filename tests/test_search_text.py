@@ -1,0 +1,50 @@
+"""search.text: folding, lexical terms, language guessing and highlighting (no database)."""
+
+from __future__ import annotations
+
+from search import text
+
+
+def test_fold_strips_accents_and_case():
+    assert text.fold("Computación ÁRBOL Ñandú") == "computacion arbol nandu"
+
+
+def test_terms_drop_stopwords_and_meet_across_languages():
+    assert text.terms("the memory of the network") == ["memor", "netwo"]
+    # Cognates share their prefix term, so an English query can match a Spanish point lexically.
+    assert set(text.terms("memoria externa")) == set(text.terms("external memory"))
+
+
+def test_query_terms_are_distinct_and_ordered():
+    assert text.query_terms("memory, Memory and MEMORIA networks") == ["memor", "netwo"]
+
+
+def test_it_guesses_the_language_of_short_queries():
+    assert text.guess_language("¿cómo se entrena un optimizador aprendido?") == "es"
+    assert text.guess_language("memoria externa para redes neuronales") == "es"
+    assert text.guess_language("how does a network decide how long to think?") == "en"
+    assert (
+        text.guess_language("WaveNet", hint="es") == "es"
+    )  # no evidence: the page's language
+    assert text.guess_language("WaveNet", hint="en") == "en"
+
+
+def test_highlight_escapes_html_and_marks_matching_words():
+    out = text.highlight("External <b>memory</b> & networks", "memoria de redes")
+    assert "<b>" not in out and "&lt;b&gt;" in out
+    assert "<mark>memory</mark>" in out
+    assert "&amp;" in out
+
+
+def test_highlight_keeps_the_first_match_in_view_when_trimming():
+    body = "word " * 200 + "WaveNet rocks"
+    out = text.highlight(body, "wavenet", max_chars=80)
+    assert "<mark>WaveNet</mark>" in out
+    assert out.startswith("…")
+
+
+def test_matched_words_lists_each_word_once_as_written():
+    words = text.matched_words(
+        "redes neuronales", "Redes neuronales y más redes Neuronales"
+    )
+    assert words == ["Redes", "neuronales"]
