@@ -76,9 +76,10 @@ def _import_order(doc: ParsedDocument) -> int:
 
 
 @transaction.atomic
-def import_documents(docs: list[ParsedDocument], user=None) -> list[ImportResult]:
+def import_documents(docs: list[ParsedDocument], user=None, new_status: str = "") -> list[ImportResult]:
     """Write ``docs`` in one transaction; any ``ImportProblem`` raised rolls everything back.
 
+    ``new_status`` sets the workflow status of talks this import creates (default: published).
     Set-based: a constant number of queries per batch (plus the receivers of ``translation_imported``),
     so importing thousands of documents costs about as much as parsing them.
     """
@@ -99,11 +100,11 @@ def import_documents(docs: list[ParsedDocument], user=None) -> list[ImportResult
     }
     todo = sorted((d for d in docs if status[id(d)] != UNCHANGED), key=_import_order)
     if todo:
-        _write(todo, talks, user)
+        _write(todo, talks, user, new_status or Talk.Status.PUBLISHED)
     return [ImportResult(d.filename, d.slug, d.lang, status[id(d)]) for d in docs]
 
 
-def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user) -> None:
+def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status: str) -> None:
     events = _ensure(Event, {(d.meta.event, d.meta.year) for d in docs if d.meta.event and d.meta.year},
                      lambda key: Event(name=key[0], year=key[1], slug=slugify(f"{key[0]} {key[1]}")),
                      key=lambda e: (e.name, e.year))
@@ -114,7 +115,7 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user) -> None:
     for doc in docs:
         talk = talks.get(doc.slug) or new_talks.get(doc.slug)
         if talk is None:
-            talk = new_talks[doc.slug] = Talk(slug=doc.slug)
+            talk = new_talks[doc.slug] = Talk(slug=doc.slug, status=new_status)
         _apply_talk_metadata(talk, doc.meta, events, speakers)
     Talk.objects.bulk_create(new_talks.values())
     talks.update({t.slug: t for t in Talk.objects.filter(slug__in=list(new_talks))})
