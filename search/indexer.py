@@ -41,13 +41,11 @@ def checksum(s: str) -> str:
 
 
 def _cache_path() -> Path:
-    return Path(
-        getattr(
-            settings,
-            "SEARCH_EMBEDDING_CACHE",
-            Path(settings.VAR_DIR) / "search-embeddings.sqlite3",
-        )
+    """``SEARCH_EMBEDDING_CACHE`` (environment or setting), else ``var/search-embeddings.sqlite3``."""
+    path = os.environ.get("SEARCH_EMBEDDING_CACHE") or getattr(
+        settings, "SEARCH_EMBEDDING_CACHE", None
     )
+    return Path(path) if path else Path(settings.VAR_DIR) / "search-embeddings.sqlite3"
 
 
 def _cache_connect() -> sqlite3.Connection:

@@ -14,7 +14,9 @@ def _unit(x: np.ndarray) -> np.ndarray:
     return (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
 
 
-def _index(n_talks=3, n_points=5, langs=(0, 1), seed=0, **kw) -> VectorIndex:
+def _index(
+    n_talks=3, n_points=5, langs=(0, 1), seed=0, **kw
+) -> tuple[VectorIndex, dict]:
     """Every (talk, number) has a random direction; its EN and ES entries lie near it."""
     rng = np.random.default_rng(seed)
     rows = [
@@ -55,7 +57,7 @@ def _query(base, key, noise=0.1, seed=1):
 def test_exact_search_ranks_the_nearest_group_first():
     idx, base = _index()
     scored = idx.score(_query(base, (1, 3)), "en", np.zeros(0, np.int64), np.zeros(0))
-    grp, _score, row = idx.top_groups(scored, "en", 3)[0]
+    _grp, _score, row = idx.top_groups(scored, "en", 3)[0]
     assert (idx.talk_ids[row], idx.numbers[row]) == (2, 3)
 
 
@@ -104,17 +106,17 @@ def test_hnsw_candidates_keep_recall_at_10_above_095():
     n = 6000
     centers = rng.normal(size=(300, D))
     vecs = _unit(centers[rng.integers(0, 300, n)] + 0.6 * rng.normal(size=(n, D)))
-    kw = dict(
-        entry_ids=np.arange(1, n + 1),
-        point_ids=np.arange(1, n + 1),
-        talk_ids=np.arange(1, n + 1) // 30 + 1,
-        numbers=np.arange(1, n + 1) % 30 + 1,
-        langs=np.zeros(n, np.uint8),
-        kinds=np.zeros(n, np.uint8),
-        event_ids=np.full(n, -1),
-        years=np.zeros(n, np.int64),
-        vectors={"use": vecs, "minilm": vecs},
-    )
+    kw = {
+        "entry_ids": np.arange(1, n + 1),
+        "point_ids": np.arange(1, n + 1),
+        "talk_ids": np.arange(1, n + 1) // 30 + 1,
+        "numbers": np.arange(1, n + 1) % 30 + 1,
+        "langs": np.zeros(n, np.uint8),
+        "kinds": np.zeros(n, np.uint8),
+        "event_ids": np.full(n, -1),
+        "years": np.zeros(n, np.int64),
+        "vectors": {"use": vecs, "minilm": vecs},
+    }
     idx = VectorIndex(ann_threshold=1000, **kw)
     recalls = []
     for s in range(30):
