@@ -1,0 +1,111 @@
+"""``/api/talks/<slug>/graph/?lang=en`` (JSON) and the ``.mmd``, ``.graphml`` and ``.json`` downloads.
+
+Without ``lang`` the first language with a graph is used (en, then es). Errors are JSON
+``{"error", "status"}`` with 400 (unknown language) or 404 (no such talk, or no graph).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_GET
+
+from graphs import analysis
+from graphs.models import ConceptGraph
+from talks.models import LANG_CODES, Talk
+
+
+class _ApiError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        self.status, self.message = status, message
+
+
+def _graph_for(request: HttpRequest, slug: str) -> ConceptGraph:
+    lang = request.GET.get("lang", "")
+    if lang and lang not in LANG_CODES:
+        raise _ApiError(400, f"unknown language {lang!r}; use one of {', '.join(LANG_CODES)}")
+    talk = Talk.objects.published().filter(slug=slug).first()
+    if talk is None:
+        raise _ApiError(404, f"no talk {slug!r}")
+    graphs = {g.lang: g for g in ConceptGraph.objects.filter(talk=talk).with_parts()}
+    if lang:
+        if lang not in graphs:
+            raise _ApiError(404, f"talk {slug!r} has no concept graph in {lang!r}")
+        return graphs[lang]
+    for code in LANG_CODES:
+        if code in graphs:
+            return graphs[code]
+    raise _ApiError(404, f"talk {slug!r} has no concept graph")
+
+
+def _endpoint(render: Callable[[ConceptGraph], HttpResponse]) -> Callable[[HttpRequest, str], HttpResponse]:
+    @require_GET
+    def view(request: HttpRequest, slug: str) -> HttpResponse:
+        try:
+            row = _graph_for(request, slug)
+        except _ApiError as error:
+            return JsonResponse({"error": error.message, "status": error.status}, status=error.status)
+        return render(row)
+
+    view.__name__ = render.__name__
+    view.__doc__ = render.__doc__
+    return view
+
+
+def _download(body: bytes | str, content_type: str, row: ConceptGraph, ext: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{row.talk.slug}-{row.lang}.{ext}"'
+    return response
+
+
+def graph_data(row: ConceptGraph) -> HttpResponse:
+    """Nodes, edges and groups of the graph, with its canonical Mermaid and centrality metrics."""
+    groups = list(row.groups.all())
+    nodes = list(row.nodes.all())
+    g = analysis.to_networkx(row.to_mermaid())
+    return JsonResponse(
+        {
+            "talk": row.talk.slug,
+            "lang": row.lang,
+            "direction": row.direction,
+            "groups": [{"name": gr.name, "style": gr.style, "fill": gr.fill} for gr in groups],
+            "nodes": [
+                {
+                    "key": n.key,
+                    "label": n.label,
+                    "title": n.title,
+                    "shape": n.shape,
+                    "group": n.group.name if n.group_id else None,
+                    "points": n.points,
+                }
+                for n in nodes
+            ],
+            "edges": [{"source": e.source.key, "target": e.target.key, "label": e.label, "style": e.style} for e in row.edges.all()],
+            "metrics": analysis.centrality(g),
+            "mermaid": row.source,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def graph_mermaid(row: ConceptGraph) -> HttpResponse:
+    """The canonical Mermaid source."""
+    return _download(row.source, "text/vnd.mermaid; charset=utf-8", row, "mmd")
+
+
+def graph_graphml(row: ConceptGraph) -> HttpResponse:
+    """GraphML written by networkx."""
+    return _download(analysis.graphml(analysis.to_networkx(row.to_mermaid())), "application/graphml+xml", row, "graphml")
+
+
+def graph_node_link(row: ConceptGraph) -> HttpResponse:
+    """networkx node-link JSON."""
+    body = analysis.node_link_json(analysis.to_networkx(row.to_mermaid()))
+    return _download(body, "application/json; charset=utf-8", row, "json")
+
+
+talk_graph = _endpoint(graph_data)
+talk_graph_mmd = _endpoint(graph_mermaid)
+talk_graph_graphml = _endpoint(graph_graphml)
+talk_graph_json = _endpoint(graph_node_link)

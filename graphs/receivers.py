@@ -1,0 +1,50 @@
+"""Follow the importer: store each imported translation's concept graph; add graph counts to previews.
+
+Connected in ``GraphsConfig.ready``. A graph that does not parse raises ``ImportProblem`` naming the
+file line, which rolls the whole import back (the importer's transaction is atomic).
+"""
+
+from __future__ import annotations
+
+from graphs import mermaid
+from graphs.store import linked_points, replace_graph
+from talks.importers.knowledge_vault import ImportProblem, ParsedDocument
+
+
+def parse_document_graph(parsed: ParsedDocument) -> mermaid.Graph | None:
+    """The document's graph, or None when it has none; syntax errors become ``ImportProblem``."""
+    if not parsed.graph_source:
+        return None
+    try:
+        return mermaid.parse(parsed.graph_source)
+    except mermaid.MermaidSyntaxError as exc:
+        line = (parsed.graph_line or 1) + exc.line - 1
+        raise ImportProblem(f"concept graph: {exc}", line, parsed.filename) from None
+
+
+def on_translation_imported(sender, talk, lang: str, translation, parsed: ParsedDocument, **kwargs) -> None:
+    replace_graph(talk, lang, parse_document_graph(parsed), known_points=parsed.points.keys())
+
+
+def graph_counts(graph: mermaid.Graph, known_points) -> dict:
+    known = set(known_points)
+    return {
+        "nodes": len(graph.nodes),
+        "edges": len(graph.edges),
+        "groups": len(graph.groups),
+        "point_links": sum(1 for n in graph.nodes if linked_points(n, known)),
+    }
+
+
+def on_preview_built(sender, parsed: ParsedDocument, preview: dict, **kwargs) -> None:
+    """Add ``preview["graph"] = {lang: {nodes, edges, groups, point_links}}`` (``{lang: None}`` if none).
+
+    A graph that does not parse is reported as ``{lang: {"error": "...", "line": n}}`` so a dry run
+    lists every problem instead of stopping at the first.
+    """
+    try:
+        graph = parse_document_graph(parsed)
+    except ImportProblem as problem:
+        preview["graph"] = {parsed.lang: {"error": problem.message, "line": problem.line}}
+        return
+    preview["graph"] = {parsed.lang: graph_counts(graph, parsed.points.keys()) if graph else None}
