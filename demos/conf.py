@@ -11,6 +11,7 @@ Defaults run out of the box and are sized for the 2-core machine the demos are b
 ``DEMOS_HEARTBEAT_S``          how often a running task proves it is alive (2)
 ``DEMOS_HEARTBEAT_TIMEOUT_S``  silence after which a running run is failed (worker died) (20)
 ``DEMOS_QUEUE_TIMEOUT_S``      wait after which a queued run is failed (no worker) (300)
+``DEMOS_PRELOAD``              import the plug-ins' inference code when a worker starts (true)
 ``DEMOS_EXTRA_PACKAGES``       more plug-in packages, comma-separated dotted paths (tests)
 ``DEMOS_TRUST_X_FORWARDED_FOR`` take the client address from X-Forwarded-For (behind a proxy)
 =============================  ==================================================================
@@ -75,4 +76,9 @@ def extra_packages() -> list[str]:
 
 def trust_x_forwarded_for() -> bool:
     value = _get("DEMOS_TRUST_X_FORWARDED_FOR", False)
+    return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "yes", "on"}
+
+
+def preload() -> bool:
+    value = _get("DEMOS_PRELOAD", True)
     return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "yes", "on"}

@@ -16,6 +16,7 @@ from typing import Any
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_init
 from django.db import connection
 from django.utils import timezone
 
@@ -44,6 +45,26 @@ def enqueue(run: DemoRun, demo: registry.Demo) -> None:
             DemoRun.objects.filter(pk=run.pk, task_id="").update(task_id=result.id)
 
     transaction.on_commit(send)
+
+
+@worker_init.connect
+def preload_demo_code(**kwargs: Any) -> None:
+    """Import every plug-in's ``infer`` (and torch) in the worker's main process, before the pool forks.
+
+    A cold ``import torch`` takes seconds on a busy 2-core machine; paid inside the first run it would
+    eat that run's time limit. Imported once here, every pool process inherits the modules. Nothing is
+    computed (no thread pools start before the fork); checkpoints still load lazily on first use.
+    """
+    if not conf.preload():
+        return
+    for demo in registry.all_demos():
+        started = time.perf_counter()
+        try:
+            demo.module("infer")
+        except Exception:
+            logger.exception("could not preload demo %s", demo.slug)
+            continue
+        logger.info("preloaded demo %s in %.1f s", demo.slug, time.perf_counter() - started)
 
 
 class _Heartbeat(threading.Thread):

@@ -6,6 +6,8 @@ import pytest
 
 from demos import registry
 
+__all__ = ["probe", "run_now"]
+
 PROBE = "tests.demo_plugins.probe"
 
 

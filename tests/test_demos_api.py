@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from demos import tasks
 from demos.models import NEVER_STARTED, WORKER_LOST, DemoRun
-from tests.demos_support import probe, run_now  # noqa: F401  (fixtures)
+from tests.demos_support import *  # fixtures: probe, run_now
 
 pytestmark = pytest.mark.django_db
 

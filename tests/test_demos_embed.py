@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.demos_support import probe  # noqa: F401  (fixture)
+from tests.demos_support import *  # fixture: probe
 
 pytestmark = pytest.mark.django_db
 

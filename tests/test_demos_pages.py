@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.demos_support import probe  # noqa: F401  (fixture)
+from tests.demos_support import *  # fixture: probe
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,110 @@
+"""Real headless Chromium: run the ACT pilot demo on its page and inside an <iframe> on another origin."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+import time
+
+import pytest
+
+from tests.live import free_port
+
+pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.slow]
+
+# Records every value the progress bar takes (<progress>.value reflects to its "value" attribute).
+WATCH_PROGRESS = """() => {
+  window.__progress = [];
+  const bar = document.querySelector('[data-testid=progress-bar]');
+  new MutationObserver(() => window.__progress.push(Number(bar.value)))
+    .observe(bar, {attributes: true, attributeFilter: ['value']});
+}"""
+
+# The Chart.js charts drawn into the result, with how many data points each holds.
+CHARTS = """() => Array.from(document.querySelectorAll('[data-testid=demo-result] canvas'))
+  .map(c => window.Chart.getChart(c))
+  .filter(Boolean)
+  .map(ch => ({type: ch.config.type, title: ch.options.plugins.title.text,
+               points: ch.data.datasets.reduce((n, d) => n + d.data.length, 0)}))"""
+
+
+def fresh_seed() -> str:
+    return str(int(time.time() * 1000) % 1_000_000)  # never cached yet: the run really computes
+
+
+def run_and_check(target, progress_box, page_for_errors=None) -> list[dict]:
+    target.evaluate(WATCH_PROGRESS)
+    target.get_by_test_id("run-button").click()
+    progress_box.wait_for(state="visible")
+    target.wait_for_selector(
+        "[data-testid=demo-result][data-state=done], [data-testid=demo-result][data-state=failed]", timeout=60_000
+    )
+    state = target.get_by_test_id("demo-result").get_attribute("data-state")
+    assert state == "done", target.get_by_test_id("demo-result").inner_text()
+    target.wait_for_selector("[data-testid=demo-result] canvas")
+    values = target.evaluate("() => window.__progress")
+    assert values and values[-1] == 100, values
+    assert values == sorted(values), values  # the bar only moves forward
+    assert target.get_by_test_id("progress-bar").get_attribute("value") == "100"
+    charts = target.evaluate(CHARTS)
+    assert charts and all(c["points"] > 0 and c["title"] for c in charts), charts
+    return charts
+
+
+def test_run_the_act_demo_on_its_page(page, live_worker):
+    page.goto(f"{live_worker.url}/en/demos/act/")
+    assert page.get_by_test_id("demo-result").get_attribute("data-state") == "empty"
+    page.fill("#f-k", "6")
+    page.fill("#f-seed", fresh_seed())
+    page.select_option("#f-tau", "1e-2")
+    charts = run_and_check(page, page.get_by_test_id("progress"))
+    assert {"bar", "line"} <= {c["type"] for c in charts}
+    # The parameters are in the address, ready to share.
+    assert "k=6" in page.url and "tau=1e-2" in page.url
+    assert "k=6" in page.get_by_test_id("share-link").get_attribute("href")
+    assert "k=6" in page.get_by_test_id("embed-code").input_value()
+    assert page.js_errors == []
+
+
+def test_a_field_error_is_shown_beside_its_control(page, live_worker):
+    page.goto(f"{live_worker.url}/en/demos/act/")
+    page.fill("#f-vector", "1,2,3")
+    page.get_by_test_id("run-button").click()
+    error = page.locator('[data-error-for="vector"]')
+    error.wait_for(state="visible")
+    assert error.inner_text()
+    assert page.locator("#f-vector").get_attribute("aria-invalid") == "true"
+
+
+@pytest.fixture
+def other_origin(tmp_path):
+    """A static page server on a second local port: a third-party site that embeds the widget."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield tmp_path, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_run_the_act_demo_inside_an_iframe_on_another_origin(page, live_worker, other_origin):
+    folder, origin = other_origin
+    app = live_worker.url.replace("127.0.0.1", "localhost")  # another host name: a different site too
+    (folder / "index.html").write_text(
+        "<!doctype html><title>A blog</title><h1>My post</h1>"
+        f'<iframe id="widget" src="{app}/embed/demos/act/?lang=es&k=3" width="760" height="900"></iframe>'
+        f'<iframe id="page" src="{app}/en/demos/act/" width="300" height="200"></iframe>'
+    )
+    page.goto(f"{origin}/index.html")
+    widget = page.frame_locator("#widget")
+    widget.locator("h1").wait_for()
+    assert "Tiempo de Cálculo Adaptativo" in widget.locator("h1").inner_text()
+    assert widget.locator("#f-k").input_value() == "3"
+    widget.locator("#f-seed").fill(fresh_seed())
+    frame = next(f for f in page.frames if "/embed/demos/act/" in f.url)
+    run_and_check(frame, widget.get_by_test_id("progress"))
+    assert page.context.cookies(app) == []  # the widget never needed a cookie
+    # The ordinary demo page refuses to be framed (X-Frame-Options: DENY).
+    blocked = next(f for f in page.frames if f.url.endswith("/en/demos/act/") or f.url.startswith("chrome-error"))
+    assert blocked.locator("[data-testid=demo-page]").count() == 0
+    assert page.js_errors == []
