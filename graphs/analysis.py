@@ -42,7 +42,9 @@ def centrality(g: nx.DiGraph, top: int = TOP_CONCEPTS) -> dict[str, list[dict]]:
     graph has any: the root node names the talk itself, not one of its concepts.
     """
     undirected = g.to_undirected(as_view=True)
-    betweenness = nx.betweenness_centrality(undirected, normalized=True) if len(g) > 2 else {}
+    betweenness = (
+        nx.betweenness_centrality(undirected, normalized=True) if len(g) > 2 else {}
+    )
     degree = dict(undirected.degree())
     concepts = [k for k, data in g.nodes(data=True) if data["points"]]
     if concepts:
@@ -51,7 +53,10 @@ def centrality(g: nx.DiGraph, top: int = TOP_CONCEPTS) -> dict[str, list[dict]]:
 
     def ranked(scores: dict, digits: int) -> list[dict]:
         order = sorted(scores, key=lambda k: (-scores[k], g.nodes[k]["order"]))[:top]
-        return [{"key": k, "title": g.nodes[k]["title"], "score": round(scores[k], digits)} for k in order]
+        return [
+            {"key": k, "title": g.nodes[k]["title"], "score": round(scores[k], digits)}
+            for k in order
+        ]
 
     return {"betweenness": ranked(betweenness, 3), "degree": ranked(degree, 0)}
 

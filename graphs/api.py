@@ -24,7 +24,9 @@ class _ApiError(Exception):
 def _graph_for(request: HttpRequest, slug: str) -> ConceptGraph:
     lang = request.GET.get("lang", "")
     if lang and lang not in LANG_CODES:
-        raise _ApiError(400, f"unknown language {lang!r}; use one of {', '.join(LANG_CODES)}")
+        raise _ApiError(
+            400, f"unknown language {lang!r}; use one of {', '.join(LANG_CODES)}"
+        )
     talk = Talk.objects.published().filter(slug=slug).first()
     if talk is None:
         raise _ApiError(404, f"no talk {slug!r}")
@@ -39,13 +41,17 @@ def _graph_for(request: HttpRequest, slug: str) -> ConceptGraph:
     raise _ApiError(404, f"talk {slug!r} has no concept graph")
 
 
-def _endpoint(render: Callable[[ConceptGraph], HttpResponse]) -> Callable[[HttpRequest, str], HttpResponse]:
+def _endpoint(
+    render: Callable[[ConceptGraph], HttpResponse],
+) -> Callable[[HttpRequest, str], HttpResponse]:
     @require_GET
     def view(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             row = _graph_for(request, slug)
         except _ApiError as error:
-            return JsonResponse({"error": error.message, "status": error.status}, status=error.status)
+            return JsonResponse(
+                {"error": error.message, "status": error.status}, status=error.status
+            )
         return render(row)
 
     view.__name__ = render.__name__
@@ -53,9 +59,13 @@ def _endpoint(render: Callable[[ConceptGraph], HttpResponse]) -> Callable[[HttpR
     return view
 
 
-def _download(body: bytes | str, content_type: str, row: ConceptGraph, ext: str) -> HttpResponse:
+def _download(
+    body: bytes | str, content_type: str, row: ConceptGraph, ext: str
+) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{row.talk.slug}-{row.lang}.{ext}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{row.talk.slug}-{row.lang}.{ext}"'
+    )
     return response
 
 
@@ -69,7 +79,9 @@ def graph_data(row: ConceptGraph) -> HttpResponse:
             "talk": row.talk.slug,
             "lang": row.lang,
             "direction": row.direction,
-            "groups": [{"name": gr.name, "style": gr.style, "fill": gr.fill} for gr in groups],
+            "groups": [
+                {"name": gr.name, "style": gr.style, "fill": gr.fill} for gr in groups
+            ],
             "nodes": [
                 {
                     "key": n.key,
@@ -81,7 +93,15 @@ def graph_data(row: ConceptGraph) -> HttpResponse:
                 }
                 for n in nodes
             ],
-            "edges": [{"source": e.source.key, "target": e.target.key, "label": e.label, "style": e.style} for e in row.edges.all()],
+            "edges": [
+                {
+                    "source": e.source.key,
+                    "target": e.target.key,
+                    "label": e.label,
+                    "style": e.style,
+                }
+                for e in row.edges.all()
+            ],
             "metrics": analysis.centrality(g),
             "mermaid": row.source,
         },
@@ -96,7 +116,12 @@ def graph_mermaid(row: ConceptGraph) -> HttpResponse:
 
 def graph_graphml(row: ConceptGraph) -> HttpResponse:
     """GraphML written by networkx."""
-    return _download(analysis.graphml(analysis.to_networkx(row.to_mermaid())), "application/graphml+xml", row, "graphml")
+    return _download(
+        analysis.graphml(analysis.to_networkx(row.to_mermaid())),
+        "application/graphml+xml",
+        row,
+        "graphml",
+    )
 
 
 def graph_node_link(row: ConceptGraph) -> HttpResponse:

@@ -8,6 +8,10 @@ app_name = "graphs_api"
 urlpatterns = [
     path("talks/<slug:slug>/graph/", api.talk_graph, name="talk-graph"),
     path("talks/<slug:slug>/graph.mmd", api.talk_graph_mmd, name="talk-graph-mmd"),
-    path("talks/<slug:slug>/graph.graphml", api.talk_graph_graphml, name="talk-graph-graphml"),
+    path(
+        "talks/<slug:slug>/graph.graphml",
+        api.talk_graph_graphml,
+        name="talk-graph-graphml",
+    ),
     path("talks/<slug:slug>/graph.json", api.talk_graph_json, name="talk-graph-json"),
 ]

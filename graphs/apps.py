@@ -13,5 +13,10 @@ class GraphsConfig(AppConfig):
 
         from . import receivers
 
-        translation_imported.connect(receivers.on_translation_imported, dispatch_uid="graphs.translation_imported")
-        preview_built.connect(receivers.on_preview_built, dispatch_uid="graphs.preview_built")
+        translation_imported.connect(
+            receivers.on_translation_imported,
+            dispatch_uid="graphs.translation_imported",
+        )
+        preview_built.connect(
+            receivers.on_preview_built, dispatch_uid="graphs.preview_built"
+        )

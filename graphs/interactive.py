@@ -31,13 +31,34 @@ _REMOTE_TAG = re.compile(
 
 OPTIONS: dict = {
     "autoResize": True,
-    "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "keyboard": True},
-    "nodes": {"shape": "dot", "font": {"size": 14, "face": "system-ui, sans-serif", "multi": False}},
-    "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "color": {"color": "#94a3b8"}, "smooth": False},
+    "interaction": {
+        "hover": True,
+        "tooltipDelay": 150,
+        "navigationButtons": False,
+        "keyboard": True,
+    },
+    "nodes": {
+        "shape": "dot",
+        "font": {"size": 14, "face": "system-ui, sans-serif", "multi": False},
+    },
+    "edges": {
+        "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+        "color": {"color": "#94a3b8"},
+        "smooth": False,
+    },
     "physics": {
         "solver": "barnesHut",
-        "barnesHut": {"gravitationalConstant": -6000, "springLength": 120, "springConstant": 0.04, "damping": 0.3},
-        "stabilization": {"enabled": True, "iterations": STABILISATION_ITERATIONS, "fit": True},
+        "barnesHut": {
+            "gravitationalConstant": -6000,
+            "springLength": 120,
+            "springConstant": 0.04,
+            "damping": 0.3,
+        },
+        "stabilization": {
+            "enabled": True,
+            "iterations": STABILISATION_ITERATIONS,
+            "fit": True,
+        },
     },
 }
 
@@ -65,7 +86,11 @@ def build_network(g: nx.DiGraph, fills: dict[str, str] | None = None) -> Network
             key,
             label=data["title"] or key,
             title=f"{key}: {data['title']}",
-            color={"background": fill, "border": "#475569", "highlight": {"background": fill, "border": "#0f172a"}},
+            color={
+                "background": fill,
+                "border": "#475569",
+                "highlight": {"background": fill, "border": "#0f172a"},
+            },
             size=node_size(g.degree(key)),
             # Not vis's ``group`` (pyvis then drops ``color``): the page reads ``category`` for the legend.
             category=data["group"],

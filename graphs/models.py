@@ -20,11 +20,15 @@ class ConceptGraphQuerySet(models.QuerySet):
         return self.filter(lang=lang, **lookup).first()
 
     def with_parts(self) -> ConceptGraphQuerySet:
-        return self.prefetch_related("groups", "nodes__group", "edges__source", "edges__target")
+        return self.prefetch_related(
+            "groups", "nodes__group", "edges__source", "edges__target"
+        )
 
 
 class ConceptGraph(models.Model):
-    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="concept_graphs")
+    talk = models.ForeignKey(
+        Talk, on_delete=models.CASCADE, related_name="concept_graphs"
+    )
     lang = models.CharField(max_length=5, choices=LANGUAGES)
     direction = models.CharField(max_length=2, default="LR")
     # Canonical Mermaid (graphs.mermaid.serialise): what the Mermaid view renders and `.mmd` returns.
@@ -35,7 +39,11 @@ class ConceptGraph(models.Model):
 
     class Meta:
         ordering = ["talk", "lang"]
-        constraints = [models.UniqueConstraint(fields=["talk", "lang"], name="concept_graph_talk_lang_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["talk", "lang"], name="concept_graph_talk_lang_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.talk.slug} [{self.lang}] graph"
@@ -44,21 +52,35 @@ class ConceptGraph(models.Model):
         """The parsed graph back from rows (uses prefetched ``groups``/``nodes``/``edges`` when present)."""
         groups = tuple(mermaid.Group(g.name, g.style) for g in self.groups.all())
         nodes = tuple(
-            mermaid.Node(n.key, n.label, n.shape, n.group.name if n.group_id else None) for n in self.nodes.all()
+            mermaid.Node(n.key, n.label, n.shape, n.group.name if n.group_id else None)
+            for n in self.nodes.all()
         )
-        edges = tuple(mermaid.Edge(e.source.key, e.target.key, e.label, e.style) for e in self.edges.all())
+        edges = tuple(
+            mermaid.Edge(e.source.key, e.target.key, e.label, e.style)
+            for e in self.edges.all()
+        )
         return mermaid.Graph(self.direction, nodes, edges, groups)
 
 
 class ConceptGroup(models.Model):
-    graph = models.ForeignKey(ConceptGraph, on_delete=models.CASCADE, related_name="groups")
+    graph = models.ForeignKey(
+        ConceptGraph, on_delete=models.CASCADE, related_name="groups"
+    )
     order = models.PositiveIntegerField()
     name = models.CharField(max_length=100)
-    style = models.CharField(max_length=500, blank=True, help_text="classDef style, e.g. fill:#f9d4d4,font-weight:bold")
+    style = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="classDef style, e.g. fill:#f9d4d4,font-weight:bold",
+    )
 
     class Meta:
         ordering = ["graph", "order"]
-        constraints = [models.UniqueConstraint(fields=["graph", "name"], name="concept_group_graph_name_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["graph", "name"], name="concept_group_graph_name_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -74,20 +96,38 @@ class ConceptGroup(models.Model):
 
 
 class ConceptNode(models.Model):
-    graph = models.ForeignKey(ConceptGraph, on_delete=models.CASCADE, related_name="nodes")
+    graph = models.ForeignKey(
+        ConceptGraph, on_delete=models.CASCADE, related_name="nodes"
+    )
     order = models.PositiveIntegerField()
     key = models.CharField(max_length=100)
-    label = models.TextField(help_text="Label as written, newlines included, point numbers included")
+    label = models.TextField(
+        help_text="Label as written, newlines included, point numbers included"
+    )
     title = models.TextField(help_text="Label without its trailing point numbers")
-    shape = models.CharField(max_length=10, default="rect", choices=[(s, s) for s in mermaid.SHAPES])
-    group = models.ForeignKey(ConceptGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="nodes")
+    shape = models.CharField(
+        max_length=10, default="rect", choices=[(s, s) for s in mermaid.SHAPES]
+    )
+    group = models.ForeignKey(
+        ConceptGroup,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="nodes",
+    )
     # Summary point numbers the label cites that exist in this talk and language (usually one).
     points = models.JSONField(default=list, blank=True)
-    point = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The first cited point, for queries")
+    point = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The first cited point, for queries"
+    )
 
     class Meta:
         ordering = ["graph", "order"]
-        constraints = [models.UniqueConstraint(fields=["graph", "key"], name="concept_node_graph_key_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["graph", "key"], name="concept_node_graph_key_unique"
+            )
+        ]
         indexes = [models.Index(fields=["graph", "point"])]
 
     def __str__(self) -> str:
@@ -95,12 +135,20 @@ class ConceptNode(models.Model):
 
 
 class ConceptEdge(models.Model):
-    graph = models.ForeignKey(ConceptGraph, on_delete=models.CASCADE, related_name="edges")
+    graph = models.ForeignKey(
+        ConceptGraph, on_delete=models.CASCADE, related_name="edges"
+    )
     order = models.PositiveIntegerField()
-    source = models.ForeignKey(ConceptNode, on_delete=models.CASCADE, related_name="out_edges")
-    target = models.ForeignKey(ConceptNode, on_delete=models.CASCADE, related_name="in_edges")
+    source = models.ForeignKey(
+        ConceptNode, on_delete=models.CASCADE, related_name="out_edges"
+    )
+    target = models.ForeignKey(
+        ConceptNode, on_delete=models.CASCADE, related_name="in_edges"
+    )
     label = models.CharField(max_length=500, blank=True)
-    style = models.CharField(max_length=12, default="arrow", choices=[(s, s) for s in mermaid.EDGE_STYLES])
+    style = models.CharField(
+        max_length=12, default="arrow", choices=[(s, s) for s in mermaid.EDGE_STYLES]
+    )
 
     class Meta:
         ordering = ["graph", "order"]

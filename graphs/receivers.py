@@ -22,8 +22,12 @@ def parse_document_graph(parsed: ParsedDocument) -> mermaid.Graph | None:
         raise ImportProblem(f"concept graph: {exc}", line, parsed.filename) from None
 
 
-def on_translation_imported(sender, talk, lang: str, translation, parsed: ParsedDocument, **kwargs) -> None:
-    replace_graph(talk, lang, parse_document_graph(parsed), known_points=parsed.points.keys())
+def on_translation_imported(
+    sender, talk, lang: str, translation, parsed: ParsedDocument, **kwargs
+) -> None:
+    replace_graph(
+        talk, lang, parse_document_graph(parsed), known_points=parsed.points.keys()
+    )
 
 
 def graph_counts(graph: mermaid.Graph, known_points) -> dict:
@@ -45,6 +49,10 @@ def on_preview_built(sender, parsed: ParsedDocument, preview: dict, **kwargs) ->
     try:
         graph = parse_document_graph(parsed)
     except ImportProblem as problem:
-        preview["graph"] = {parsed.lang: {"error": problem.message, "line": problem.line}}
+        preview["graph"] = {
+            parsed.lang: {"error": problem.message, "line": problem.line}
+        }
         return
-    preview["graph"] = {parsed.lang: graph_counts(graph, parsed.points.keys()) if graph else None}
+    preview["graph"] = {
+        parsed.lang: graph_counts(graph, parsed.points.keys()) if graph else None
+    }

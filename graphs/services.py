@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
@@ -22,11 +24,15 @@ def pick_graph(talk: Talk, lang: str) -> ConceptGraph | None:
     return None
 
 
-def _point_texts(talk: Talk, graph_lang: str, page_lang: str, points: dict | None) -> dict[str, dict]:
+def _point_texts(
+    talk: Talk, graph_lang: str, page_lang: str, points: dict | None
+) -> dict[str, dict]:
     """{number: {"text", "lang"}}: the page language's text where it exists, else the graph's language."""
     if points is None:
         points = {code: [] for code in LANG_CODES}
-        for p in SummaryPoint.objects.filter(talk=talk, lang__in={graph_lang, page_lang}):
+        for p in SummaryPoint.objects.filter(
+            talk=talk, lang__in={graph_lang, page_lang}
+        ):
             points.setdefault(p.lang, []).append(p)
     texts: dict[str, dict] = {}
     for code in (graph_lang, page_lang):  # later wins: the page language
@@ -54,9 +60,16 @@ def talk_graph_context(talk: Talk, lang: str, points: dict | None = None) -> dic
         "pageLang": lang,
         "mermaid": row.source,
         "network": interactive.network_payload(interactive.build_network(g, fills)),
-        "nodes": {n.key: {"title": n.title, "points": list(n.points), "group": n.group or ""} for n in parsed.nodes},
+        "nodes": {
+            n.key: {"title": n.title, "points": list(n.points), "group": n.group or ""}
+            for n in parsed.nodes
+        },
         "points": _point_texts(talk, row.lang, lang, points),
-        "text": {"point": _("Point"), "noPoint": _("This concept names no summary point."), "node": _("Concept")},
+        "text": {
+            "point": _("Point"),
+            "noPoint": _("This concept names no summary point."),
+            "node": _("Concept"),
+        },
     }
     return {
         "talk": talk,
@@ -65,26 +78,44 @@ def talk_graph_context(talk: Talk, lang: str, points: dict | None = None) -> dic
         "other_language": row.lang != lang,
         "payload": payload,
         "payload_id": f"graph-data-{talk.slug}",
-        "groups": [{"name": gr.name, "fill": fills[gr.name], "count": members[gr.name]} for gr in groups],
+        "groups": [
+            {"name": gr.name, "fill": fills[gr.name], "count": members[gr.name]}
+            for gr in groups
+        ],
         "metrics": analysis.centrality(g),
-        "counts": {"nodes": len(parsed.nodes), "edges": len(parsed.edges), "groups": len(groups)},
+        "counts": {
+            "nodes": len(parsed.nodes),
+            "edges": len(parsed.edges),
+            "groups": len(groups),
+        },
     }
 
 
 def _vault_version() -> str:
-    stats = ConceptGraph.objects.aggregate(n=Count("id"), last=Max("id"), latest=Max("created_at"))
+    stats = ConceptGraph.objects.aggregate(
+        n=Count("id"), last=Max("id"), latest=Max("created_at")
+    )
     talks = Talk.objects.aggregate(n=Count("id"), latest=Max("updated_at"))
-    return f"{stats['n']}-{stats['last']}-{stats['latest']}-{talks['n']}-{talks['latest']}"
+    return (
+        f"{stats['n']}-{stats['last']}-{stats['latest']}-{talks['n']}-{talks['latest']}"
+    )
 
 
 def vault_inputs(lang: str) -> list[vault.TalkConcepts]:
     """One ``TalkConcepts`` per published talk: its graph nodes in every language, and its subject."""
     talks = {t.pk: t for t in Talk.objects.published().with_related()}
     concepts = {
-        pk: vault.TalkConcepts(slug=t.slug, title=t.title_in(lang), url=t.get_absolute_url(), subject=t.subject)
+        pk: vault.TalkConcepts(
+            slug=t.slug,
+            title=t.title_in(lang),
+            url=t.get_absolute_url(),
+            subject=t.subject,
+        )
         for pk, t in talks.items()
     }
-    rows = ConceptNode.objects.filter(graph__talk__in=list(talks)).values_list("graph__talk_id", "title", "group__name")
+    rows = ConceptNode.objects.filter(graph__talk__in=list(talks)).values_list(
+        "graph__talk_id", "title", "group__name"
+    )
     for talk_id, title, group in rows.iterator(chunk_size=5000):
         concepts[talk_id].nodes.append((title.replace("\n", " "), group or ""))
     return list(concepts.values())
@@ -92,7 +123,7 @@ def vault_inputs(lang: str) -> list[vault.TalkConcepts]:
 
 def vault_summary(lang: str) -> dict:
     """The summarised vault-wide graph (cached until a graph or talk changes)."""
-    key = f"graphs:vault:{lang}:{_vault_version()}"
+    key = f"graphs:vault:{lang}:{hashlib.sha256(_vault_version().encode()).hexdigest()[:24]}"
     summary = cache.get(key)
     if summary is None:
         g, users = vault.build(vault_inputs(lang))

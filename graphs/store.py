@@ -22,15 +22,23 @@ def linked_points(node: mermaid.Node, known: Iterable[int] | None) -> list[int]:
     return [n for n in cited if n in known]
 
 
-def replace_graph(talk: Talk, lang: str, graph: mermaid.Graph | None, known_points: Iterable[int] | None) -> ConceptGraph | None:
+def replace_graph(
+    talk: Talk,
+    lang: str,
+    graph: mermaid.Graph | None,
+    known_points: Iterable[int] | None,
+) -> ConceptGraph | None:
     """Replace ``talk``'s graph in ``lang`` by ``graph`` (``None`` deletes it). Constant query count."""
     ConceptGraph.objects.filter(talk=talk, lang=lang).delete()
     if graph is None:
         return None
     known = set(known_points) if known_points is not None else None
-    row = ConceptGraph.objects.create(talk=talk, lang=lang, direction=graph.direction, source=mermaid.serialise(graph))
+    row = ConceptGraph.objects.create(
+        talk=talk, lang=lang, direction=graph.direction, source=mermaid.serialise(graph)
+    )
     groups = ConceptGroup.objects.bulk_create(
-        ConceptGroup(graph=row, order=i, name=g.name, style=g.style) for i, g in enumerate(graph.groups)
+        ConceptGroup(graph=row, order=i, name=g.name, style=g.style)
+        for i, g in enumerate(graph.groups)
     )
     group_by_name = {g.name: g for g in groups}
     nodes = []

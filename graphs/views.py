@@ -14,14 +14,20 @@ from talks.models import LANG_CODES, Talk
 @require_GET
 def vault_graph(request: HttpRequest) -> HttpResponse:
     lang = translation.get_language()
-    return render(request, "graphs/vault.html", {"summary": vault_summary(lang), "lang": lang})
+    return render(
+        request, "graphs/vault.html", {"summary": vault_summary(lang), "lang": lang}
+    )
 
 
 @require_GET
 def talk_graph(request: HttpRequest, slug: str) -> HttpResponse:
     talk = get_object_or_404(Talk.objects.published().with_related(), slug=slug)
     lang = translation.get_language()
-    return render(request, "graphs/talk.html", {"talk": talk, "lang": lang, "gv": talk_graph_context(talk, lang)})
+    return render(
+        request,
+        "graphs/talk.html",
+        {"talk": talk, "lang": lang, "gv": talk_graph_context(talk, lang)},
+    )
 
 
 @require_GET
@@ -32,5 +38,10 @@ def embed_talk_graph(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("unknown language")
     talk = get_object_or_404(Talk.objects.published().with_related(), slug=slug)
     with translation.override(lang):
-        context = {"talk": talk, "lang": lang, "gv": talk_graph_context(talk, lang), "title": talk.title_in(lang)}
+        context = {
+            "talk": talk,
+            "lang": lang,
+            "gv": talk_graph_context(talk, lang),
+            "title": talk.title_in(lang),
+        }
         return render(request, "graphs/embed.html", context)

@@ -32,22 +32,48 @@ def graph_rows(slug: str, lang: str) -> tuple:
 
 def test_import_fills_graves_en_graph_with_31_nodes_30_edges_8_groups(corpus_db):
     graph = ConceptGraph.objects.with_parts().get(talk__slug=GRAVES, lang="en")
-    assert (graph.nodes.count(), graph.edges.count(), graph.groups.count()) == (31, 30, 8)
+    assert (graph.nodes.count(), graph.edges.count(), graph.groups.count()) == (
+        31,
+        30,
+        8,
+    )
     linked = graph.nodes.exclude(point=None)
     assert linked.count() == 30
     assert sorted(linked.values_list("point", flat=True)) == list(range(1, 31))
     b = graph.nodes.get(key="B")
-    assert (b.point, b.group.name, b.title) == (1, "rnn", "RNNs: LSTM, GRU effective\nfor sequences")
-    assert list(graph.nodes.filter(key__in="FGHIJK").order_by("order").values_list("point", flat=True)) == [5, 6, 7, 8, 9, 10]
+    assert (b.point, b.group.name, b.title) == (
+        1,
+        "rnn",
+        "RNNs: LSTM, GRU effective\nfor sequences",
+    )
+    assert list(
+        graph.nodes.filter(key__in="FGHIJK")
+        .order_by("order")
+        .values_list("point", flat=True)
+    ) == [5, 6, 7, 8, 9, 10]
     assert graph.source.startswith("graph LR\n    classDef rnn ")
 
 
-def test_import_fills_kavukcuoglu_es_graph_and_no_graph_for_talks_without_one(corpus_db):
-    graph = ConceptGraph.objects.get(talk__slug="koray-kavukcuoglu-iclr-2018", lang="es")
-    assert (graph.nodes.count(), graph.edges.count(), graph.groups.count()) == (31, 30, 6)
-    assert list(graph.nodes.filter(group__name="WaveNet").values_list("point", flat=True)) == [4, 5, 6, 7, 8, 9]
-    assert not ConceptGraph.objects.filter(talk__slug="jascha-sohl-dickstein-iclr-2023").exists()
-    assert not ConceptGraph.objects.filter(talk__slug=GRAVES, lang="es").exists()  # file 000 has no graph
+def test_import_fills_kavukcuoglu_es_graph_and_no_graph_for_talks_without_one(
+    corpus_db,
+):
+    graph = ConceptGraph.objects.get(
+        talk__slug="koray-kavukcuoglu-iclr-2018", lang="es"
+    )
+    assert (graph.nodes.count(), graph.edges.count(), graph.groups.count()) == (
+        31,
+        30,
+        6,
+    )
+    assert list(
+        graph.nodes.filter(group__name="WaveNet").values_list("point", flat=True)
+    ) == [4, 5, 6, 7, 8, 9]
+    assert not ConceptGraph.objects.filter(
+        talk__slug="jascha-sohl-dickstein-iclr-2023"
+    ).exists()
+    assert not ConceptGraph.objects.filter(
+        talk__slug=GRAVES, lang="es"
+    ).exists()  # file 000 has no graph
 
 
 def test_stored_graph_rebuilds_the_parsed_graph(corpus_db):
@@ -59,9 +85,16 @@ def test_stored_graph_rebuilds_the_parsed_graph(corpus_db):
 
 
 def test_reimporting_a_changed_graph_replaces_it(corpus_db, tmp_path):
-    before_ids = set(ConceptNode.objects.filter(graph__talk__slug=GRAVES).values_list("id", flat=True))
+    before_ids = set(
+        ConceptNode.objects.filter(graph__talk__slug=GRAVES).values_list(
+            "id", flat=True
+        )
+    )
     text = GRAVES_EN.read_text(encoding="utf-8")
-    changed = text.replace(" class AB,AC,AD,AE memory;", " AE --> AF[A new idea 30] class AB,AC,AD,AE memory;")
+    changed = text.replace(
+        " class AB,AC,AD,AE memory;",
+        " AE --> AF[A new idea 30] class AB,AC,AD,AE memory;",
+    )
     assert changed != text
     path = tmp_path / GRAVES_EN.name
     path.write_text(changed, encoding="utf-8")
@@ -69,7 +102,11 @@ def test_reimporting_a_changed_graph_replaces_it(corpus_db, tmp_path):
     nodes, edges, groups = graph_rows(GRAVES, "en")
     assert len(nodes) == 32 and len(edges) == 31 and len(groups) == 8
     assert ("AF", "A new idea 30", None, [30]) in nodes
-    assert not before_ids & set(ConceptNode.objects.filter(graph__talk__slug=GRAVES).values_list("id", flat=True))
+    assert not before_ids & set(
+        ConceptNode.objects.filter(graph__talk__slug=GRAVES).values_list(
+            "id", flat=True
+        )
+    )
     assert ConceptGraph.objects.filter(talk__slug=GRAVES, lang="en").count() == 1
 
 
@@ -82,43 +119,74 @@ def test_reimporting_the_same_file_leaves_the_graph_alone(corpus_db):
 
 
 def test_a_graph_that_does_not_parse_rolls_the_whole_import_back(corpus_db, tmp_path):
-    before = (graph_rows(GRAVES, "en"), SummaryPoint.objects.filter(talk__slug=GRAVES).count())
-    text = GRAVES_EN.read_text(encoding="utf-8").replace("class A,B,C,D rnn;", "class A,B,C,D nosuchclass;")
+    before = (
+        graph_rows(GRAVES, "en"),
+        SummaryPoint.objects.filter(talk__slug=GRAVES).count(),
+    )
+    text = GRAVES_EN.read_text(encoding="utf-8").replace(
+        "class A,B,C,D rnn;", "class A,B,C,D nosuchclass;"
+    )
     path = tmp_path / GRAVES_EN.name
     path.write_text(text.replace("30.-", "30.- Changed:"), encoding="utf-8")
     with pytest.raises(ImportProblem) as info:
         import_documents([load_file(path)])
     problem = info.value
-    graph_line = text.splitlines().index(next(line for line in text.splitlines() if line.startswith("graph LR"))) + 1
-    assert problem.line > graph_line  # the line inside the file where the class statement sits
+    graph_line = (
+        text.splitlines().index(
+            next(line for line in text.splitlines() if line.startswith("graph LR"))
+        )
+        + 1
+    )
+    assert (
+        problem.line > graph_line
+    )  # the line inside the file where the class statement sits
     assert "unknown class 'nosuchclass'" in problem.message
     assert "class A,B,C,D nosuchclass" in text.splitlines()[problem.line - 1]
-    assert (graph_rows(GRAVES, "en"), SummaryPoint.objects.filter(talk__slug=GRAVES).count()) == before
+    assert (
+        graph_rows(GRAVES, "en"),
+        SummaryPoint.objects.filter(talk__slug=GRAVES).count(),
+    ) == before
     assert not SummaryPoint.objects.filter(text__startswith="Changed").exists()
 
 
-def test_import_vault_command_reports_the_graph_error_and_writes_nothing(corpus_db, tmp_path):
+def test_import_vault_command_reports_the_graph_error_and_writes_nothing(
+    corpus_db, tmp_path
+):
     text = KORAY_ES.read_text(encoding="utf-8").replace("W --> AE[", "W --> ")
     path = tmp_path / KORAY_ES.name
     path.write_text(text, encoding="utf-8")
-    counts = (ConceptNode.objects.count(), ConceptEdge.objects.count(), ConceptGroup.objects.count())
+    counts = (
+        ConceptNode.objects.count(),
+        ConceptEdge.objects.count(),
+        ConceptGroup.objects.count(),
+    )
     with pytest.raises(CommandError):
         call_command("import_vault", str(path), stdout=StringIO(), stderr=StringIO())
-    assert (ConceptNode.objects.count(), ConceptEdge.objects.count(), ConceptGroup.objects.count()) == counts
+    assert (
+        ConceptNode.objects.count(),
+        ConceptEdge.objects.count(),
+        ConceptGroup.objects.count(),
+    ) == counts
 
 
 def test_dry_run_json_reports_graph_counts_per_language(corpus_db):
     out = StringIO()
     call_command("import_vault", "--dry-run", "--json", stdout=out, stderr=StringIO())
     previews = {p["file"][:3]: p for p in map(json.loads, out.getvalue().splitlines())}
-    assert previews["003"]["graph"] == {"en": {"nodes": 31, "edges": 30, "groups": 8, "point_links": 30}}
-    assert previews["004"]["graph"] == {"es": {"nodes": 31, "edges": 30, "groups": 6, "point_links": 30}}
+    assert previews["003"]["graph"] == {
+        "en": {"nodes": 31, "edges": 30, "groups": 8, "point_links": 30}
+    }
+    assert previews["004"]["graph"] == {
+        "es": {"nodes": 31, "edges": 30, "groups": 6, "point_links": 30}
+    }
     assert previews["000"]["graph"] == {"es": None}
     assert previews["002"]["graph"] == {"es": None}
 
 
 def test_preview_of_a_broken_graph_names_the_problem_instead_of_failing(tmp_path):
-    text = GRAVES_EN.read_text(encoding="utf-8").replace("B --> C[RNNs", "B --> C[[RNNs")
+    text = GRAVES_EN.read_text(encoding="utf-8").replace(
+        "B --> C[RNNs", "B --> C[[RNNs"
+    )
     path = tmp_path / GRAVES_EN.name
     path.write_text(text, encoding="utf-8")
     preview = {"lang": "en"}
@@ -130,11 +198,18 @@ def test_preview_of_a_broken_graph_names_the_problem_instead_of_failing(tmp_path
 
 
 def test_point_links_count_only_points_the_document_has(corpus_db, tmp_path):
-    text = GRAVES_EN.read_text(encoding="utf-8").replace("for sequences 1]", "for sequences 99]")
+    text = GRAVES_EN.read_text(encoding="utf-8").replace(
+        "for sequences 1]", "for sequences 99]"
+    )
     path = tmp_path / GRAVES_EN.name
     path.write_text(text, encoding="utf-8")
     preview = build_preview(load_file(path))
-    assert preview["graph"]["en"] == {"nodes": 31, "edges": 30, "groups": 8, "point_links": 29}
+    assert preview["graph"]["en"] == {
+        "nodes": 31,
+        "edges": 30,
+        "groups": 8,
+        "point_links": 29,
+    }
     import_documents([load_file(path)])
     node = ConceptNode.objects.get(graph__talk__slug=GRAVES, graph__lang="en", key="B")
     assert (node.points, node.point) == ([], None)  # no point 99 in this talk

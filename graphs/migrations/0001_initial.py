@@ -5,88 +5,233 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('talks', '0001_initial'),
+        ("talks", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ConceptGraph',
+            name="ConceptGraph",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lang', models.CharField(choices=[('en', 'English'), ('es', 'Español')], max_length=5)),
-                ('direction', models.CharField(default='LR', max_length=2)),
-                ('source', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('talk', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='concept_graphs', to='talks.talk')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "lang",
+                    models.CharField(
+                        choices=[("en", "English"), ("es", "Español")], max_length=5
+                    ),
+                ),
+                ("direction", models.CharField(default="LR", max_length=2)),
+                ("source", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "talk",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="concept_graphs",
+                        to="talks.talk",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['talk', 'lang'],
+                "ordering": ["talk", "lang"],
             },
         ),
         migrations.CreateModel(
-            name='ConceptGroup',
+            name="ConceptGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField()),
-                ('name', models.CharField(max_length=100)),
-                ('style', models.CharField(blank=True, help_text='classDef style, e.g. fill:#f9d4d4,font-weight:bold', max_length=500)),
-                ('graph', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='groups', to='graphs.conceptgraph')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("order", models.PositiveIntegerField()),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "style",
+                    models.CharField(
+                        blank=True,
+                        help_text="classDef style, e.g. fill:#f9d4d4,font-weight:bold",
+                        max_length=500,
+                    ),
+                ),
+                (
+                    "graph",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="groups",
+                        to="graphs.conceptgraph",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['graph', 'order'],
+                "ordering": ["graph", "order"],
             },
         ),
         migrations.CreateModel(
-            name='ConceptNode',
+            name="ConceptNode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField()),
-                ('key', models.CharField(max_length=100)),
-                ('label', models.TextField(help_text='Label as written, newlines included, point numbers included')),
-                ('title', models.TextField(help_text='Label without its trailing point numbers')),
-                ('shape', models.CharField(choices=[('rect', 'rect'), ('round', 'round'), ('rhombus', 'rhombus'), ('circle', 'circle')], default='rect', max_length=10)),
-                ('points', models.JSONField(blank=True, default=list)),
-                ('point', models.PositiveSmallIntegerField(blank=True, help_text='The first cited point, for queries', null=True)),
-                ('graph', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nodes', to='graphs.conceptgraph')),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='nodes', to='graphs.conceptgroup')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("order", models.PositiveIntegerField()),
+                ("key", models.CharField(max_length=100)),
+                (
+                    "label",
+                    models.TextField(
+                        help_text="Label as written, newlines included, point numbers included"
+                    ),
+                ),
+                (
+                    "title",
+                    models.TextField(
+                        help_text="Label without its trailing point numbers"
+                    ),
+                ),
+                (
+                    "shape",
+                    models.CharField(
+                        choices=[
+                            ("rect", "rect"),
+                            ("round", "round"),
+                            ("rhombus", "rhombus"),
+                            ("circle", "circle"),
+                        ],
+                        default="rect",
+                        max_length=10,
+                    ),
+                ),
+                ("points", models.JSONField(blank=True, default=list)),
+                (
+                    "point",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="The first cited point, for queries",
+                        null=True,
+                    ),
+                ),
+                (
+                    "graph",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nodes",
+                        to="graphs.conceptgraph",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="nodes",
+                        to="graphs.conceptgroup",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['graph', 'order'],
+                "ordering": ["graph", "order"],
             },
         ),
         migrations.CreateModel(
-            name='ConceptEdge',
+            name="ConceptEdge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField()),
-                ('label', models.CharField(blank=True, max_length=500)),
-                ('style', models.CharField(choices=[('arrow', 'arrow'), ('open', 'open'), ('dotted', 'dotted'), ('dotted_open', 'dotted_open'), ('thick', 'thick'), ('thick_open', 'thick_open')], default='arrow', max_length=12)),
-                ('graph', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='edges', to='graphs.conceptgraph')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='out_edges', to='graphs.conceptnode')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='in_edges', to='graphs.conceptnode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("order", models.PositiveIntegerField()),
+                ("label", models.CharField(blank=True, max_length=500)),
+                (
+                    "style",
+                    models.CharField(
+                        choices=[
+                            ("arrow", "arrow"),
+                            ("open", "open"),
+                            ("dotted", "dotted"),
+                            ("dotted_open", "dotted_open"),
+                            ("thick", "thick"),
+                            ("thick_open", "thick_open"),
+                        ],
+                        default="arrow",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "graph",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="edges",
+                        to="graphs.conceptgraph",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="out_edges",
+                        to="graphs.conceptnode",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="in_edges",
+                        to="graphs.conceptnode",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['graph', 'order'],
+                "ordering": ["graph", "order"],
             },
         ),
         migrations.AddConstraint(
-            model_name='conceptgraph',
-            constraint=models.UniqueConstraint(fields=('talk', 'lang'), name='concept_graph_talk_lang_unique'),
+            model_name="conceptgraph",
+            constraint=models.UniqueConstraint(
+                fields=("talk", "lang"), name="concept_graph_talk_lang_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='conceptgroup',
-            constraint=models.UniqueConstraint(fields=('graph', 'name'), name='concept_group_graph_name_unique'),
+            model_name="conceptgroup",
+            constraint=models.UniqueConstraint(
+                fields=("graph", "name"), name="concept_group_graph_name_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='conceptnode',
-            index=models.Index(fields=['graph', 'point'], name='graphs_conc_graph_i_cc15f2_idx'),
+            model_name="conceptnode",
+            index=models.Index(
+                fields=["graph", "point"], name="graphs_conc_graph_i_cc15f2_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='conceptnode',
-            constraint=models.UniqueConstraint(fields=('graph', 'key'), name='concept_node_graph_key_unique'),
+            model_name="conceptnode",
+            constraint=models.UniqueConstraint(
+                fields=("graph", "key"), name="concept_node_graph_key_unique"
+            ),
         ),
     ]
