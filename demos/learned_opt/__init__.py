@@ -1,0 +1,140 @@
+"""Learned optimizer meta-trained with evolution strategies (Sohl-Dickstein, ICLR 2023).
+
+Only ``META`` lives here: importing this package must not import torch.
+"""
+
+from __future__ import annotations
+
+_FAMILIES = [
+    "digits",
+    "syn_cls",
+    "syn_reg",
+    "quad",
+    "digits_deep",
+    "digits_wide",
+    "wine",
+    "breast_cancer",
+]
+
+META = {
+    "slug": "learned_opt",
+    "title": {
+        "en": "A learned optimizer, meta-trained with evolution strategies",
+        "es": "Un optimizador aprendido, meta-entrenado con estrategias evolutivas",
+    },
+    "summary": {
+        "en": "A tiny per-parameter neural network learns to update weights, races SGD and Adam, "
+        "and shows why meta-training it is chaotic.",
+        "es": "Una pequeña red neuronal por parámetro aprende a actualizar pesos, compite con SGD y "
+        "Adam, y muestra por qué meta-entrenarla es caótico.",
+    },
+    "explanation": {
+        "en": (
+            "A learned optimizer replaces the hand-written update rule (SGD, Adam) with a function "
+            "that is itself trained: an outer loop tunes the optimizer so that the inner loop, the "
+            "training of some network, goes well (point 6). Here the optimizer is a tiny MLP applied "
+            "to every parameter separately (point 7). It sees the gradient, momenta at three time "
+            "scales, an Adam-like and an RMSProp-like direction, the parameter itself and the training "
+            "progress, each normalised per tensor, and outputs a direction times exp(magnitude). Its "
+            "linear paths can reproduce SGD, momentum or Adam exactly; meta-training starts from Adam "
+            "and must find something better.\n\n"
+            "The race trains one task with the learned optimizer and with SGD, momentum and Adam, "
+            "including Adam and SGD with the best learning rate of a grid chosen on that very task. "
+            "Tasks marked out of distribution (a deeper or wider network, other data sets, more steps "
+            "than the 100 seen in meta-training) test generalisation, the open problem of point 14.\n\n"
+            "Why is it hard? Training is a dynamical system nested inside another (point 9). For short "
+            "unrolls the meta-loss is a smooth function of the optimizer's parameters; for long "
+            "unrolls near the edge of stability it becomes rough and chaotic (point 10), so its "
+            "gradient is useless. Averaging the loss over random perturbations smooths it (point 11); "
+            "evolution strategies estimate the gradient of that smoothed loss, and antithetic "
+            "sampling (evaluating +ε and -ε) cuts the estimator's variance drastically (point 12). "
+            "Each meta-step still costs many inner steps, so we use truncated unrolls (point 13). The "
+            "feature choices follow point 15; point 16 reminds that the best architecture is open."
+        ),
+        "es": (
+            "Un optimizador aprendido sustituye la regla de actualización escrita a mano (SGD, Adam) "
+            "por una función que también se entrena: un bucle externo ajusta el optimizador para que "
+            "el bucle interno, el entrenamiento de una red, vaya bien (punto 6). Aquí el optimizador es "
+            "un MLP diminuto aplicado a cada parámetro por separado (punto 7). Ve el gradiente, momentos "
+            "a tres escalas de tiempo, una dirección tipo Adam y otra tipo RMSProp, el propio parámetro "
+            "y el progreso del entrenamiento, cada uno normalizado por tensor, y produce una dirección "
+            "por exp(magnitud). Sus caminos lineales pueden reproducir exactamente SGD, momento o Adam; "
+            "el meta-entrenamiento parte de Adam y debe encontrar algo mejor.\n\n"
+            "La carrera entrena una tarea con el optimizador aprendido y con SGD, momento y Adam, "
+            "incluidos Adam y SGD con la mejor tasa de aprendizaje de una rejilla elegida en esa misma "
+            "tarea. Las tareas fuera de distribución (una red más profunda o más ancha, otros conjuntos "
+            "de datos, más pasos que los 100 del meta-entrenamiento) ponen a prueba la generalización, "
+            "el problema abierto del punto 14.\n\n"
+            "¿Por qué es difícil? El entrenamiento es un sistema dinámico anidado dentro de otro (punto "
+            "9). Con desenrollados cortos la meta-pérdida es una función suave de los parámetros del "
+            "optimizador; con desenrollados largos cerca del borde de la estabilidad se vuelve rugosa "
+            "y caótica (punto 10), y su gradiente no sirve. Promediar la pérdida sobre perturbaciones "
+            "aleatorias la suaviza (punto 11); las estrategias evolutivas estiman el gradiente de esa "
+            "pérdida suavizada, y el muestreo antitético (evaluar +ε y -ε) reduce drásticamente la "
+            "varianza del estimador (punto 12). Cada meta-paso sigue costando muchos pasos internos, "
+            "así que usamos desenrollados truncados (punto 13). Las características siguen el punto 15; "
+            "el punto 16 recuerda que la arquitectura ideal sigue abierta."
+        ),
+    },
+    "talk": "jascha-sohl-dickstein-iclr-2023",
+    "points": [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+    "nodes": [],
+    "also_talks": [],
+    "deterministic": True,
+    "time_limit_s": 45,
+    "params": {
+        "mode": {
+            "type": "choice",
+            "choices": ["race", "hard"],
+            "default": "race",
+            "label": {"en": "What to show", "es": "Qué mostrar"},
+            "help": {
+                "en": "race: train a task with every optimizer; hard: why meta-training is hard",
+                "es": "race: entrenar una tarea con cada optimizador; hard: por qué el meta-entrenamiento es difícil",
+            },
+        },
+        "task": {
+            "type": "choice",
+            "choices": _FAMILIES,
+            "default": "digits",
+            "label": {"en": "Task (race)", "es": "Tarea (carrera)"},
+            "help": {
+                "en": "digits, syn_cls, syn_reg, quad are in the meta-training distribution; "
+                "digits_deep, digits_wide, wine, breast_cancer are not",
+                "es": "digits, syn_cls, syn_reg, quad están en la distribución de meta-entrenamiento; "
+                "digits_deep, digits_wide, wine, breast_cancer no",
+            },
+        },
+        "steps": {
+            "type": "int",
+            "min": 10,
+            "max": 200,
+            "default": 100,
+            "label": {
+                "en": "Training steps (race)",
+                "es": "Pasos de entrenamiento (carrera)",
+            },
+            "help": {
+                "en": "meta-training used 100; more is a longer horizon than it ever saw",
+                "es": "el meta-entrenamiento usó 100; más es un horizonte más largo del que vio",
+            },
+        },
+        "long_unroll": {
+            "type": "int",
+            "min": 20,
+            "max": 100,
+            "default": 100,
+            "label": {
+                "en": "Long unroll length (hard)",
+                "es": "Longitud del desenrollado largo (hard)",
+            },
+        },
+        "seed": {
+            "type": "int",
+            "min": 0,
+            "max": 99,
+            "default": 0,
+            "label": {"en": "Seed (which task)", "es": "Semilla (qué tarea)"},
+        },
+    },
+}
