@@ -1,0 +1,129 @@
+"""A WAGE multilayer perceptron: every layer's W, A, G and E on low-bit integer grids.
+
+Wu et al., ICLR 2018 (arXiv:1802.04680), Fig. 1 and Section 3.3. One hidden layer computes
+
+    z = Q_A(h) @ (Q_W(W) / alpha)^T      (integer MACs; 1/alpha is a bit shift, Sec. 3.3.1)
+    h' = Q_A(ReLU(z))                   with Q_E applied to dL/dReLU(z) on the way back
+
+and the output layer's error is quantised by Q_E too (the "first layer in backprop"). There are
+no biases and no batch normalisation: the constant shift scale alpha replaces it. The weights are
+updated by plain mini-batch SGD with Delta W = Q_G(dL/dW) (Sec. 3.3.4) and saturated to the k_W
+range after each step, as the authors' implementation does (beyond it Q_W would not change).
+The loss is the sum of squared errors against one-hot targets, as the paper uses (no softmax).
+With every k = 32 the same module is an ordinary float32 MLP trained by SGD.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from . import quant
+from .task import one_hot
+
+LR_DECAY = 8.0  # divide the learning rate by 8 (a 3-bit shift) for the final epochs
+
+
+@dataclass
+class Config:
+    """Network, bit widths and SGD settings (CPU-sized defaults: 64-256-256-10, WAGE 2-8-8-8)."""
+
+    sizes: tuple[int, ...] = (64, 256, 256, 10)
+    k_w: int = 2
+    k_a: int = 8
+    k_g: int = 8
+    k_e: int = 8
+    lr: float = (
+        4.0  # eta for WAGE: a power of two, in units of sigma(k_G) steps (Sec. 3.3.4)
+    )
+    lr_float: float = 0.05  # plain SGD step on the float path (k_G = 32)
+    decay_at: float = (
+        0.75  # fraction of the epochs after which the rate is divided by LR_DECAY
+    )
+    batch_size: int = 64
+    epochs: int = 60
+    seed: int = 0
+
+    @property
+    def bits(self) -> str:
+        """The paper's "k_W-k_A-k_G-k_E" label, e.g. "2-8-8-8" ("float" when all are 32)."""
+        widths = (self.k_w, self.k_a, self.k_g, self.k_e)
+        if all(quant.is_float(k) for k in widths):
+            return "float"
+        return "-".join(str(k) for k in widths)
+
+    def learning_rate(self, epoch: int) -> float:
+        """The step-decayed rate for this epoch (eta on the WAGE path, lr_float on the float one)."""
+        base = self.lr_float if quant.is_float(self.k_g) else self.lr
+        return base / LR_DECAY if epoch >= int(self.decay_at * self.epochs) else base
+
+
+class WageMLP(nn.Module):
+    """An MLP whose forward and backward passes run through the WAGE quantisers.
+
+    Weights are stored as [out, in] tensors ``weights[i]``; ``alphas[i]`` is layer i's scale.
+    """
+
+    def __init__(self, cfg: Config, generator: torch.Generator | None = None) -> None:
+        super().__init__()
+        self.cfg = cfg
+        self.weights = nn.ParameterList()
+        alphas = []
+        for fan_in, fan_out in zip(cfg.sizes[:-1], cfg.sizes[1:]):
+            limit, alpha = quant.layer_scale(fan_in, cfg.k_w)
+            w = (torch.rand(fan_out, fan_in, generator=generator) * 2.0 - 1.0) * limit
+            # Training starts from weights already on the k_W grid (uniform on +-1.5 sigma gives
+            # the three ternary levels equal shares); later updates are whole k_G steps.
+            self.weights.append(nn.Parameter(quant.quantize(w, cfg.k_w)))
+            alphas.append(alpha)
+        self.register_buffer("alphas", torch.tensor(alphas, dtype=torch.float32))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x: [batch, sizes[0]] in [0, 1] -> outputs [batch, sizes[-1]] (fed to the SSE loss)."""
+        cfg = self.cfg
+        h = quant.quantize_activation(x, cfg.k_a)
+        last = len(self.weights) - 1
+        for i, w in enumerate(self.weights):
+            z = h @ quant.quantize_weight(w, cfg.k_w, float(self.alphas[i])).T
+            if i == last:
+                return quant.quantize_error(z, cfg.k_e)
+            z = quant.quantize_error(torch.relu(z), cfg.k_e)
+            h = quant.quantize_activation(z, cfg.k_a)
+        raise AssertionError("unreachable: the network has at least one layer")
+
+    @torch.no_grad()
+    def forward_weights(self) -> list[torch.Tensor]:
+        """The weights the forward pass multiplies by: Q_W(W) / alpha, each [out, in]."""
+        return [
+            quant.quantize(w, self.cfg.k_w) / float(a)
+            for w, a in zip(self.weights, self.alphas)
+        ]
+
+    @torch.no_grad()
+    def sgd_step(self, lr: float, generator: torch.Generator | None = None) -> None:
+        """Pure mini-batch SGD: W <- Clip(W - Q_G(dL/dW)), then clear the gradients."""
+        for w in self.weights:
+            if w.grad is None:
+                continue
+            w.sub_(quant.quantize_gradient(w.grad, self.cfg.k_g, lr, generator))
+            if not quant.is_float(self.cfg.k_w):
+                bound = 1.0 - quant.sigma(self.cfg.k_w)
+                w.clamp_(-bound, bound)
+            w.grad = None
+
+
+def sse_loss(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """0.5 * sum of squared errors to one-hot targets, averaged over the batch.
+
+    out: [batch, classes]; y: [batch] int64. The mean only sets the float path's step size:
+    Q_E and Q_G divide the scale out again on the WAGE path.
+    """
+    return 0.5 * ((out - one_hot(y)) ** 2).sum(dim=1).mean()
+
+
+@torch.no_grad()
+def accuracy(model: WageMLP, x: torch.Tensor, y: torch.Tensor) -> float:
+    """Top-1 accuracy of the (quantised) forward pass. x: [n, 64]; y: [n]."""
+    return float((model(x).argmax(dim=1) == y).float().mean())
