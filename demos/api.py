@@ -28,7 +28,7 @@ from . import conf, registry, services
 from .models import DemoRun
 
 MAX_WAIT_S = 10.0
-WAIT_POLL_S = 0.02
+WAIT_POLL_S = 0.01
 
 
 def demo_payload(demo: registry.Demo, request: HttpRequest) -> dict[str, Any]:

@@ -45,18 +45,22 @@ class DemoRunQuerySet(models.QuerySet):
         )
 
     def fail_stale(self) -> int:
-        """Fail runs whose worker went silent or that waited too long for one; returns how many."""
+        """Fail runs whose worker went silent or that waited too long for one; returns how many.
+
+        Called on every read of a run, so it first looks (a read never blocks in SQLite's WAL mode
+        or PostgreSQL) and writes only when there is something to fail.
+        """
         now = timezone.now()
         silent_since = now - timedelta(seconds=conf.heartbeat_timeout_s())
         lost = self.filter(status=DemoRun.Status.RUNNING).filter(
             Q(heartbeat_at__lt=silent_since) | Q(heartbeat_at__isnull=True, started_at__lt=silent_since)
         )
-        count = lost.update(status=DemoRun.Status.FAILED, error=WORKER_LOST, finished_at=now)
         waited_since = now - timedelta(seconds=conf.queue_timeout_s())
-        count += self.filter(status=DemoRun.Status.QUEUED, created_at__lt=waited_since).update(
-            status=DemoRun.Status.FAILED, error=NEVER_STARTED, finished_at=now
-        )
-        return count
+        never = self.filter(status=DemoRun.Status.QUEUED, created_at__lt=waited_since)
+        if not (lost | never).exists():
+            return 0
+        count = lost.update(status=DemoRun.Status.FAILED, error=WORKER_LOST, finished_at=now)
+        return count + never.update(status=DemoRun.Status.FAILED, error=NEVER_STARTED, finished_at=now)
 
     def recent_by(self, requester: str, seconds: int) -> DemoRunQuerySet:
         return self.filter(requester=requester, created_at__gte=timezone.now() - timedelta(seconds=seconds))

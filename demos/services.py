@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -81,7 +82,7 @@ def start_run(demo: registry.Demo, params: dict[str, Any], requester: str, *, vi
     with transaction.atomic():
         run = DemoRun.objects.create(
             demo=demo.slug, params=params, params_hash=digest, requester=requester, via_embed=via_embed,
-            message="queued",
+            message="queued", task_id=str(uuid.uuid4()),
         )
         enqueue(run, demo)
     return run

@@ -32,17 +32,20 @@ HARD_LIMIT_GRACE_S = 10
 
 
 def enqueue(run: DemoRun, demo: registry.Demo) -> None:
-    """Send the task once the transaction that saved ``run`` has committed (the worker must see it)."""
+    """Send the task once the transaction that saved ``run`` has committed (the worker must see it).
+
+    The task id is the one already stored on the row (``run.task_id``), so nothing is written after
+    sending: the admin's cancel action can revoke the task from the start.
+    """
     from django.db import transaction
 
     def send() -> None:
-        result = run_demo.apply_async(
+        run_demo.apply_async(
             args=[str(run.pk)],
+            task_id=run.task_id or None,
             soft_time_limit=demo.time_limit_s,
             time_limit=demo.time_limit_s + HARD_LIMIT_GRACE_S,
         )
-        if getattr(result, "id", None):
-            DemoRun.objects.filter(pk=run.pk, task_id="").update(task_id=result.id)
 
     transaction.on_commit(send)
 
@@ -108,19 +111,22 @@ def run_demo(self, run_id: str) -> dict[str, Any]:
         _finish(run_id, status=DemoRun.Status.FAILED, error="This demo is not available.")
         return {"status": DemoRun.Status.FAILED}
 
-    last_write = 0.0
+    # The claim just wrote "starting"; a run that ends within the first interval writes no progress
+    # at all, and 100 % is written by _finish with the result.
+    last_write = time.monotonic()
 
     def progress(pct: float, message: str = "") -> None:
         nonlocal last_write
         pct = max(0, min(100, int(pct)))
+        if pct >= 100 or time.monotonic() - last_write < PROGRESS_MIN_INTERVAL_S:
+            return
         message = safety.scrub(str(message))[:200]
-        if time.monotonic() - last_write >= PROGRESS_MIN_INTERVAL_S or pct >= 100:
-            last_write = time.monotonic()
-            DemoRun.objects.filter(pk=run_id, status=DemoRun.Status.RUNNING).update(
-                progress=pct, message=message, heartbeat_at=timezone.now()
-            )
-            if self.request.id and not self.request.is_eager:
-                self.update_state(state="PROGRESS", meta={"run": run_id, "progress": pct, "message": message})
+        last_write = time.monotonic()
+        DemoRun.objects.filter(pk=run_id, status=DemoRun.Status.RUNNING).update(
+            progress=pct, message=message, heartbeat_at=timezone.now()
+        )
+        if self.request.id and not self.request.is_eager:
+            self.update_state(state="PROGRESS", meta={"run": run_id, "progress": pct, "message": message})
 
     heartbeat = _Heartbeat(run_id)
     heartbeat.start()
