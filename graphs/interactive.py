@@ -16,7 +16,9 @@ import json
 import re
 
 import networkx as nx
+from pyvis.edge import Edge
 from pyvis.network import Network
+from pyvis.node import Node
 
 NODE_SIZE_BASE = 12
 NODE_SIZE_PER_DEGREE = 4
@@ -76,14 +78,18 @@ def build_network(g: nx.DiGraph, fills: dict[str, str] | None = None) -> Network
     """A pyvis ``Network`` for the concept graph ``g`` (see ``graphs.analysis.to_networkx``).
 
     ``fills`` maps group name -> classDef fill colour. Node ids are the Mermaid keys; each node dict
-    carries ``points`` and ``group`` for the page script.
+    carries ``points`` and ``category`` (its group) for the page script. Nodes and edges are pyvis
+    ``Node``/``Edge`` objects appended directly: ``Network.add_node``/``add_edge`` search Python lists
+    for duplicates on every call, which made 30,000 nodes take minutes (quadratic); networkx already
+    guarantees unique nodes, so this stays linear.
     """
     fills = fills or {}
     net = Network(directed=True, cdn_resources="remote", height="100%", width="100%")
     for key, data in g.nodes(data=True):
         fill = safe_colour(fills.get(data["group"], ""))
-        net.add_node(
+        node = Node(
             key,
+            "dot",
             label=data["title"] or key,
             title=f"{key}: {data['title']}",
             color={
@@ -92,12 +98,15 @@ def build_network(g: nx.DiGraph, fills: dict[str, str] | None = None) -> Network
                 "highlight": {"background": fill, "border": "#0f172a"},
             },
             size=node_size(g.degree(key)),
-            # Not vis's ``group`` (pyvis then drops ``color``): the page reads ``category`` for the legend.
             category=data["group"],
             points=data["points"],
         )
+        net.nodes.append(node.options)
+        net.node_ids.append(key)
+        net.node_map[key] = node.options
     for source, target, data in g.edges(data=True):
-        net.add_edge(source, target, label=data.get("label") or None)
+        options = {"label": data["label"]} if data.get("label") else {}
+        net.edges.append(Edge(source, target, directed=True, **options).options)
     return net
 
 

@@ -13,6 +13,7 @@ vault (``SMALL_VAULT_TALKS``) also shows each talk's own concepts. No Django imp
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -41,6 +42,9 @@ class TalkConcepts:
     subject: str = ""
 
 
+@functools.lru_cache(
+    maxsize=65_536
+)  # group names and head terms repeat across thousands of nodes
 def normalise(text: str) -> str:
     """Accent-folded, lower-case words, each singularised: ``"DNCs"`` -> ``"dnc"``, ``"Memoria"`` -> ``"memoria"``."""
     folded = unicodedata.normalize("NFKD", text)
