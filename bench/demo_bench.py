@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.demos_stack import DemoStack, api  # noqa: E402
+from tests.demos_stack import DemoStack, api
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 TARGET_OVERHEAD_MS = 150
