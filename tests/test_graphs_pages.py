@@ -180,3 +180,13 @@ def test_graphml_and_node_link_downloads_hold_the_graph(client, corpus_db):
     data = json.loads(client.get(f"/api/talks/{KORAY}/graph.json").content)
     assert len(data["nodes"]) == 31 and len(data["links"]) == 30
     assert next(n for n in data["nodes"] if n["id"] == "E")["points"] == [4]
+
+
+def test_graph_section_speaks_the_page_language(client, corpus_db):
+    html = client.get(f"/es/talks/{GRAVES}/").content.decode()
+    assert "Grafo de conceptos" in html and "Vista interactiva" in html
+    assert "solo existe en Inglés" in html  # Django's translated language name
+    assert (
+        "Esta charla no tiene grafo de conceptos."
+        in client.get("/es/talks/jascha-sohl-dickstein-iclr-2023/").content.decode()
+    )
