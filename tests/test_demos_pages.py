@@ -63,10 +63,21 @@ def test_a_related_discussion_links_the_demo_without_nodes(client, probe):
 
 
 def test_talks_without_demos_show_no_demo_section(client, probe):
-    html = client.get("/es/talks/jascha-sohl-dickstein-iclr-2023/").content.decode()
+    from talks.models import Talk, TalkTranslation
+
+    talk = Talk.objects.create(slug="a-talk-without-demos")
+    TalkTranslation.objects.create(talk=talk, lang="en", title="A talk without demos")
+    html = client.get("/en/talks/a-talk-without-demos/").content.decode()
+    assert "A talk without demos" in html
     assert 'data-testid="talk-demos"' not in html
 
 
 def test_the_embed_snippet_carries_the_current_parameters(client, probe):
     html = client.get("/es/demos/probe/?count=2").content.decode()
     assert "/embed/demos/probe/?lang=es&amp;count=2" in html
+
+
+def test_the_node_chips_carry_the_graph_labels(client):
+    html = client.get("/en/talks/alex-graves-iclr-2017/").content.decode()
+    chip = re.search(r'data-graph-node="Q"><a [^>]+><b>Q</b>([^<]*)</a>', html)
+    assert chip and chip.group(1).strip(" ·"), "the ACT demo's node Q is shown with its label"

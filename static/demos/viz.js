@@ -99,7 +99,7 @@
       options: {
         parsing: true,
         plugins: {
-          title: { display: !!opts.title, text: opts.title || "" },
+          title: { display: false, text: opts.title || "" }, // shown once, as the figcaption
           legend: { display: datasets.length > 1 },
         },
         scales: {
@@ -129,7 +129,7 @@
       data: { labels: (opts.labels || []).map(String), datasets: datasets },
       options: {
         plugins: {
-          title: { display: !!opts.title, text: opts.title || "" },
+          title: { display: false, text: opts.title || "" }, // shown once, as the figcaption
           legend: { display: datasets.length > 1 },
         },
         scales: { x: axis(opts.xLabel), y: axis(opts.yLabel, { beginAtZero: true }) },
