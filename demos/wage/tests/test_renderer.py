@@ -1,0 +1,70 @@
+"""static/demos/wage.js draws a real infer.run result in headless Chromium, in EN and ES."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from demos.wage import META
+from demos.wage.infer import run
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+STATIC = Path(__file__).resolve().parents[3] / "static"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+]
+
+DRAW = """([result, lang]) => {
+  const el = document.createElement('div');
+  document.body.appendChild(el);
+  window.DemoRenderers.wage(el, result, {lang, params: {k_w: '2'}, viz: window.DemoViz});
+  const charts = Array.from(el.querySelectorAll('canvas')).map(c => window.Chart.getChart(c))
+    .filter(Boolean).map(ch => ({type: ch.config.type, title: ch.options.plugins.title.text,
+      points: ch.data.datasets.reduce((n, d) => n + d.data.length, 0)}));
+  return {charts, tables: el.querySelectorAll('table').length, text: el.innerText};
+}"""
+
+
+def test_the_renderer_draws_every_part_in_both_languages() -> None:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing (browser tests never skip)")
+    from playwright.sync_api import sync_playwright
+
+    params = {name: spec["default"] for name, spec in META["params"].items()}
+    result = json.loads(json.dumps(run({**params, "epochs": 2}, lambda p, m: None)))
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.set_content("<!doctype html><html><body></body></html>")
+        for script in (
+            "vendor/chartjs/chart.umd.min.js",
+            "demos/viz.js",
+            "demos/wage.js",
+        ):
+            page.add_script_tag(path=str(STATIC / script))
+        drawn = {lang: page.evaluate(DRAW, [result, lang]) for lang in ("en", "es")}
+        empty = page.evaluate(DRAW, [{}, "en"])  # null-safe on a missing result
+        browser.close()
+    assert errors == []
+    for lang, out in drawn.items():
+        assert [c["type"] for c in out["charts"]] == ["line", "line", "bar"], lang
+        assert all(c["points"] > 0 and c["title"] for c in out["charts"]), lang
+        assert out["tables"] == 2, lang
+    assert (
+        "Test accuracy" in drawn["en"]["text"]
+        and "Precisión de test" in drawn["es"]["text"]
+    )
+    assert "ternary" in drawn["en"]["text"] and "ternario" in drawn["es"]["text"]
+    assert empty["charts"] == []
