@@ -81,7 +81,7 @@ def graphs(draw: st.DrawFn, label_strategy: st.SearchStrategy[str] = labels) -> 
 
 
 @pytest.mark.slow
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(graphs())
 def test_parsing_the_canonical_form_gives_the_same_graph(graph: Graph) -> None:
     assert parse(serialise(graph)) == graph
@@ -148,7 +148,7 @@ def flatten(graph: Graph) -> str:
 
 
 @pytest.mark.slow
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(graphs(flat_labels))
 def test_the_flattened_export_parses_to_the_same_graph(graph: Graph) -> None:
     parsed = parse(flatten(graph))
