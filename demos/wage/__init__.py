@@ -101,10 +101,10 @@ META = {
             "default": "8",
             "label": {"en": "Gradient bits k_G", "es": "Bits de gradientes k_G"},
             "help": {
-                "en": "the update is a whole number of 2^(1-k_G) steps; "
-                + _FLOAT_NOTE["en"],
-                "es": "la actualización es un número entero de pasos 2^(1-k_G); "
-                + _FLOAT_NOTE["es"],
+                "en": "each update is a whole number of 2^(1-k_G) steps (η is rescaled so its "
+                "size does not change); " + _FLOAT_NOTE["en"],
+                "es": "cada actualización es un número entero de pasos 2^(1-k_G) (η se reescala "
+                "para que su tamaño no cambie); " + _FLOAT_NOTE["es"],
             },
         },
         "k_e": {

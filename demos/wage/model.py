@@ -24,6 +24,7 @@ from . import quant
 from .task import one_hot
 
 LR_DECAY = 8.0  # divide the learning rate by 8 (a 3-bit shift) for the final epochs
+LR_REFERENCE_BITS = 8  # Config.lr is eta for k_G = 8, the paper's gradient width
 
 
 @dataclass
@@ -35,13 +36,11 @@ class Config:
     k_a: int = 8
     k_g: int = 8
     k_e: int = 8
-    lr: float = (
-        4.0  # eta for WAGE: a power of two, in units of sigma(k_G) steps (Sec. 3.3.4)
-    )
+    # eta for WAGE at k_G = 8: a power of two, in units of sigma(k_G) steps (Sec. 3.3.4).
+    lr: float = 4.0
     lr_float: float = 0.05  # plain SGD step on the float path (k_G = 32)
-    decay_at: float = (
-        0.75  # fraction of the epochs after which the rate is divided by LR_DECAY
-    )
+    # Fraction of the epochs after which the rate is divided by LR_DECAY.
+    decay_at: float = 0.75
     batch_size: int = 64
     epochs: int = 60
     seed: int = 0
@@ -55,8 +54,16 @@ class Config:
         return "-".join(str(k) for k in widths)
 
     def learning_rate(self, epoch: int) -> float:
-        """The step-decayed rate for this epoch (eta on the WAGE path, lr_float on the float one)."""
-        base = self.lr_float if quant.is_float(self.k_g) else self.lr
+        """The step-decayed rate for this epoch (eta on the WAGE path, lr_float on the float one).
+
+        eta is rescaled by 2^(k_G - 8), another power of two, so that the largest update
+        eta * sigma(k_G) stays lr * sigma(8) whatever k_G is: changing k_G then changes the
+        resolution of the update (how finely it is rounded), not its size.
+        """
+        if quant.is_float(self.k_g):
+            base = self.lr_float
+        else:
+            base = self.lr * 2.0 ** (self.k_g - LR_REFERENCE_BITS)
         return base / LR_DECAY if epoch >= int(self.decay_at * self.epochs) else base
 
 
