@@ -155,7 +155,7 @@ def evaluate(
     out(
         f"meta-loss roughness: {sl['short_unroll']}-step unroll {sl['roughness_short']:.3f}, "
         f"{sl['long_unroll']}-step {sl['roughness_long']:.3f} (ratio {sl['roughness_long_over_short']:.2f}), "
-        f"long smoothed over {sl['smooth_samples']} perturbations σ={sl['smooth_sigma']} "
+        f"long smoothed over Gaussian perturbations of α (σ={sl['smooth_sigma']}) "
         f"{sl['roughness_smoothed_long']:.3f}"
     )
     out(

@@ -34,7 +34,7 @@ from .task import Task, small_task
 SHORT_UNROLL = 10
 LONG_UNROLL = 100
 SLICE_POINTS = 61
-SLICE_RANGE = (-1.0, 3.0)  # α: the step size scales by e^α along the slice
+SLICE_RANGE = (-2.0, 2.0)  # α: the step size scales by e^α along the slice (θ at α = 0)
 SMOOTH_SIGMA = 0.2  # std of the Gaussian perturbation of α, in the same units
 COSINE_PAIRS = 256
 VARIANCE_PAIRS = 8  # 16 unrolls per estimate, antithetic or not

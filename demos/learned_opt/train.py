@@ -119,19 +119,31 @@ def validate(
 
 
 def train(
-    cfg: Config, tcfg: TrainConfig, on_step: Callable[[int, dict], None] | None = None
+    cfg: Config,
+    tcfg: TrainConfig,
+    on_step: Callable[[int, dict], None] | None = None,
+    resume: tuple[torch.Tensor, list[dict]] | None = None,
 ) -> tuple[torch.Tensor, list[dict], dict]:
-    """Run meta-training; returns (best θ [D], meta-training curve, best validation metrics)."""
+    """Run meta-training; returns (best θ [D], meta-training curve, best validation metrics).
+
+    ``resume`` = (θ, curve) of an earlier stage: training continues from θ (fresh meta-Adam
+    state) and the curve continues the earlier one's updates and seconds.
+    """
     torch.manual_seed(tcfg.seed)
     gen = torch.Generator().manual_seed(tcfg.seed)
-    opt_module = LearnedOptimizer(cfg, seed=tcfg.seed)
-    theta = opt_module.theta.detach().clone()
+    if resume is None:
+        theta = LearnedOptimizer(cfg, seed=tcfg.seed).theta.detach().clone()
+        curve, u_off, t_off = [], 0, 0.0
+    else:
+        theta, curve = resume[0].detach().clone(), list(resume[1])
+        u_off, t_off = curve[-1]["update"], curve[-1]["seconds"]
     meta_opt = torch.optim.Adam([theta], lr=tcfg.meta_lr)
     val = validation_tasks(tcfg.val_tasks)
     base = baseline_finals(val)
     best = validate(theta, cfg.hidden, val, base)
-    best_theta, curve, start = theta.clone(), [], time.time()
-    curve.append({"update": 0, "seconds": 0.0, "train_meta_loss": None, **best})
+    best_theta, start = theta.clone(), time.time()
+    if resume is None:
+        curve.append({"update": 0, "seconds": 0.0, "train_meta_loss": None, **best})
     next_seed = tcfg.seed * 10_000_000
     streams: list[Stream] = []
     for i in range(tcfg.tasks_per_step):
@@ -187,8 +199,8 @@ def train(
         mean_centre = sum(centre_losses) / len(centre_losses)
         ema = mean_centre if ema is None else 0.95 * ema + 0.05 * mean_centre
         record = {
-            "update": update,
-            "seconds": round(time.time() - start, 1),
+            "update": u_off + update,
+            "seconds": round(t_off + time.time() - start, 1),
             "train_meta_loss": ema,
         }
         if update % tcfg.val_every == 0:
@@ -209,8 +221,8 @@ def train(
     final = validate(theta, cfg.hidden, val, base)
     curve.append(
         {
-            "update": update,
-            "seconds": round(time.time() - start, 1),
+            "update": u_off + update,
+            "seconds": round(t_off + time.time() - start, 1),
             "train_meta_loss": ema,
             **final,
         }
@@ -227,8 +239,11 @@ def save(
     curve: list[dict],
     best: dict,
     path: Path = WEIGHTS,
+    earlier_stages: list[dict] | None = None,
 ) -> dict:
-    """Write ``{"model", "config", "step", "metrics"}``; metrics include the check figure."""
+    """Write ``{"model", "config", "step", "metrics"}``; metrics include the check figure.
+
+    ``config["stages"]`` lists the TrainConfig of every stage (more than one after --resume)."""
     from .evaluate import check_metric  # the figure the checkpoint test recomputes
 
     metrics = {
@@ -239,7 +254,11 @@ def save(
     }
     ckpt = {
         "model": {"theta": theta.detach().clone()},
-        "config": {**asdict(cfg), "train": asdict(tcfg)},
+        "config": {
+            **asdict(cfg),
+            "train": asdict(tcfg),
+            "stages": [*(earlier_stages or []), asdict(tcfg)],
+        },
         "step": curve[-1]["update"],
         "metrics": metrics,
     }
@@ -309,9 +328,24 @@ def main(argv: list[str] | None = None) -> None:
         help="Adam lr the weights start from",
     )
     p.add_argument("--out", type=Path, default=WEIGHTS, help="checkpoint path")
+    p.add_argument(
+        "--resume",
+        type=Path,
+        default=None,
+        help="continue from this checkpoint (its θ, config and curve; use a new --seed)",
+    )
     a = p.parse_args(argv)
     torch.set_num_threads(1)
     cfg = Config(hidden=a.hidden, init_lr=a.init_lr)
+    resume, stages = None, None
+    if a.resume is not None:
+        ckpt = torch.load(a.resume, map_location="cpu", weights_only=False)
+        fields = {
+            k: v for k, v in ckpt["config"].items() if k in Config.__dataclass_fields__
+        }
+        cfg = Config(**fields)
+        resume = (ckpt["model"]["theta"], ckpt["metrics"]["meta_curve"])
+        stages = ckpt["config"].get("stages") or [ckpt["config"]["train"]]
     tcfg = TrainConfig(
         a.seed,
         a.budget_s,
@@ -325,8 +359,8 @@ def main(argv: list[str] | None = None) -> None:
         a.val_tasks,
         a.val_every,
     )
-    theta, curve, best = train(cfg, tcfg)
-    metrics = save(theta, cfg, tcfg, curve, best, a.out)
+    theta, curve, best = train(cfg, tcfg, resume=resume)
+    metrics = save(theta, cfg, tcfg, curve, best, a.out, stages)
     print({k: v for k, v in metrics.items() if k != "meta_curve"})
 
 

@@ -74,6 +74,8 @@ def test_hard_mode_returns_slices_variance_and_cosine():
         == len(sl["smoothed_long"])
     )
     plane = result["plane"]
-    assert len(plane["long"]) == len(plane["betas"]) and len(plane["long"][0]) == len(plane["alphas"])
+    assert len(plane["long"]) == len(plane["betas"]) and len(plane["long"][0]) == len(
+        plane["alphas"]
+    )
     assert 0 < result["variance"]["antithetic_variance_ratio"] < 1
     assert -1 <= result["cosine"]["es_backprop_cosine"] <= 1
