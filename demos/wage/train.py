@@ -4,7 +4,7 @@ Wu et al., ICLR 2018 (arXiv:1802.04680), Sec. 4 / Table 1 in miniature: the same
 trained with several k_W-k_A-k_G-k_E settings and with float32, by pure mini-batch SGD (no
 momentum, no weight decay), and each run's test accuracy is stored with its checkpoint.
 
-    .venv/bin/python -m demos.wage.train                     # the bundled table (7 settings x 3 seeds)
+    .venv/bin/python -m demos.wage.train                     # the bundled table (9 settings x 3 seeds)
     .venv/bin/python -m demos.wage.train --settings 2-8-8-8 --seeds 1 --epochs 20
 """
 

@@ -8,7 +8,13 @@ import pytest
 import torch
 
 from demos.wage.evaluate import evaluate
-from demos.wage.train import config_for, main, parse_bits, train_run
+from demos.wage.train import (
+    compact_state_dict,
+    config_for,
+    main,
+    parse_bits,
+    train_run,
+)
 
 
 def test_bits_labels_parse_to_four_widths() -> None:
@@ -55,3 +61,11 @@ def test_main_writes_checkpoints_and_evaluate_reads_them(tmp_path) -> None:
     assert result["stored_metric_mismatches"] == []
     assert result["acc_2888"] == pytest.approx(table["rows"][1]["mean"])
     assert any("2-8-8-8" in line for line in lines)
+
+
+def test_checkpoints_store_float16_only_where_it_is_exact() -> None:
+    grid = torch.tensor([-0.5, 0.0, 3 / 128, 0.5])  # WAGE weights: multiples of 2^-7
+    off_grid = torch.tensor([0.1, 1 / 3])  # float-path weights
+    out = compact_state_dict({"grid": grid, "off": off_grid})
+    assert out["grid"].dtype == torch.float16 and torch.equal(out["grid"].float(), grid)
+    assert out["off"].dtype == torch.float32 and torch.equal(out["off"], off_grid)
