@@ -1,0 +1,111 @@
+"""WaveNet on synthesised notes (van den Oord et al. 2016, arXiv:1609.03499), with the fast
+cached generation of Paine et al. 2016 (arXiv:1611.09482) and a compiled per-sample engine.
+
+Only META lives here: the platform imports this module at start-up, so it must not import torch,
+numpy or numba. model.py holds the network, task.py the note synthesiser, fast.py the naive and
+cached generators, engine.py the compiled loop, infer.py what the page shows.
+"""
+
+from __future__ import annotations
+
+# Kept in step with task.NOTES / task.TIMBRE_NAMES (a test checks it) without importing numpy.
+_NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
+NOTES = [f"{_NOTE_NAMES[i % 12]}{3 + i // 12}" for i in range(25)]
+TIMBRES = ["flute", "clarinet", "brass"]
+
+_EXPLANATION_EN = """\
+WaveNet is a generative model of raw audio, trained end to end on the waveform itself: it produces sound one sample at a time, each of the 16,000 samples of a second drawn from a probability distribution that depends on all the samples before it (point 4). To make that distribution a simple softmax, each sample is compressed with μ-law companding to one of 256 values.
+
+The network sees the past through a stack of causal convolutions whose dilation doubles from layer to layer (1, 2, 4, … 1,024, and then again), so a couple of dozen layers cover 4,095 samples, about a quarter of a second, while every layer stays cheap; gated tanh·sigmoid units, residual and skip connections make the stack trainable. During training all time steps are predicted in parallel, but generation is autoregressive, sample by sample (point 5). The picture of the receptive field shows which past samples one output can see and one path from the output down to its oldest input.
+
+Generating naively means running the whole receptive field through the network again for every new sample. The fast algorithm of Paine et al. keeps, for each layer, a queue of the activations it will need again d steps later, so each sample costs one column per layer: the demo draws the same samples both ways from the same seed and reports how much faster the queues are. A compiled loop over the same queues runs faster than real time on one processor core. DeepMind's production answer was different: Parallel WaveNet (points 7 and 8) distils the trained WaveNet teacher into an inverse-autoregressive-flow student that emits all samples at once, trained with probability density distillation plus power, perceptual and contrastive losses, and it is what made WaveNet real-time in the Google Assistant, where it reached human-level quality in text-to-speech (point 6).
+
+Here the model is small (about 66 thousand parameters) and trained for about twenty minutes on notes that the project synthesises itself: two octaves of flute, clarinet and brass-like tones with harmonics, vibrato and attack–decay–sustain envelopes. The note and the timbre are global conditioning, like WaveNet's speaker identity, so you choose what it plays; the same recipe with other data gives other voices, which is the quick adaptation to new speakers and languages the talk points out (point 9). Pick a note, a timbre, a length, a temperature (below 1 plays safer, above 1 wilder) and a seed, then listen, and compare the dominant frequency of the result with the note you asked for."""
+
+_EXPLANATION_ES = """\
+WaveNet es un modelo generativo de audio en bruto, entrenado de extremo a extremo sobre la propia forma de onda: produce el sonido muestra a muestra, y cada una de las 16.000 muestras de un segundo se extrae de una distribución de probabilidad que depende de todas las anteriores (punto 4). Para que esa distribución sea un simple softmax, cada muestra se comprime con la ley μ a uno de 256 valores.
+
+La red ve el pasado a través de una pila de convoluciones causales cuya dilatación se duplica de capa en capa (1, 2, 4, … 1.024, y otra vez), de modo que un par de decenas de capas cubren 4.095 muestras, alrededor de un cuarto de segundo, mientras cada capa sigue siendo barata; las unidades con puerta tanh·sigmoide y las conexiones residuales y de salto hacen que la pila se pueda entrenar. Al entrenar se predicen todos los instantes en paralelo, pero la generación es autorregresiva, muestra a muestra (punto 5). La imagen del campo receptivo muestra qué muestras pasadas ve una salida y un camino desde la salida hasta su entrada más antigua.
+
+Generar de forma ingenua significa volver a pasar todo el campo receptivo por la red para cada muestra nueva. El algoritmo rápido de Paine et al. guarda, en cada capa, una cola con las activaciones que volverá a necesitar d pasos después, así que cada muestra cuesta una columna por capa: la demo extrae las mismas muestras de las dos maneras con la misma semilla e indica cuánto más rápidas son las colas. Un bucle compilado sobre las mismas colas va más rápido que el tiempo real en un solo núcleo de procesador. La respuesta de DeepMind en producción fue otra: WaveNet Paralelo (puntos 7 y 8) destila el WaveNet entrenado (el maestro) en un estudiante de flujo autorregresivo inverso que emite todas las muestras a la vez, entrenado con destilación de densidad de probabilidad más pérdidas de potencia, perceptual y contrastiva, y fue lo que hizo WaveNet de tiempo real en el Asistente de Google, donde alcanzó calidad de nivel humano en texto a voz (punto 6).
+
+Aquí el modelo es pequeño (unos 66 mil parámetros) y se entrena unos veinte minutos con notas que el propio proyecto sintetiza: dos octavas de tonos de flauta, clarinete y metal con armónicos, vibrato y envolventes de ataque, caída y sostenimiento. La nota y el timbre son condicionamiento global, como la identidad del hablante en WaveNet, así que eliges qué toca; la misma receta con otros datos da otras voces, que es la adaptación rápida a nuevos hablantes e idiomas que señala la charla (punto 9). Elige una nota, un timbre, una duración, una temperatura (por debajo de 1 suena más prudente, por encima más libre) y una semilla; escucha el resultado y compara su frecuencia dominante con la nota pedida."""
+
+META = {
+    "slug": "wavenet",
+    "title": {
+        "en": "WaveNet: dilated causal convolutions that make sound, generated fast",
+        "es": "WaveNet: convoluciones causales dilatadas que producen sonido, generado rápido",
+    },
+    "summary": {
+        "en": "A small WaveNet plays a note you choose sample by sample; naive, cached and compiled generation draw the same samples at very different speeds.",
+        "es": "Un WaveNet pequeño toca muestra a muestra la nota que elijas; la generación ingenua, con colas y compilada extrae las mismas muestras a velocidades muy distintas.",
+    },
+    "explanation": {"en": _EXPLANATION_EN, "es": _EXPLANATION_ES},
+    "talk": "koray-kavukcuoglu-iclr-2018",
+    "points": [4, 5, 6, 7, 8, 9],
+    "nodes": ["E", "F", "G", "H", "I", "J"],
+    "also_talks": [],
+    "deterministic": True,
+    "time_limit_s": 30,
+    "params": {
+        "note": {
+            "type": "choice",
+            "choices": NOTES,
+            "default": "A3",
+            "label": {
+                "en": "Note (pitch conditioning)",
+                "es": "Nota (condicionamiento de tono)",
+            },
+            "help": {
+                "en": "C3 (131 Hz) to C5 (523 Hz).",
+                "es": "De C3 (131 Hz) a C5 (523 Hz).",
+            },
+        },
+        "timbre": {
+            "type": "choice",
+            "choices": TIMBRES,
+            "default": "clarinet",
+            "label": {"en": "Timbre (conditioning)", "es": "Timbre (condicionamiento)"},
+        },
+        "length_s": {
+            "type": "float",
+            "min": 0.25,
+            "max": 3.0,
+            "step": 0.25,
+            "default": 1.0,
+            "label": {"en": "Length (seconds)", "es": "Duración (segundos)"},
+        },
+        "temperature": {
+            "type": "float",
+            "min": 0.5,
+            "max": 1.5,
+            "step": 0.05,
+            "default": 1.0,
+            "label": {"en": "Sampling temperature", "es": "Temperatura de muestreo"},
+            "help": {
+                "en": "Divides the logits before the softmax: below 1 is safer, above 1 noisier.",
+                "es": "Divide los logits antes del softmax: por debajo de 1 es más prudente, por encima más ruidoso.",
+            },
+        },
+        "seed": {
+            "type": "int",
+            "min": 0,
+            "max": 999_999,
+            "default": 7,
+            "label": {"en": "Random seed", "es": "Semilla aleatoria"},
+        },
+        "compare": {
+            "type": "bool",
+            "default": True,
+            "label": {
+                "en": "Also time naive and PyTorch generation",
+                "es": "Medir también la generación ingenua y en PyTorch",
+            },
+            "help": {
+                "en": "Draws a few samples the slow ways too and checks they are the same.",
+                "es": "Extrae también unas pocas muestras por los caminos lentos y comprueba que coinciden.",
+            },
+        },
+    },
+}

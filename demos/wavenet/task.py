@@ -1,0 +1,136 @@
+"""Training data made here: synthesised instrument notes with harmonics and envelopes.
+
+Each example is one note, from its onset, at 16 kHz: the sum of harmonics k·f0 of a timbre with
+slightly jittered phases, a slight vibrato, and an attack–decay–sustain envelope, peak-normalised to a random
+level and μ-law encoded. The sequence starts with one silent sample, the same start the generator
+uses, so training sees exactly what generation will: silence, then a note growing out of it.
+
+The conditioning is global (the note and the timbre of the whole clip), as WaveNet's speaker
+identity in section 3.1 of van den Oord et al. 2016. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import mulaw
+
+SAMPLE_RATE = 16_000
+LOWEST_MIDI = 48  # C3, 130.8 Hz
+NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
+N_NOTES = 25  # two octaves, C3 … C5
+NOTES = [
+    f"{NOTE_NAMES[(LOWEST_MIDI + i) % 12]}{(LOWEST_MIDI + i) // 12 - 1}"
+    for i in range(N_NOTES)
+]
+
+
+@dataclass(frozen=True)
+class Timbre:
+    """Relative amplitudes and phases (radians) of harmonics 1, 2, 3, … and the attack range (s)."""
+
+    name: str
+    harmonics: tuple[float, ...]
+    phases: tuple[float, ...]
+    attack_s: tuple[float, float]
+
+
+# The fundamental is the strongest partial of every timbre, so a note's dominant frequency is f0.
+TIMBRES = [
+    Timbre("flute", (1.0, 0.25, 0.08), (0.0, 1.2, 2.5), (0.03, 0.08)),
+    Timbre(
+        "clarinet",
+        (1.0, 0.0, 0.4, 0.0, 0.2, 0.0, 0.1),
+        (0.0, 0.0, 0.5, 0.0, 1.0, 0.0, 1.5),
+        (0.01, 0.04),
+    ),
+    Timbre("brass", tuple(1.0 / k for k in range(1, 9)), (0.0,) * 8, (0.005, 0.02)),
+]
+TIMBRE_NAMES = [t.name for t in TIMBRES]
+
+_LEVEL = (0.4, 0.8)  # peak amplitude of the sustained note
+_SUSTAIN = (0.6, 0.9)  # sustain level relative to the attack peak
+_DECAY_S = (0.05, 0.15)
+_VIBRATO_DEPTH = (
+    0.0,
+    0.003,
+)  # relative frequency deviation, well inside the 3 % pitch tolerance
+_VIBRATO_HZ = (4.5, 6.0)
+# Each note's harmonic phases deviate from the timbre's by up to this much (radians): enough to
+# vary the waveform from seed to seed, small enough that a timbre keeps its characteristic shape.
+_PHASE_JITTER = 0.4
+
+
+def note_hz(note: int) -> float:
+    """Equal-tempered frequency of note index 0..24 (0 = C3)."""
+    return 440.0 * 2.0 ** ((LOWEST_MIDI + note - 69) / 12.0)
+
+
+def synth_note(rng: np.random.Generator, note: int, timbre: int, n: int) -> np.ndarray:
+    """One note of `n` samples in [-1, 1], starting at its onset. Returns float64 [n]."""
+    t = np.arange(n) / SAMPLE_RATE
+    spec = TIMBRES[timbre]
+    depth = rng.uniform(*_VIBRATO_DEPTH)
+    rate = rng.uniform(*_VIBRATO_HZ)
+    # Phase of the fundamental: the integral of the vibrating instantaneous frequency.
+    inst_hz = note_hz(note) * (
+        1.0 + depth * np.sin(2 * np.pi * rate * t + rng.uniform(0, 2 * np.pi))
+    )
+    phase = 2 * np.pi * np.cumsum(inst_hz) / SAMPLE_RATE
+    wave = np.zeros(n)
+    for k, (amp, phi) in enumerate(
+        zip(spec.harmonics, spec.phases, strict=True), start=1
+    ):
+        jitter = rng.uniform(-_PHASE_JITTER, _PHASE_JITTER)
+        if amp > 0 and k * note_hz(note) < SAMPLE_RATE / 2:
+            wave += amp * np.sin(k * phase + phi + jitter)
+    wave /= np.max(np.abs(wave)) + 1e-12
+
+    attack = rng.uniform(*spec.attack_s)
+    decay = rng.uniform(*_DECAY_S)
+    sustain = rng.uniform(*_SUSTAIN)
+    env = np.where(
+        t < attack,
+        t / attack,
+        sustain + (1.0 - sustain) * np.exp(-(t - attack) / decay),
+    )
+    return rng.uniform(*_LEVEL) * env * wave
+
+
+def make_batch(
+    rng: np.random.Generator, batch: int, length: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Random notes: (x [batch, length + 1] μ-law classes starting with SILENCE, note [batch], timbre [batch])."""
+    notes = rng.integers(0, N_NOTES, size=batch)
+    timbres = rng.integers(0, len(TIMBRES), size=batch)
+    x = np.empty((batch, length + 1), dtype=np.int64)
+    x[:, 0] = mulaw.SILENCE
+    for b in range(batch):
+        x[b, 1:] = mulaw.encode(synth_note(rng, int(notes[b]), int(timbres[b]), length))
+    return x, notes, timbres
+
+
+def heldout_batch(
+    batch: int = 12, length: int = 6144, seed: int = 20_161_203
+) -> tuple[np.ndarray, ...]:
+    """The fixed held-out set: notes drawn from a seed that training never uses."""
+    return make_batch(np.random.default_rng(seed), batch, length)
+
+
+def describe(x: np.ndarray, notes: np.ndarray, timbres: np.ndarray) -> str:
+    """A human-readable summary of a batch, one line per note."""
+    lines = []
+    for b in range(len(notes)):
+        audio = mulaw.decode(x[b, 1:])
+        lines.append(
+            f"{NOTES[notes[b]]:>3} ({note_hz(int(notes[b])):6.1f} Hz) {TIMBRE_NAMES[timbres[b]]:<8} "
+            f"{x.shape[1] - 1} samples, peak {np.max(np.abs(audio)):.2f}, "
+            f"first classes {' '.join(str(int(v)) for v in x[b, :8])} …"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(describe(*make_batch(np.random.default_rng(0), 6, 4096)))
