@@ -1,6 +1,6 @@
 """Memory and energy estimates of a WAGE network against the same network in float32.
 
-The reasoning of Wu et al., ICLR 2018 (arXiv:1802.04680), Sec. 1 and Sec. 5: what a low-bit
+The reasoning of Wu et al., ICLR 2018 (arXiv:1802.04680), introduction and discussion: what a low-bit
 integer network saves is (a) the bits that must be *stored* (weights: k_W bits for inference,
 k_G-bit accumulators while training) and *moved* (activations, errors, gradients), and (b) the
 energy of each operation, because integer adders/multipliers are far cheaper than float32 ones

@@ -1,13 +1,13 @@
 """A WAGE multilayer perceptron: every layer's W, A, G and E on low-bit integer grids.
 
-Wu et al., ICLR 2018 (arXiv:1802.04680), Fig. 1 and Section 3.3. One hidden layer computes
+Wu et al., ICLR 2018 (arXiv:1802.04680), Fig. 1 and Section 3. One hidden layer computes
 
-    z = Q_A(h) @ (Q_W(W) / alpha)^T      (integer MACs; 1/alpha is a bit shift, Sec. 3.3.1)
+    z = Q_A(h) @ (Q_W(W) / alpha)^T      (integer MACs; 1/alpha is a bit shift)
     h' = Q_A(ReLU(z))                   with Q_E applied to dL/dReLU(z) on the way back
 
 and the output layer's error is quantised by Q_E too (the "first layer in backprop"). There are
 no biases and no batch normalisation: the constant shift scale alpha replaces it. The weights are
-updated by plain mini-batch SGD with Delta W = Q_G(dL/dW) (Sec. 3.3.4) and saturated to the k_W
+updated by plain mini-batch SGD with Delta W = Q_G(dL/dW) and saturated to the k_W
 range after each step, as the authors' implementation does (beyond it Q_W would not change).
 The loss is the sum of squared errors against one-hot targets, as the paper uses (no softmax).
 With every k = 32 the same module is an ordinary float32 MLP trained by SGD.
@@ -36,7 +36,7 @@ class Config:
     k_a: int = 8
     k_g: int = 8
     k_e: int = 8
-    # eta for WAGE at k_G = 8: a power of two, in units of sigma(k_G) steps (Sec. 3.3.4).
+    # eta for WAGE at k_G = 8: a power of two, in units of sigma(k_G) steps (Q_G).
     lr: float = 4.0
     lr_float: float = 0.05  # plain SGD step on the float path (k_G = 32)
     # Fraction of the epochs after which the rate is divided by LR_DECAY.

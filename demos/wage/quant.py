@@ -1,21 +1,21 @@
 """The WAGE quantisers: W, A, G and E constrained to low-bit integer grids.
 
 Wu, Li, Chen & Shi, "Training and Inference with Integers in Deep Neural Networks", ICLR 2018
-(arXiv:1802.04680), Section 3:
+(arXiv:1802.04680), Section 3 ("WAGE quantization"):
 
-- sigma(k) = 2^(1-k), the distance between neighbouring k-bit levels (Sec. 3.1);
+- sigma(k) = 2^(1-k), the distance between neighbouring k-bit levels;
 - Q(x, k) = Clip{sigma(k) * round(x / sigma(k)), -1 + sigma(k), 1 - sigma(k)}, the linear
-  mapping to a signed k-bit integer grid with deterministic rounding (Sec. 3.1);
-- Shift(x) = 2^round(log2 x), the nearest power of two, so every rescaling is a bit shift
-  (Sec. 3.1);
+  mapping to a signed k-bit integer grid with deterministic rounding;
+- Shift(x) = 2^round(log2 x), the nearest power of two, so every rescaling is a bit shift;
 - initialisation limit L = max(L_min, L'), L_min = beta * sigma(k_W), and the layer scale
-  alpha = max{Shift(L_min / L'), 1} that stands in for batch normalisation (Sec. 3.3.1);
-- Q_W(W) = Q(W, k_W) and Q_A(a) = Q(a / alpha, k_A) (Sec. 3.3.1-3.3.2; like the authors' code we
-  fold 1/alpha into the weights, which gives the same products);
-- Q_E(e) = Q(e / Shift(max|e|), k_E): errors keep their orientation, not their scale (Sec. 3.3.3);
+  alpha = max{Shift(L_min / L'), 1} that stands in for batch normalisation
+  (weight initialisation);
+- Q_W(W) = Q(W, k_W) and Q_A(a) = Q(a / alpha, k_A) (like the authors' code we fold 1/alpha
+  into the weights, which gives the same products);
+- Q_E(e) = Q(e / Shift(max|e|), k_E): errors keep their orientation, not their scale;
 - Q_G: g_s = eta * g / Shift(max|g|) with eta a power of two, then
   Delta W = sigma(k_G) * sgn(g_s) * (floor|g_s| + Bernoulli(|g_s| - floor|g_s|)), i.e.
-  *stochastic* rounding to an integer count of k_G-bit steps (Sec. 3.3.4).
+  *stochastic* rounding to an integer count of k_G-bit steps.
 
 A bit width ``k >= FLOAT_BITS`` (32) switches a quantiser off, which gives the float path.
 All functions work on CPU tensors; stochastic rounding draws from an explicit
@@ -36,7 +36,7 @@ def is_float(k: int) -> bool:
 
 
 def sigma(k: int) -> float:
-    """the resolution 2^(1-k) of a signed k-bit fixed-point number in (-1, 1)."""
+    """sigma(k): the resolution 2^(1-k) of a signed k-bit fixed-point number in (-1, 1)."""
     return 2.0 ** (1 - k)
 
 
@@ -133,7 +133,7 @@ class _QuantizeError(torch.autograd.Function):
 
 
 def quantize_error(x: torch.Tensor, k_e: int) -> torch.Tensor:
-    """Mark x so that the error dL/dx is quantised by Q_E (Sec. 3.3.3) in the backward pass."""
+    """Mark x so that the error dL/dx is quantised by Q_E in the backward pass."""
     if is_float(k_e):
         return x
     return _QuantizeError.apply(x, k_e)
@@ -154,7 +154,7 @@ def stochastic_round(
 def quantize_gradient(
     g: torch.Tensor, k_g: int, lr: float, generator: torch.Generator | None = None
 ) -> torch.Tensor:
-    """Q_G (Sec. 3.3.4): the weight update Delta W = Q_G(g) for plain mini-batch SGD.
+    """Q_G: the weight update Delta W = Q_G(g) for plain mini-batch SGD.
 
     g: a weight gradient, any shape. On the float path this is just lr * g. Otherwise
     g_s = lr * g / Shift(max|g|) (lr a power of two, so still a shift) and

@@ -1,6 +1,6 @@
 """Train WAGE MLPs on digits and reproduce the bit-width table (mean +- std over seeds).
 
-Wu et al., ICLR 2018 (arXiv:1802.04680), Sec. 4 / Table 1 in miniature: the same network is
+Wu et al., ICLR 2018 (arXiv:1802.04680), experiments (bit-width table) in miniature: the same network is
 trained with several k_W-k_A-k_G-k_E settings and with float32, by pure mini-batch SGD (no
 momentum, no weight decay), and each run's test accuracy is stored with its checkpoint.
 

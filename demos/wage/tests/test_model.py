@@ -1,4 +1,4 @@
-"""Properties of the WAGE network and its SGD step (Wu et al., ICLR 2018, Sec. 3.3)."""
+"""Properties of the WAGE network and its SGD step (Wu et al., ICLR 2018, Section 3)."""
 
 from __future__ import annotations
 
