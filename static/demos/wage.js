@@ -148,9 +148,8 @@
     }
 
     if (Array.isArray(r.costs) && r.costs.length) {
-      var costBox = section(el);
-      viz.note(costBox, t.costTitle);
-      viz.table(costBox, {
+      viz.table(section(el), {
+        title: t.costTitle,
         columns: [t.quantity, t.wage + " " + (r.bits || ""), t.float, t.ratio],
         rows: r.costs.map(function (c) {
           return [t.costs[c.key] || c.key, num(c.wage), num(c.float32),
@@ -162,8 +161,8 @@
     var table = r.table || {};
     var tableBox = section(el);
     if (Array.isArray(table.rows) && table.rows.length) {
-      viz.note(tableBox, fmt(t.tableTitle, { s: table.seeds, e: table.epochs }));
       viz.table(tableBox, {
+        title: fmt(t.tableTitle, { s: table.seeds, e: table.epochs }),
         columns: [t.setting, t.accuracy, t.perSeed],
         rows: table.rows.map(function (row) {
           return [row.bits, pct(row.mean) + " ± " + pct(row.std),
