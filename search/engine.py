@@ -124,6 +124,7 @@ def load_index() -> VectorIndex:
             "kind",
             "point__talk__event_id",
             "point__talk__event__year",
+            "terms",
             *embedders.DEFAULT_MODELS,
         )
     )
@@ -131,12 +132,12 @@ def load_index() -> VectorIndex:
     col = (
         list(zip(*rows, strict=True))
         if rows
-        else [()] * (8 + len(embedders.DEFAULT_MODELS))
+        else [()] * (9 + len(embedders.DEFAULT_MODELS))
     )
     vectors = {}
     for j, m in enumerate(embedders.DEFAULT_MODELS):
         dim = embedders.get(m).dim
-        buf = b"".join(bytes(v) for v in col[8 + j])
+        buf = b"".join(bytes(v) for v in col[9 + j])
         vectors[m] = (
             np.frombuffer(buf, dtype=np.float32).reshape(n, dim)
             if n
@@ -156,6 +157,7 @@ def load_index() -> VectorIndex:
         ),
         years=np.array([x if x is not None else 0 for x in col[7]], dtype=np.int64),
         vectors=vectors,
+        terms=list(col[8]),
     )
 
 
@@ -227,9 +229,15 @@ def search(params: SearchParams) -> Result:
     if any(len(v) == 0 for v in filters.values()):
         return Result([], qlang, len(index), index.uses_ann, timings, like_point)
     mask = index.mask(**filters) if filters else None
-    lex_ids, lex_scores = lexical.scores(terms)
-    lex_rows, ok = index.rows_of_entries(lex_ids)
-    scored = index.score(qvecs, qlang, lex_rows, lex_scores[ok], mask)
+    if index.ann_active(
+        mask
+    ):  # BM25 on the ANN candidates, in memory (see VectorIndex.score)
+        lex_rows, lex_scores = np.zeros(0, np.int64), np.zeros(0)
+    else:
+        lex_ids, raw = lexical.scores(terms)
+        lex_rows, ok = index.rows_of_entries(lex_ids)
+        lex_scores = raw[ok]
+    scored = index.score(qvecs, qlang, lex_rows, lex_scores, mask, qterms=terms)
     tops = index.top_groups(scored, params.lang, params.k, exclude_groups=exclude)
     timings["rank"] = (time.perf_counter() - t2) * 1000
     hits = _hydrate(index, scored, tops, params, qlang, qtext)

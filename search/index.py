@@ -14,7 +14,9 @@ and the fused score is computed exactly on those candidates, their groups and th
 
 from __future__ import annotations
 
+import math
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,11 +27,13 @@ LANG_CODES = ("en", "es")
 #: Entries above which the HNSW index replaces the exact scan (measured: bench/search_bench.py).
 ANN_THRESHOLD = 50_000
 #: HNSW graph degree and search breadth (recall@10 >= 0.95 against exact at 100k, measured).
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 128
+HNSW_M = 16
+HNSW_EF_CONSTRUCTION = 40
+HNSW_EF_SEARCH = 64
 #: Candidates each model proposes per query when the ANN index is used.
 ANN_CANDIDATES = 256
+#: Rows examined per requested result before widening (groups have a few rows each).
+_TOP_ROWS_PER_RESULT = 32
 
 
 @dataclass
@@ -55,6 +59,9 @@ class VectorIndex:
     event_ids: np.ndarray  # int64[n], -1 when none
     years: np.ndarray  # int64[n], 0 when none
     vectors: dict[str, np.ndarray]
+    terms: list[str] | None = (
+        None  # lexical terms per row, space-separated (for BM25 on the ANN path)
+    )
     ann_threshold: int = ANN_THRESHOLD
     groups: np.ndarray = field(init=False)  # int64[n], group of each row
     group_point: np.ndarray = field(
@@ -64,6 +71,8 @@ class VectorIndex:
     _ann_lock: threading.Lock = field(
         default_factory=threading.Lock, init=False, repr=False
     )
+    _df: dict[str, int] | None = field(default=None, init=False, repr=False)
+    _avg_len: float = field(default=1.0, init=False, repr=False)
 
     def __post_init__(self) -> None:
         keys = self.talk_ids * 100_000 + self.numbers
@@ -91,6 +100,12 @@ class VectorIndex:
     @property
     def uses_ann(self) -> bool:
         return len(self) >= self.ann_threshold
+
+    def ann_active(self, mask: np.ndarray | None) -> bool:
+        """Whether a query with this filter takes the HNSW path (a selective filter scans exactly)."""
+        if not self.uses_ann:
+            return False
+        return mask is None or int(mask.sum()) >= self.ann_threshold
 
     # --- filters ------------------------------------------------------------------------------------
 
@@ -136,15 +151,17 @@ class VectorIndex:
         lex_scores: np.ndarray,
         mask: np.ndarray | None = None,
         exact: bool | None = None,
+        qterms: list[str] | None = None,
     ) -> Scored:
         """Fused scores of a query: ``qvecs[model]`` float32[d]; lexical matches as rows + raw scores.
 
-        Exact over all (masked) rows below the ANN threshold, or when ``exact``; otherwise exact on the
-        ANN candidates, the lexical matches and every row of their groups.
+        Exact path (below the ANN threshold, a selective filter, or ``exact=True``): every (masked)
+        row, with the lexical matches the database's full-text search found. HNSW path: the
+        candidates of every model plus all rows of their groups, scored exactly, with BM25 computed
+        here on those candidates from ``qterms`` (a full-text query over 100k rows costs more than
+        the whole ranking budget; see search/README.md).
         """
-        use_exact = exact if exact is not None else not self.uses_ann
-        if mask is not None and mask.sum() < self.ann_threshold:
-            use_exact = True  # a selective filter leaves few rows: scanning them is cheap and exact
+        use_exact = exact if exact is not None else not self.ann_active(mask)
         if use_exact:
             rows = np.flatnonzero(mask) if mask is not None else np.arange(len(self))
             full = mask is None or len(rows) > len(self) // 4
@@ -154,14 +171,15 @@ class VectorIndex:
                 cos[m] = (
                     (self.vectors[m] @ q)[rows] if full else self.vectors[m][rows] @ q
                 )
+            lex = np.zeros(len(rows))
+            if len(lex_rows):
+                lookup = np.full(len(self), -1.0)
+                lookup[lex_rows] = ranking.normalise_lexical(lex_scores)
+                lex = np.maximum(lookup[rows], 0.0)
         else:
-            rows = self._ann_candidates(qvecs, lex_rows, mask)
+            rows = self._ann_candidates(qvecs, mask)
             cos = {m: self.vectors[m][rows] @ q for m, q in qvecs.items()}
-        lex = np.zeros(len(rows))
-        if len(lex_rows):
-            lookup = np.full(len(self), -1.0)
-            lookup[lex_rows] = ranking.normalise_lexical(lex_scores)
-            lex = np.maximum(lookup[rows], 0.0)
+            lex = ranking.normalise_lexical(self.bm25(rows, qterms or []))
         cos = {m: c.astype(np.float64) for m, c in cos.items()}
         same = self.langs[rows] == LANG_CODES.index(qlang)
         fused = (
@@ -170,10 +188,41 @@ class VectorIndex:
         )
         return Scored(rows=rows, score=fused, cos=cos, lex=lex)
 
-    def _ann_candidates(
-        self, qvecs, lex_rows: np.ndarray, mask: np.ndarray | None
-    ) -> np.ndarray:
-        found = [lex_rows]
+    def bm25(self, rows: np.ndarray, qterms: list[str]) -> np.ndarray:
+        """BM25 of ``qterms`` for the given rows (float64[len(rows)]), from the in-memory terms."""
+        out = np.zeros(len(rows))
+        if self.terms is None or not qterms:
+            return out
+        if self._df is None:
+            df: Counter[str] = Counter()
+            total = 0
+            for body in self.terms:
+                toks = body.split()
+                total += len(toks)
+                df.update(set(toks))
+            self._df, self._avg_len = (
+                dict(df),
+                max(total / max(len(self.terms), 1), 1.0),
+            )
+        n = len(self.terms)
+        wanted = {
+            t: math.log(1 + (n - self._df.get(t, 0) + 0.5) / (self._df.get(t, 0) + 0.5))
+            for t in set(qterms)
+        }
+        for i, r in enumerate(rows):
+            toks = self.terms[r].split()
+            norm = ranking.BM25_K1 * (
+                1 - ranking.BM25_B + ranking.BM25_B * len(toks) / self._avg_len
+            )
+            tf = Counter(t for t in toks if t in wanted)
+            out[i] = sum(
+                wanted[t] * f * (ranking.BM25_K1 + 1) / (f + norm)
+                for t, f in tf.items()
+            )
+        return out
+
+    def _ann_candidates(self, qvecs, mask: np.ndarray | None) -> np.ndarray:
+        found = []
         for m, q in qvecs.items():
             _, idx = self.ann(m).search(
                 q.reshape(1, -1).astype(np.float32), ANN_CANDIDATES
@@ -213,26 +262,36 @@ class VectorIndex:
     def top_groups(
         self, scored: Scored, lang: str, k: int, exclude_groups=()
     ) -> list[tuple[int, float, int]]:
-        """Best ``k`` groups with a point in ``lang`` ('en'|'es'|'any'): [(group, score, best row)]."""
-        g = self.groups[scored.rows]
-        best = np.full(self.n_groups, -np.inf)
-        np.maximum.at(best, g, scored.score)
+        """Best ``k`` groups with a point in ``lang`` ('en'|'es'|'any'): [(group, score, best row)].
+
+        A group scores as its best row, so walking rows from the best down and keeping each group
+        the first time it appears gives the answer; only the top few hundred rows are sorted.
+        """
         if lang == "any":
             valid = (self.group_point >= 0).any(axis=1)
         else:
             valid = self.group_point[:, LANG_CODES.index(lang)] >= 0
-        best[~valid] = -np.inf
-        for x in exclude_groups:
-            best[x] = -np.inf
-        n_ok = int(np.isfinite(best).sum())
-        k = min(k, n_ok)
-        if k <= 0:
-            return []
-        top = np.argpartition(-best, k - 1)[:k]
-        top = top[np.argsort(-best[top], kind="stable")]
-        out = []
-        for grp in top:
-            members = np.flatnonzero(g == grp)  # positions in scored.*, not index rows
-            best_pos = members[np.argmax(scored.score[members])]
-            out.append((int(grp), float(best[grp]), int(scored.rows[best_pos])))
-        return out
+        excluded = set(exclude_groups)
+        m = len(scored.rows)
+        take = min(m, _TOP_ROWS_PER_RESULT * max(k, 1))
+        while True:
+            if take < m:
+                part = np.argpartition(-scored.score, take - 1)[:take]
+            else:
+                part = np.arange(m)
+            order = part[np.argsort(-scored.score[part], kind="stable")]
+            out: list[tuple[int, float, int]] = []
+            seen: set[int] = set()
+            for pos in order:
+                grp = int(self.groups[scored.rows[pos]])
+                if grp in seen:
+                    continue
+                seen.add(grp)
+                if grp in excluded or not valid[grp]:
+                    continue
+                out.append((grp, float(scored.score[pos]), int(scored.rows[pos])))
+                if len(out) == k:
+                    return out
+            if take >= m:
+                return out
+            take = min(m, take * 4)

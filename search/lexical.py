@@ -25,6 +25,7 @@ LEX_LIMIT = 500
 #: Queries longer than this many terms are cut ("more like this" passes a whole point).
 MAX_TERMS = 24
 _SAFE_TERM = re.compile(r"^\w+$", re.UNICODE)
+SQLITE_QUERY = "SELECT rowid, -bm25(search_fts) FROM search_fts WHERE search_fts MATCH %s ORDER BY rank LIMIT %s"
 
 
 def _clean(terms: list[str]) -> list[str]:
@@ -42,14 +43,27 @@ def scores(terms: list[str], limit: int = LEX_LIMIT) -> tuple[np.ndarray, np.nda
 
 
 def _sqlite(terms: list[str], limit: int) -> tuple[np.ndarray, np.ndarray]:
-    match = " OR ".join(f'"{t}"' for t in terms)
     with connection.cursor() as cur:
-        cur.execute(
-            "SELECT rowid, -bm25(search_fts) FROM search_fts WHERE search_fts MATCH %s ORDER BY rank LIMIT %s",
-            [match, limit],
-        )
-        rows = cur.fetchall()
-    return _arrays(rows)
+        return sqlite_scores(cur, terms, limit)
+
+
+def sqlite_scores(
+    cursor, terms: list[str], limit: int = LEX_LIMIT
+) -> tuple[np.ndarray, np.ndarray]:
+    """FTS5 BM25 on any DB-API cursor over a database with ``search_fts`` (the app's or a benchmark's)."""
+    terms = _clean(terms)
+    if not terms:
+        return _arrays([])
+    match = " OR ".join(f'"{t}"' for t in terms)
+    cursor.execute(
+        SQLITE_QUERY.replace("%s", "?") if _qmark(cursor) else SQLITE_QUERY,
+        [match, limit],
+    )
+    return _arrays(cursor.fetchall())
+
+
+def _qmark(cursor) -> bool:
+    return type(cursor).__module__ == "sqlite3"
 
 
 def _postgres(terms: list[str], limit: int) -> tuple[np.ndarray, np.ndarray]:

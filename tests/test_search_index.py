@@ -133,3 +133,18 @@ def test_hnsw_candidates_keep_recall_at_10_above_095():
         recalls.append(len(exact & approx) / 10)
     assert idx.uses_ann
     assert np.mean(recalls) >= 0.95
+
+
+def test_the_ann_path_scores_words_in_memory_with_bm25():
+    idx, base = _index(ann_threshold=11)
+    idx.terms = ["memor netwo"] * len(idx)
+    target = int(
+        np.flatnonzero((idx.talk_ids == 2) & (idx.numbers == 2) & (idx.langs == 0))[0]
+    )
+    idx.terms[target] = "waven audio"
+    assert idx.ann_active(None) and not idx.ann_active(idx.mask(talk_ids=[1]))
+    q = _query(base, (1, 2), noise=0.0)
+    scored = idx.score(q, "en", np.zeros(0, np.int64), np.zeros(0), qterms=["waven"])
+    i = int(np.flatnonzero(scored.rows == target)[0])
+    assert scored.lex[i] == pytest.approx(1.0)
+    assert scored.lex.sum() == pytest.approx(1.0)  # no other row has the word
