@@ -32,7 +32,12 @@ def load(kind: str, task: str) -> tuple[torch.nn.Module, dict[str, Any]]:
 
 
 def _round(t: torch.Tensor) -> list:
-    return torch.round(t.float() * 10**_DIGITS).div(10**_DIGITS).tolist()
+    """A tensor as nested lists of floats with _DIGITS decimals (short, exact-looking JSON)."""
+
+    def walk(v: list | float) -> list | float:
+        return [walk(x) for x in v] if isinstance(v, list) else round(float(v), _DIGITS)
+
+    return walk(t.tolist())
 
 
 def pattern_from_bits(text: str, bits: int, max_len: int) -> torch.Tensor | None:

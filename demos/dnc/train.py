@@ -15,6 +15,7 @@ on a shared machine the wall-clock says more about the neighbours than about the
 from __future__ import annotations
 
 import argparse
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,6 +71,29 @@ def evaluate_on(model: torch.nn.Module, batch: tasks.Batch) -> tuple[float, floa
     return tasks.bit_error_rate(logits, batch), tasks.exact_rate(logits, batch)
 
 
+def warm_start(model: torch.nn.Module, payload: dict[str, Any]) -> None:
+    """Start from another checkpoint, possibly of another task with more control channels.
+
+    Weights are copied where the shapes agree; for the controller's input weights the task-input
+    columns and the read-vector columns are matched separately (the controller input is
+    ``[x_t; r_{t-1}]``), and output rows are matched from the top. New entries keep their fresh
+    initialisation. This lets repeat-copy start from a DNC that already knows how to copy.
+    """
+    old_in = int(payload["config"]["input_size"])
+    new_in = model.cfg.input_size
+    state = model.state_dict()
+    for name, old in payload["model"].items():
+        new = state[name]
+        if name == "controller.weight_ih":
+            shared = min(old_in, new_in)
+            new[:, :shared] = old[:, :shared]
+            new[:, new_in:] = old[:, old_in:]
+        else:
+            rows = min(old.shape[0], new.shape[0])
+            new[:rows] = old[:rows]
+    model.load_state_dict(state)
+
+
 def train(
     args: argparse.Namespace,
     on_step: Callable[[int, float, dict[str, Any]], None] | None = None,
@@ -87,6 +111,8 @@ def train(
         num_reads=args.reads,
     )
     model = build(args.model, cfg)
+    if args.init is not None:
+        warm_start(model, torch.load(args.init, map_location="cpu", weights_only=False))
     optimiser = torch.optim.Adam(model.parameters(), lr=args.lr)
     kw = task_kwargs(args)
     validation: dict[int, tasks.Batch] = {}
@@ -102,6 +128,15 @@ def train(
     current = max(args.start_len, args.min_len)
     start, wall_start = time.process_time(), time.monotonic()
     step, learned_at, val_error = 0, None, 1.0
+    stop = {"now": False}
+
+    def request_stop(
+        signum: int, frame: object
+    ) -> None:  # SIGTERM/SIGINT: finish and save
+        stop["now"] = True
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, request_stop)
     bar = tqdm(total=args.max_steps, desc=f"{args.model} {args.task}", mininterval=2.0)
     while step < args.max_steps and time.process_time() - start < args.budget_min * 60:
         batch = tasks.make_batch(
@@ -132,7 +167,9 @@ def train(
             on_step(
                 step, float(loss), {"current_max_len": current, "val_error": val_error}
             )
-        if learned_at is not None and step >= learned_at + args.consolidate:
+        if stop["now"] or (
+            learned_at is not None and step >= learned_at + args.consolidate
+        ):
             break
     bar.close()
     seconds, wall_seconds = time.process_time() - start, time.monotonic() - wall_start
@@ -226,6 +263,9 @@ def parser() -> argparse.ArgumentParser:
         type=int,
         default=1000,
         help="steps to keep training once learned",
+    )
+    p.add_argument(
+        "--init", type=Path, default=None, help="checkpoint to start from (warm start)"
     )
     p.add_argument(
         "--out",
