@@ -118,3 +118,16 @@ def test_oembed_errors(client, probe, query, status):
     response = client.get("/oembed/", query)
     assert response.status_code == status
     assert response.json()["status"] == status
+
+
+def test_the_talk_graph_widget_is_framable_too(client):
+    response = client.get("/embed/talks/alex-graves-iclr-2017/graph/")
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"] == "frame-ancestors *"
+    assert "X-Frame-Options" not in response and not response.cookies
+
+
+def test_the_framing_middleware_leaves_other_paths_alone(client):
+    response = client.get("/api/demos/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert "Content-Security-Policy" not in response

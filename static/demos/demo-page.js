@@ -150,6 +150,8 @@
     var params = readParams();
     syncUrls(params);
     var generation = ++current;
+    // The previous result stays visible, dimmed, until the new one replaces it.
+    resultEl.setAttribute("data-state", "pending");
     button.disabled = true;
     button.textContent = t.running;
     setProgress({ status: "queued", progress: 0 });
@@ -165,6 +167,7 @@
       .then(function (res) {
         if (res.status === 201) return poll(res.body, generation, POLL_MS);
         progressBox.hidden = true;
+        resultEl.setAttribute("data-state", resultEl.querySelector(".viz, pre") ? "done" : "empty");
         finish();
         if (res.status === 400 && res.body.fields) return showFieldErrors(res.body.fields);
         var retry = res.headers.get("Retry-After");
@@ -172,6 +175,7 @@
       })
       .catch(function () {
         progressBox.hidden = true;
+        resultEl.setAttribute("data-state", resultEl.querySelector(".viz, pre") ? "done" : "empty");
         finish();
         formError.textContent = t.network;
       });

@@ -100,6 +100,8 @@ def test_run_the_act_demo_inside_an_iframe_on_another_origin(page, live_worker, 
     widget.locator("h1").wait_for()
     assert "Tiempo de Cálculo Adaptativo" in widget.locator("h1").inner_text()
     assert widget.locator("#f-k").input_value() == "3"
+    # Parameters in the address: the widget shows their result without a click.
+    widget.locator("[data-testid=demo-result][data-state=done] canvas").first.wait_for(timeout=60_000)
     widget.locator("#f-seed").fill(fresh_seed())
     frame = next(f for f in page.frames if "/embed/demos/act/" in f.url)
     run_and_check(frame, widget.get_by_test_id("progress"))
