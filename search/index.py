@@ -29,7 +29,7 @@ ANN_THRESHOLD = 50_000
 #: HNSW graph degree and search breadth (recall@10 >= 0.95 against exact at 100k, measured).
 HNSW_M = 16
 HNSW_EF_CONSTRUCTION = 40
-HNSW_EF_SEARCH = 64
+HNSW_EF_SEARCH = 256
 #: Candidates each model proposes per query when the ANN index is used.
 ANN_CANDIDATES = 256
 #: Rows examined per requested result before widening (groups have a few rows each).

@@ -9,6 +9,7 @@ entries with them (``on_delete=CASCADE``).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -19,6 +20,10 @@ from talks.signals import translation_imported
 
 @receiver(translation_imported, sender=Talk, dispatch_uid="search.translation_imported")
 def on_translation_imported(sender, talk: Talk, lang: str, **kwargs) -> None:
+    # Bulk loads (bench/import_bench.py) may set SEARCH_INDEX_ON_IMPORT = False and run
+    # rebuild_search_index once afterwards instead of one task per translation.
+    if not getattr(settings, "SEARCH_INDEX_ON_IMPORT", True):
+        return
     from .tasks import index_translation
 
     talk_id = talk.pk

@@ -148,3 +148,19 @@ def test_reimporting_a_changed_file_reindexes_its_points(
     assert entry.checksum == indexer.checksum(point.text)
     ids, _ = lexical.scores(text.query_terms("zarigüeya"))
     assert entry.pk in ids
+
+
+def test_import_indexing_can_be_switched_off_for_bulk_loads(
+    corpus_db, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.SEARCH_INDEX_ON_IMPORT = False
+    changed = tmp_path / KORAY_ES.name
+    changed.write_text(
+        KORAY_ES.read_text(encoding="utf-8").replace(
+            "5.-WaveNet utiliza", "5.-WaveNet emplea"
+        ),
+        encoding="utf-8",
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        call_command("import_vault", str(changed), stdout=StringIO(), stderr=StringIO())
+    assert callbacks == []
