@@ -115,6 +115,11 @@ _ENCODE = {
     "`": "#96;",
     "|": "#124;",
 }
+# Label text -> Mermaid: entity codes for markup and control characters, <br/> for newlines.
+_ENCODE_TABLE = {code: f"#{code};" for code in [*range(32), 127]} | {
+    ord(k): v for k, v in _ENCODE.items()
+}
+_ENCODE_TABLE[ord("\n")] = "<br/>"
 
 
 class MermaidSyntaxError(ValueError):
@@ -246,17 +251,7 @@ def _decode(text: str) -> str:
 
 
 def _encode(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch == "\n":
-            out.append("<br/>")
-        elif ch in _ENCODE:
-            out.append(_ENCODE[ch])
-        elif ord(ch) < 32 or ord(ch) == 127:
-            out.append(f"#{ord(ch)};")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_ENCODE_TABLE)
 
 
 @dataclass
