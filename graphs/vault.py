@@ -149,6 +149,10 @@ def summarise(g: nx.Graph, users: dict[str, set[str]]) -> dict:
                 "term": t,
                 "label": g.nodes[f"concept:{t}"]["label"],
                 "talks": sorted(users[t]),
+                "links": [
+                    {"slug": slug, "title": g.nodes[f"talk:{slug}"]["label"]}
+                    for slug in sorted(users[t])
+                ],
             }
             for t in shared[:MAX_SHARED_CONCEPTS]
         ],

@@ -102,6 +102,9 @@ def test_vault_map_links_talks_through_shared_concepts(client, corpus_db):
     summary = response.context["summary"]
     shared = {c["term"]: c["talks"] for c in summary["shared"]}
     assert shared["dnc"] == ["alex-graves-iclr-2017", "dnc-scaling-discussion"]
+    html = response.content.decode()
+    assert 'data-slug="dnc-scaling-discussion">' in html
+    assert "New Directions For Recurrent Neural Networks</a>" in html
     ids = {n["id"] for n in summary["nodes"]}
     assert {
         "concept:wavenet",
