@@ -9,8 +9,8 @@ unperturbed θ (run in the same batch) carries the stream forward. The gradients
 averaged and applied with Adam. A fixed validation set of held-out tasks picks the best θ, and
 the whole meta-training curve is stored in the checkpoint.
 
-    python manage.py train_demo learned_opt --budget-s 600
-    python -m demos.learned_opt.train --budget-s 600
+    python manage.py train_demo learned_opt --budget-s 900
+    python -m demos.learned_opt.train --budget-s 900
 """
 
 from __future__ import annotations
