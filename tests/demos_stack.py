@@ -9,6 +9,7 @@ No Django import: the bench runs it from a plain Python process.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -19,7 +20,7 @@ from urllib.parse import urlparse, urlunparse
 
 import psutil
 
-from tests.live import ROOT, LiveStack
+from tests.live import ROOT, LiveStack, _postgres_admin
 
 
 def api(url: str, body: dict | None = None) -> tuple[int, dict]:
@@ -49,7 +50,19 @@ class DemoStack(LiveStack):
     """Web + worker on their own database and broker, with the probe plug-in and quick heartbeats."""
 
     def __init__(self, folder):
-        super().__init__(folder)
+        # LiveStack would (re)create the PostgreSQL database of the shared stack of this process
+        # (vault_live_<pid>); this stack gets one of its own.
+        db_url = os.environ.pop("DATABASE_URL", None)
+        try:
+            super().__init__(folder)
+        finally:
+            if db_url is not None:
+                os.environ["DATABASE_URL"] = db_url
+        if db_url and db_url.startswith(("postgres://", "postgresql://")):
+            self.pg_name = f"vault_demos_{os.getpid()}"
+            _postgres_admin(db_url, f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
+            _postgres_admin(db_url, f'CREATE DATABASE "{self.pg_name}"')
+            self.env["DATABASE_URL"] = urlunparse(urlparse(db_url)._replace(path=f"/{self.pg_name}"))
         self.env.update(
             {
                 "DEMOS_EXTRA_PACKAGES": "tests.demo_plugins.probe",

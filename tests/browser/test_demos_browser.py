@@ -110,3 +110,43 @@ def test_run_the_act_demo_inside_an_iframe_on_another_origin(page, live_worker, 
     blocked = next(f for f in page.frames if f.url.endswith("/en/demos/act/") or f.url.startswith("chrome-error"))
     assert blocked.locator("[data-testid=demo-page]").count() == 0
     assert page.js_errors == []
+
+
+DRAW_EVERYTHING = """() => {
+  const viz = window.DemoViz, el = document.createElement('div');
+  document.body.appendChild(el);
+  const wav = 'UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YQAAAAA=';
+  const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+  const made = {
+    heatmap: viz.heatmap(el, [[0, 1, 2], [3, 4, 5]], {title: 'H', xLabel: 'x', yLabel: 'y'}),
+    line: viz.line(el, {title: 'L', xLabel: 'x', yLabel: 'y', logY: true,
+                        series: [{label: 'a', x: [1, 2, 3], y: [1, 10, 100]}]}),
+    bar: viz.bar(el, {title: 'B', labels: ['p', 'q'], series: [{label: 's', values: [1, 2]}]}),
+    table: viz.table(el, {columns: ['c1', 'c2'], rows: [[1, 2], [3, null]]}),
+    audio: viz.audio(el, wav, {title: 'A'}),
+    image: viz.image(el, png, {title: 'I', alt: 'dot'}),
+    note: viz.note(el, 'n'),
+  };
+  const out = {};
+  for (const [k, node] of Object.entries(made)) out[k] = node instanceof HTMLElement && node.parentNode === el;
+  out.heatmapShape = made.heatmap.matrix;
+  out.lineScale = made.line.chart.options.scales.y.type;
+  out.barPoints = made.bar.chart.data.datasets[0].data;
+  out.tableCells = Array.from(made.table.querySelectorAll('td')).map(td => td.textContent);
+  out.audioSrc = made.audio.querySelector('audio').src.slice(0, 22);
+  out.imageAlt = made.image.querySelector('img').alt;
+  out.children = el.children.length;
+  return out;
+}"""
+
+
+def test_the_demoviz_helpers_draw_and_return_their_elements(page, live_url):
+    page.goto(f"{live_url}/en/demos/act/")
+    out = page.evaluate(DRAW_EVERYTHING)
+    assert all(out[k] for k in ("heatmap", "line", "bar", "table", "audio", "image", "note")), out
+    assert out["children"] == 7
+    assert out["heatmapShape"] == {"rows": 2, "cols": 3, "min": 0, "max": 5}
+    assert out["lineScale"] == "logarithmic" and out["barPoints"] == [1, 2]
+    assert out["tableCells"] == ["1", "2", "3", "–"]
+    assert out["audioSrc"] == "data:audio/wav;base64," and out["imageAlt"] == "dot"
+    assert page.js_errors == []
