@@ -12,6 +12,7 @@ the vault-wide summary for 1,000 talks x 30 concepts (what ``/graph/`` serves in
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from pathlib import Path
@@ -62,6 +63,7 @@ def flattened_graph(n: int) -> str:
 def best_of(repeat: int, fn) -> tuple[float, object]:
     best, result = float("inf"), None
     for _ in range(repeat):
+        gc.collect()  # start each run without the previous size's garbage
         started = time.perf_counter()
         result = fn()
         best = min(best, time.perf_counter() - started)

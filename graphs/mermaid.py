@@ -152,7 +152,7 @@ def _describe(text: str, position: int) -> str:
     return repr(snippet) if snippet else "a line break"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Node:
     key: str
     label: str
@@ -170,7 +170,7 @@ class Node:
         return split_points(self.label)[0]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
     source: str
     target: str
@@ -178,7 +178,7 @@ class Edge:
     style: str = "arrow"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Group:
     """A ``classDef``: its name and normalised CSS-like style (``fill:#f9d4d4,font-weight:bold``)."""
 
@@ -186,7 +186,7 @@ class Group:
     style: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Graph:
     direction: str = "LR"
     nodes: tuple[Node, ...] = ()
@@ -267,7 +267,8 @@ class _Parser:
         self.text = text
         self.pos = 0
         self.direction = DEFAULT_DIRECTION
-        self.nodes: dict[str, Node] = {}
+        self.nodes: dict[str, tuple[str, str]] = {}
+        self.node_groups: dict[str, str] = {}
         self.edges: list[Edge] = []
         self.groups: dict[str, Group] = {}
         self.assignments: list[_Assignment] = []
@@ -331,9 +332,13 @@ class _Parser:
                 break
             self.statement()
         self.resolve_classes()
+        groups_of = self.node_groups
         return Graph(
             self.direction,
-            tuple(self.nodes.values()),
+            tuple(
+                Node(k, label, shape, groups_of.get(k))
+                for k, (label, shape) in self.nodes.items()
+            ),
             tuple(self.edges),
             tuple(self.groups.values()),
         )
@@ -458,13 +463,11 @@ class _Parser:
             if text[self.pos : self.pos + 1] in _OPENERS
             else ("rect", None)
         )
-        existing = self.nodes.get(key)
+        # (label, shape) per key; Node objects are built once, at the end, with their group.
         if label is not None:
-            self.nodes[key] = Node(
-                key, label, shape, existing.group if existing else None
-            )
-        elif existing is None:
-            self.nodes[key] = Node(key, key)
+            self.nodes[key] = (label, shape)
+        elif key not in self.nodes:
+            self.nodes[key] = (key, "rect")
         if text.startswith(":::", self.pos):
             self.pos += 3
             position = self.pos
@@ -538,14 +541,11 @@ class _Parser:
             for key, position in zip(
                 assignment.keys, assignment.key_positions, strict=True
             ):
-                node = self.nodes.get(key)
-                if node is None:
+                if key not in self.nodes:
                     raise self.error(
                         "a node defined in the graph", position, f"unknown node {key!r}"
                     )
-                self.nodes[key] = Node(
-                    node.key, node.label, node.shape, assignment.group
-                )
+                self.node_groups[key] = assignment.group
 
 
 def _arrow_style(arrow: str) -> str:
