@@ -92,6 +92,7 @@ def train(
     max_minutes: float,
     eval_every: int,
     out: Path | None = WEIGHTS,
+    init: Path | None = None,
     on_step: Callable[[int, float], None] | None = None,
     show_progress: bool = True,
 ) -> tuple[WaveNet, dict]:
@@ -99,6 +100,8 @@ def train(
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     model = WaveNet(cfg)
+    if init is not None:  # continue from a checkpoint (a second, fine-tuning run)
+        model.load_state_dict(torch.load(init, map_location="cpu")["model"])
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     hx, hn, ht = task.heldout_batch()
     logp = unigram_logprobs(np.random.default_rng(seed + 1), length)
@@ -215,6 +218,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     p.add_argument("--out", type=Path, default=WEIGHTS, help="checkpoint path")
     p.add_argument(
+        "--init", type=Path, default=None, help="start from this checkpoint's weights"
+    )
+    p.add_argument(
         "--threads",
         type=int,
         default=1,
@@ -239,6 +245,7 @@ def main(argv: list[str] | None = None) -> None:
         args.max_minutes,
         args.eval_every,
         args.out,
+        args.init,
     )
     print(
         f"held-out NLL {metrics['nll']:.4f} nats/sample (unigram μ-law baseline {metrics['nll_unigram']:.4f}) "

@@ -83,18 +83,24 @@
       viz.heatmap(el, s.matrix, { title: t.spec, xLabel: t.frames, yLabel: t.freq, min: s.min_db, max: 0 });
     }
 
-    var tm = r.timings || {};
-    var rows = [[t.compiled, fmt(tm.compiled_rtf !== undefined ? Math.round(tm.compiled_rtf * 1e6 / ((r.sample_rate || 16000))) : null, " µs"), fmt(tm.compiled_rtf), "✓"]];
-    if (tm.cached_ms_per_sample !== undefined) {
-      rows.push([t.cached, fmt(tm.cached_ms_per_sample, " ms"), fmt(tm.cached_rtf), yn(tm.cached_equals_compiled)]);
+    var tm = r.timings;
+    if (tm) {
+      var perSample = tm.compiled_rtf === undefined ? null : Math.round((tm.compiled_rtf * 1e6) / (r.sample_rate || 16000) * 10) / 10;
+      var rows = [[t.compiled, fmt(perSample, " µs"), fmt(tm.compiled_rtf), "✓"]];
+      if (tm.cached_ms_per_sample !== undefined) {
+        rows.push([t.cached, fmt(tm.cached_ms_per_sample, " ms"), fmt(tm.cached_rtf), yn(tm.cached_equals_compiled)]);
+      }
+      if (tm.naive_ms_per_sample !== undefined && tm.naive_ms_per_sample !== null) {
+        rows.push([t.naive, fmt(tm.naive_ms_per_sample, " ms"), fmt(tm.naive_rtf), yn(tm.naive_equals_compiled)]);
+      }
+      viz.table(el, {
+        columns: [t.path, t.perSample, t.rtf, t.same],
+        rows: rows.map(function (row) {
+          return row.map(function (c) { return c === null ? t.none : c; });
+        }),
+      });
+      if (tm.fast_over_naive_speedup) viz.note(el, t.speedup(tm.fast_over_naive_speedup));
     }
-    if (tm.naive_ms_per_sample !== undefined && tm.naive_ms_per_sample !== null) {
-      rows.push([t.naive, fmt(tm.naive_ms_per_sample, " ms"), fmt(tm.naive_rtf), yn(tm.naive_equals_compiled)]);
-    }
-    viz.table(el, { columns: [t.path, t.perSample, t.rtf, t.same], rows: rows.map(function (row) {
-      return row.map(function (c) { return c === null ? t.none : c; });
-    }) });
-    if (tm.fast_over_naive_speedup) viz.note(el, t.speedup(tm.fast_over_naive_speedup));
 
     var rf = r.receptive_field;
     if (rf && rf.dilations) {

@@ -1,0 +1,85 @@
+"""static/demos/wavenet.js draws a real infer.run result in headless Chromium, with playable audio."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from demos.wavenet import META
+from demos.wavenet.infer import run
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+STATIC = Path(__file__).resolve().parents[3] / "static"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+]
+SECONDS = 0.5
+
+DRAW = """async ([result, lang]) => {
+  const el = document.createElement('div');
+  document.body.appendChild(el);
+  window.DemoRenderers.wavenet(el, result, {lang, params: {}, viz: window.DemoViz});
+  const audio = el.querySelector('audio');
+  let duration = null;
+  if (audio) {
+    if (audio.readyState < 1) {
+      await new Promise((ok, fail) => {
+        audio.addEventListener('loadedmetadata', ok, {once: true});
+        audio.addEventListener('error', () => fail(new Error('audio error')), {once: true});
+        audio.load();
+      });
+    }
+    duration = audio.duration;
+  }
+  const charts = Array.from(el.querySelectorAll('canvas')).map(c => window.Chart.getChart(c))
+    .filter(Boolean).map(ch => ch.config.type);
+  return {duration, canvases: el.querySelectorAll('canvas').length, charts,
+          tables: el.querySelectorAll('table').length, text: el.innerText};
+}"""
+
+
+def test_the_renderer_draws_playable_audio_and_every_part_in_both_languages() -> None:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing (browser tests never skip)")
+    from playwright.sync_api import sync_playwright
+
+    params = {name: spec["default"] for name, spec in META["params"].items()}
+    result = json.loads(
+        json.dumps(run({**params, "length_s": SECONDS}, lambda p, m: None))
+    )
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.set_content("<!doctype html><html><body></body></html>")
+        for script in (
+            "vendor/chartjs/chart.umd.min.js",
+            "demos/viz.js",
+            "demos/wavenet.js",
+        ):
+            page.add_script_tag(path=str(STATIC / script))
+        drawn = {lang: page.evaluate(DRAW, [result, lang]) for lang in ("en", "es")}
+        empty = page.evaluate(DRAW, [{}, "en"])  # null-safe on a missing result
+        browser.close()
+    assert errors == []
+    for lang, out in drawn.items():
+        assert out["duration"] == pytest.approx(SECONDS, abs=0.01), lang
+        assert out["charts"] == ["line"], (
+            lang
+        )  # the waveform; the heatmaps are plain canvases
+        assert out["canvases"] >= 3, lang  # waveform, spectrogram, receptive field
+        assert out["tables"] == 3, lang  # generation paths, example paths, layers
+    assert "Receptive field: 4095 samples" in drawn["en"]["text"]
+    assert "Campo receptivo: 4095 muestras" in drawn["es"]["text"]
+    assert empty["canvases"] == 0 and empty["tables"] == 0 and empty["duration"] is None
