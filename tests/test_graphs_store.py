@@ -213,3 +213,19 @@ def test_point_links_count_only_points_the_document_has(corpus_db, tmp_path):
     import_documents([load_file(path)])
     node = ConceptNode.objects.get(graph__talk__slug=GRAVES, graph__lang="en", key="B")
     assert (node.points, node.point) == ([], None)  # no point 99 in this talk
+
+
+def test_reimporting_without_a_graph_deletes_the_stored_one(corpus_db, tmp_path):
+    text = GRAVES_EN.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("graph LR"))
+    end = next(i for i in range(start, len(lines)) if not lines[i].strip())
+    path = tmp_path / GRAVES_EN.name
+    path.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+    import_documents([load_file(path)])
+    assert not ConceptGraph.objects.filter(talk__slug=GRAVES, lang="en").exists()
+    assert not ConceptNode.objects.filter(graph__talk__slug=GRAVES).exists()
+    assert (
+        ConceptGraph.objects.filter(talk__slug="koray-kavukcuoglu-iclr-2018").count()
+        == 1
+    )
