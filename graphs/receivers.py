@@ -15,6 +15,8 @@ def parse_document_graph(parsed: ParsedDocument) -> mermaid.Graph | None:
     """The document's graph, or None when it has none; syntax errors become ``ImportProblem``."""
     if not parsed.graph_source:
         return None
+    if parsed.graph is not None:  # parsed by the importer already
+        return parsed.graph
     try:
         return mermaid.parse(parsed.graph_source)
     except mermaid.MermaidSyntaxError as exc:

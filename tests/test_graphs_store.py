@@ -183,18 +183,17 @@ def test_dry_run_json_reports_graph_counts_per_language(corpus_db):
     assert previews["002"]["graph"] == {"es": None}
 
 
-def test_preview_of_a_broken_graph_names_the_problem_instead_of_failing(tmp_path):
+def test_a_broken_graph_is_refused_at_parse_time_naming_its_line(tmp_path):
+    """The importer parses the graph with the document, so nothing is written for a bad graph."""
     text = GRAVES_EN.read_text(encoding="utf-8").replace(
         "B --> C[RNNs", "B --> C[[RNNs"
     )
     path = tmp_path / GRAVES_EN.name
     path.write_text(text, encoding="utf-8")
-    preview = {"lang": "en"}
-    from graphs.receivers import on_preview_built
-
-    on_preview_built(sender=None, parsed=load_file(path), preview=preview)
-    assert preview["graph"]["en"]["line"] > 1
-    assert "expected ']'" in preview["graph"]["en"]["error"]
+    with pytest.raises(ImportProblem) as problem:
+        load_file(path)
+    assert problem.value.line > 1
+    assert "expected ']'" in problem.value.message
 
 
 def test_point_links_count_only_points_the_document_has(corpus_db, tmp_path):

@@ -26,6 +26,9 @@ from dataclasses import asdict, dataclass, field
 
 from django.utils.text import slugify  # pure function (no settings needed)
 
+from graphs.mermaid import Graph, MermaidSyntaxError
+from graphs.mermaid import parse as parse_mermaid
+
 SUPPORTED_LANGS = ("en", "es")
 
 _VAULT_HEADER = re.compile(
@@ -104,6 +107,7 @@ class ParsedDocument:
     points: dict[int, str] = field(default_factory=dict)
     graph_source: str = ""
     graph_line: int = 0
+    graph: Graph | None = None  # the parsed concept graph (graphs.mermaid), when the file has one
     thread: dict = field(default_factory=dict)
 
     @property
@@ -266,15 +270,25 @@ def _parse_talk(text: str, filename: str, defaults: Metadata) -> ParsedDocument:
                 "no header with speaker, event and year, and no manifest entry: pass --talk SLUG", 0, filename
             )
         meta.slug = talk_slug(meta.speaker, meta.event, meta.year)
+    graph_source = "\n".join(graph_parts).strip()
     return ParsedDocument(
         filename=filename,
         raw_text=text,
         checksum=checksum(text),
         meta=meta,
         points=points,
-        graph_source="\n".join(graph_parts).strip(),
+        graph_source=graph_source,
         graph_line=graph_line,
+        graph=_parse_graph(graph_source, graph_line, filename) if graph_source else None,
     )
+
+
+def _parse_graph(source: str, line: int, filename: str) -> Graph:
+    """Parse the concept graph now, so a bad graph is reported before anything is written."""
+    try:
+        return parse_mermaid(source)
+    except MermaidSyntaxError as exc:
+        raise ImportProblem(f"concept graph: {exc}", line + exc.line - 1, filename) from None
 
 
 def _check_graph_complete(block: str, line: int, filename: str) -> None:
