@@ -10,9 +10,11 @@ Encoding 100k texts with the real models would take hours on this machine; the e
 measured on the real corpus texts instead and printed beside the index-build throughput.
 
 Per query (the shipped evaluation queries, cycled): encode time (both models, no cache), ranking
-time (FTS5 BM25 + fusion + grouping; exact scan below the ANN threshold, HNSW candidates above),
-total p50/p95, and the ratios ranking/encode and total/encode. Recall@10 of the HNSW path against
-the exact scan is measured at every size. Runs on one thread, as the workers do.
+time (lexical + fusion + grouping; the exact path uses FTS5 BM25 over all rows, the HNSW path BM25
+in memory over its candidates), total p50/p95, and the ratios ranking/encode and total/encode.
+recall@10: the HNSW path's top 10 against the exact scan's on the fused semantic score.
+agree@10: overlap of the two paths' whole hybrid top 10 (their lexical parts differ).
+Runs on one thread, as the workers do.
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ and the fused score is computed exactly on those candidates, their groups and th
 
 from __future__ import annotations
 
-import math
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,13 +24,13 @@ from . import ranking
 
 LANG_CODES = ("en", "es")
 #: Entries above which the HNSW index replaces the exact scan (measured: bench/search_bench.py).
-ANN_THRESHOLD = 50_000
-#: HNSW graph degree and search breadth (recall@10 >= 0.95 against exact at 100k, measured).
+ANN_THRESHOLD = 10_000
+#: HNSW graph degree and search breadth (bench/search_bench.py: recall@10 against exact, see README).
 HNSW_M = 16
 HNSW_EF_CONSTRUCTION = 40
-HNSW_EF_SEARCH = 256
+HNSW_EF_SEARCH = 1024
 #: Candidates each model proposes per query when the ANN index is used.
-ANN_CANDIDATES = 256
+ANN_CANDIDATES = 1024
 #: Rows examined per requested result before widening (groups have a few rows each).
 _TOP_ROWS_PER_RESULT = 32
 
@@ -71,8 +70,7 @@ class VectorIndex:
     _ann_lock: threading.Lock = field(
         default_factory=threading.Lock, init=False, repr=False
     )
-    _df: dict[str, int] | None = field(default=None, init=False, repr=False)
-    _avg_len: float = field(default=1.0, init=False, repr=False)
+    _bm25: tuple | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         keys = self.talk_ids * 100_000 + self.numbers
@@ -134,12 +132,13 @@ class VectorIndex:
         return self._entry_order[pos[ok]], ok
 
     def rows_of_groups(self, groups: np.ndarray) -> np.ndarray:
-        starts, ends = self._group_start[groups], self._group_start[groups + 1]
+        """All rows of the given groups (vectorised: no Python loop over groups)."""
         if len(groups) == 0:
             return np.zeros(0, np.int64)
-        return self._group_order[
-            np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
-        ]
+        starts = self._group_start[groups]
+        lengths = self._group_start[groups + 1] - starts
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        return self._group_order[np.arange(int(lengths.sum())) + offsets]
 
     # --- scoring ------------------------------------------------------------------------------------
 
@@ -189,37 +188,20 @@ class VectorIndex:
         return Scored(rows=rows, score=fused, cos=cos, lex=lex)
 
     def bm25(self, rows: np.ndarray, qterms: list[str]) -> np.ndarray:
-        """BM25 of ``qterms`` for the given rows (float64[len(rows)]), from the in-memory terms."""
-        out = np.zeros(len(rows))
+        """BM25 of ``qterms`` for the given rows (float64[len(rows)]), from the in-memory terms.
+
+        The per-(row, term) BM25 weights are precomputed once into a sparse [n, vocabulary] matrix,
+        so a query costs one column slice and one row gather.
+        """
         if self.terms is None or not qterms:
-            return out
-        if self._df is None:
-            df: Counter[str] = Counter()
-            total = 0
-            for body in self.terms:
-                toks = body.split()
-                total += len(toks)
-                df.update(set(toks))
-            self._df, self._avg_len = (
-                dict(df),
-                max(total / max(len(self.terms), 1), 1.0),
-            )
-        n = len(self.terms)
-        wanted = {
-            t: math.log(1 + (n - self._df.get(t, 0) + 0.5) / (self._df.get(t, 0) + 0.5))
-            for t in set(qterms)
-        }
-        for i, r in enumerate(rows):
-            toks = self.terms[r].split()
-            norm = ranking.BM25_K1 * (
-                1 - ranking.BM25_B + ranking.BM25_B * len(toks) / self._avg_len
-            )
-            tf = Counter(t for t in toks if t in wanted)
-            out[i] = sum(
-                wanted[t] * f * (ranking.BM25_K1 + 1) / (f + norm)
-                for t, f in tf.items()
-            )
-        return out
+            return np.zeros(len(rows))
+        if self._bm25 is None:
+            self._bm25 = _bm25_matrix(self.terms)
+        matrix, vocab = self._bm25
+        cols = [vocab[t] for t in dict.fromkeys(qterms) if t in vocab]
+        if not cols or len(rows) == 0:
+            return np.zeros(len(rows))
+        return np.asarray(matrix[:, cols].tocsr()[rows].sum(axis=1)).ravel()
 
     def _ann_candidates(self, qvecs, mask: np.ndarray | None) -> np.ndarray:
         found = []
@@ -295,3 +277,34 @@ class VectorIndex:
             if take >= m:
                 return out
             take = min(m, take * 4)
+
+
+def _bm25_matrix(terms: list[str]):
+    """Rows' space-separated terms -> (CSC float64[n, vocabulary] of BM25 weights, term -> column)."""
+    from scipy import sparse
+
+    vocab: dict[str, int] = {}
+    indptr, indices, counts = [0], [], []
+    lengths = np.zeros(len(terms))
+    for r, body in enumerate(terms):
+        toks = body.split()
+        lengths[r] = len(toks)
+        tf = Counter(toks)
+        for t, f in tf.items():
+            indices.append(vocab.setdefault(t, len(vocab)))
+            counts.append(f)
+        indptr.append(len(indices))
+    n = len(terms)
+    tf = sparse.csr_matrix(
+        (np.array(counts, float), np.array(indices), np.array(indptr)),
+        shape=(n, max(len(vocab), 1)),
+    )
+    df = np.bincount(tf.indices, minlength=tf.shape[1])
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+    norm = ranking.BM25_K1 * (
+        1 - ranking.BM25_B + ranking.BM25_B * lengths / max(lengths.mean(), 1.0)
+    )
+    row_norm = np.repeat(norm, np.diff(tf.indptr))
+    data = tf.data * (ranking.BM25_K1 + 1) / (tf.data + row_norm) * idf[tf.indices]
+    weights = sparse.csr_matrix((data, tf.indices, tf.indptr), shape=tf.shape).tocsc()
+    return weights, vocab
