@@ -92,8 +92,11 @@ def _batch_summary(models: dict, tau: str, seed: int, dim: int) -> dict:
     mean_steps: dict[str, list[float]] = {}
     error_by_k: dict[str, list[float]] = {}
     overall: dict[str, dict[str, float]] = {}
+    elapsed_ms: dict[str, float] = {}
     for label, (model, _, _) in models.items():
+        started = time.perf_counter()
         out = model(vectors.unsqueeze(1), keep_steps=False)
+        elapsed_ms[label] = 1000 * (time.perf_counter() - started)
         steps = out.steps[:, 0].float()
         wrong = ((out.logits[:, 0, 0] > 0).float() != target).float()
         mean_steps[label] = [round(float(steps[k == i].mean()), 3) for i in ks]
@@ -108,6 +111,8 @@ def _batch_summary(models: dict, tau: str, seed: int, dim: int) -> dict:
         "mean_steps": {label: mean_steps[label] for label in TAUS},
         "error_by_k": {tau: error_by_k[tau], BASELINE: error_by_k[BASELINE]},
         "overall": overall,
+        "elapsed_ms": round(elapsed_ms[tau], 1),
+        "elapsed_all_ms": round(sum(elapsed_ms.values()), 1),
     }
 
 
@@ -156,9 +161,7 @@ def run(
     single = _ponder_one(model, vector)
     baseline = _ponder_one(models[BASELINE][0], vector)
     progress(50, f"running a batch of {BATCH_SIZE} vectors through every model")
-    started = time.perf_counter()
     batch = _batch_summary(models, tau, seed, DIM)
-    batch["elapsed_ms"] = round(1000 * (time.perf_counter() - started), 1)
     progress(100, "done")
     values = [int(v) for v in vector.tolist()]
     return {

@@ -32,7 +32,7 @@
       base: "no ACT (1 step)",
       model: "Model",
       updates: "Training updates",
-      batchTime: "Batch of {n} vectors through 5 models: {ms} ms",
+      batchTime: "Batch of {n} vectors: {ms} ms with τ = {tau} ({all} ms through all five models)",
       random: "random vector, {k} non-zero entries",
       typed: "typed vector",
     },
@@ -65,7 +65,7 @@
       base: "sin ACT (1 paso)",
       model: "Modelo",
       updates: "Actualizaciones de entrenamiento",
-      batchTime: "Lote de {n} vectores por 5 modelos: {ms} ms",
+      batchTime: "Lote de {n} vectores: {ms} ms con τ = {tau} ({all} ms por los cinco modelos)",
       random: "vector aleatorio, {k} entradas no nulas",
       typed: "vector escrito",
     },
@@ -112,7 +112,8 @@
     };
     var vec = Array.isArray(r.vector) ? r.vector.join(", ") : "–";
     var source = r.source === "random" ? fmt(t.random, { k: r.nonzero }) : t.typed;
-    var verdict = r.prediction === r.target ? t.right : t.wrong;
+    var known = typeof r.prediction === "number" && typeof r.target === "number";
+    var verdict = !known ? "–" : r.prediction === r.target ? t.right : t.wrong;
     var base = r.baseline || {};
     viz.table(section(el), {
       columns: ["", ""],
@@ -209,7 +210,15 @@
       });
     }
     if (typeof batch.elapsed_ms === "number") {
-      viz.note(section(el), fmt(t.batchTime, { n: batch.size, ms: num(batch.elapsed_ms, 0) }));
+      viz.note(
+        section(el),
+        fmt(t.batchTime, {
+          n: batch.size,
+          ms: num(batch.elapsed_ms, 0),
+          tau: r.tau,
+          all: num(batch.elapsed_all_ms, 0),
+        })
+      );
     }
   };
 })();

@@ -10,7 +10,7 @@ import torch
 from demos.act.infer import load_checkpoint
 from demos.act.model import ACTRNN, Config, act_loss
 from demos.act.task import sample
-from demos.act.train import main
+from demos.act.train import TrainConfig, main, train_one
 
 
 @pytest.mark.parametrize("max_steps", [1, 20])
@@ -50,6 +50,17 @@ def test_main_writes_checkpoints_with_metrics(tmp_path: Path) -> None:
     )
     for name in ("parity8_tau1e-2.pt", "parity8_baseline.pt"):
         model, metrics, updates = load_checkpoint(tmp_path / name)
-        assert updates == 5
+        assert metrics["updates_run"] == 5
+        assert updates in (0, 5)  # the better validated of the two evaluated states
         assert {"error", "mean_steps", "mean_ponder_cost", "tau"} <= set(metrics)
         assert model.cfg.hidden_size == 16
+
+
+def test_training_stops_once_the_validation_target_is_met() -> None:
+    cfg = Config(hidden_size=16, max_steps=4)
+    seen: list[int] = []
+    tcfg = TrainConfig(max_updates=50, min_updates=0, eval_every=1, target_error=1.0)
+    model, best_update, figures = train_one(cfg, tcfg, lambda u, info: seen.append(u))
+    assert seen == [1]  # any error meets a target of 100 %: one update, then stop
+    assert best_update in (0, 1) and 0 <= figures["error"] <= 1
+    assert isinstance(model, ACTRNN)
