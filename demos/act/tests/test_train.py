@@ -64,3 +64,14 @@ def test_training_stops_once_the_validation_target_is_met() -> None:
     assert seen == [1]  # any error meets a target of 100 %: one update, then stop
     assert best_update in (0, 1) and 0 <= figures["error"] <= 1
     assert isinstance(model, ACTRNN)
+
+
+@pytest.mark.slow
+def test_training_is_reproducible_for_a_seed() -> None:
+    """Each model depends only on its seed, so checkpoints can be retrained exactly."""
+    cfg = Config(hidden_size=16, max_steps=5)
+    tcfg = TrainConfig(max_updates=20, min_updates=0, eval_every=10)
+    a, _, _ = train_one(cfg, tcfg)
+    b, _, _ = train_one(cfg, tcfg)
+    for name, tensor in a.state_dict().items():
+        assert torch.equal(tensor, b.state_dict()[name]), name

@@ -1,0 +1,62 @@
+"""static/demos/act.js draws a real infer.run result in headless Chromium, in EN and ES."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from demos.act import META
+from demos.act.infer import run
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+STATIC = Path(__file__).resolve().parents[3] / "static"
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+SCRIPTS = ("vendor/chartjs/chart.umd.min.js", "demos/viz.js", "demos/act.js")
+
+# Draw one result into a fresh <div> and describe what came out.
+DRAW = """([result, lang]) => {
+  const el = document.createElement('div');
+  document.body.appendChild(el);
+  window.DemoRenderers.act(el, result, {lang, params: {}, viz: window.DemoViz});
+  const charts = Array.from(el.querySelectorAll('canvas'))
+    .map(c => window.Chart.getChart(c)).filter(Boolean)
+    .map(ch => ({type: ch.config.type, title: ch.options.plugins.title.text,
+                 points: ch.data.datasets.reduce((n, d) => n + d.data.length, 0)}));
+  return {charts, tables: el.querySelectorAll('table').length, text: el.innerText};
+}"""
+
+
+def test_the_renderer_draws_every_chart_and_table_in_both_languages() -> None:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing (browser tests never skip)")
+    from playwright.sync_api import sync_playwright
+
+    params = {name: spec["default"] for name, spec in META["params"].items()}
+    result = json.loads(json.dumps(run(params)))
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.set_content("<!doctype html><html><body></body></html>")
+        for script in SCRIPTS:
+            page.add_script_tag(path=str(STATIC / script))
+        drawn = {lang: page.evaluate(DRAW, [result, lang]) for lang in ("en", "es")}
+        empty = page.evaluate(DRAW, [{}, "en"])
+        browser.close()
+    assert errors == []
+    for lang, out in drawn.items():
+        # halting bar, ponder-vs-k line, error-by-k bar, trade-off line
+        assert [c["type"] for c in out["charts"]] == ["bar", "line", "bar", "line"], (
+            lang
+        )
+        assert all(c["points"] > 0 and c["title"] for c in out["charts"]), lang
+        assert out["tables"] == 2, lang
+    assert "Halting probability" in drawn["en"]["text"]
+    assert "Probabilidad de parada" in drawn["es"]["text"]
+    assert empty["charts"] == [] and empty["tables"] == 1
