@@ -3,7 +3,7 @@
 `run(params, progress)` loads the bundled checkpoints once per process (one per time penalty
 τ and the no-ACT baseline), ponders the user's vector with the chosen τ, and summarises a
 seeded batch of 256 random vectors: mean ponder steps per number of non-zero entries for
-every τ, and the error-vs-ponder trade-off across τ (Graves 2016, figure of section 3.1).
+every τ, and the error-vs-ponder trade-off across τ (as in Graves 2016, section 3.1).
 """
 
 from __future__ import annotations
@@ -37,9 +37,6 @@ def load_checkpoint(path: Path) -> tuple[ACTRNN, dict, int]:
 @lru_cache(maxsize=1)
 def load_models(dim: int = DIM) -> dict[str, tuple[ACTRNN, dict, int]]:
     """All bundled checkpoints, keyed by τ label or "baseline" (cached per process)."""
-    torch.set_num_threads(
-        1
-    )  # tiny matrices: threads only add contention on a shared host
     return {
         label: load_checkpoint(WEIGHTS_DIR / checkpoint_name(dim, label))
         for label in (*TAUS, BASELINE)
