@@ -132,6 +132,24 @@ def evaluate(out: Callable[[str], None] = print) -> dict[str, Any]:
             )
         )
         add("recall_bit_error", f"DNC recall, 2–{most} items", error)
+        # one item more than in training, in a memory twice the trained size so that the
+        # figure measures generalisation, not running out of slots
+        longer, big = most + 1, 2 * int(rp["config"]["memory_slots"])
+        exact_longer = _score(model, "recall", longer, longer, rkw, slots=big)[1]
+        result[f"recall_exact_{longer}_items_n{big}"] = round(exact_longer, 5)
+        rows.append(
+            (
+                f"DNC recall, {longer} items, N={big}: queries exactly right",
+                f"recall_exact_{longer}_items_n{big}",
+                f"{100 * exact_longer:.2f} %",
+            )
+        )
+        # the same in the trained 16 slots, where 7 items and the query leave no slot free
+        exact_full = _score(model, "recall", longer, longer, rkw)[1]
+        key = f"recall_exact_{longer}_items_n{big // 2}"
+        result[key] = round(exact_full, 5)
+        label = f"DNC recall, {longer} items, N={big // 2}: queries exactly right"
+        rows.append((label, key, f"{100 * exact_full:.2f} %"))
 
     repeat_loaded = _load("dnc", "repeat_copy")
     if repeat_loaded is not None:

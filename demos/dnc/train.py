@@ -7,6 +7,12 @@ training of the DNC; it also makes each step cheap while sequences are short). T
 the full range is learned (``--target-error``) and ``--consolidate`` more steps have been taken,
 or when ``--budget-min`` minutes of this process's CPU time are spent (CPU time, not wall-clock:
 on a shared machine the wall-clock says more about the neighbours than about the training).
+SIGTERM or Ctrl-C ends the run early and still saves the checkpoint; ``--init`` warm-starts from
+another checkpoint, also of another task (repeat-copy starts from the copy DNC).
+
+The bundled copy and recall checkpoints were trained without the curriculum (``--start-len 0``,
+the default): on this machine the full range [1, 8] with Adam 2e-3 learned copy in 650 steps, while
+a curriculum run starting at length 4 with Adam 1e-3 was still at 17 % bit error after 900 steps.
 
     python manage.py train_demo dnc --task copy
     python -m demos.dnc.train --task copy --model lstm
@@ -125,7 +131,8 @@ def train(
             )
         return evaluate_on(model, validation[upto])[0]
 
-    current = max(args.start_len, args.min_len)
+    # --start-len 0: no curriculum, the whole range [min_len, max_len] from the first step
+    current = min(max(args.start_len or args.max_len, args.min_len), args.max_len)
     start, wall_start = time.process_time(), time.monotonic()
     step, learned_at, val_error = 0, None, 1.0
     stop = {"now": False}
@@ -214,7 +221,7 @@ def parser() -> argparse.ArgumentParser:
         "--max-steps", type=int, default=20000, help="upper bound on optimiser steps"
     )
     p.add_argument("--batch", type=int, default=32, help="sequences per step")
-    p.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate")
+    p.add_argument("--lr", type=float, default=2e-3, help="Adam learning rate")
     p.add_argument(
         "--clip-grad", type=float, default=10.0, help="gradient-norm clipping"
     )
@@ -232,8 +239,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--start-len",
         type=int,
-        default=2,
-        help="curriculum: longest length at the start",
+        default=0,
+        help="curriculum: longest length at the start (0: no curriculum, start at --max-len)",
     )
     p.add_argument(
         "--max-repeats", type=int, default=3, help="repeat_copy: most repeats"

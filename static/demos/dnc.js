@@ -20,8 +20,8 @@
       curve: "When memory runs out: copy bit error against length",
       length: "copy length", error: "bit error", dnc: "DNC, N = ", lstm: "LSTM baseline",
       curveNote: function (c) {
-        return "The DNC was trained on copies of length ≤ " + c.trained_max_len + ". Past " + c.memory_slots +
-          " items its " + c.memory_slots + " slots are full: usage saturates, the free gates and the allocation " +
+        return "The DNC was trained on copies of length ≤ " + c.trained_max_len + ". Once a copy needs about as many slots as the memory has (N = " + c.memory_slots +
+          "), usage saturates, the free gates and the allocation " +
           "weighting must reuse slots, and the error climbs. The LSTM has no separate memory to enlarge.";
       },
       empty: "No result to draw."
@@ -42,8 +42,8 @@
       curve: "Cuando se acaba la memoria: error de bits de la copia según la longitud",
       length: "longitud de la copia", error: "error de bits", dnc: "DNC, N = ", lstm: "LSTM de referencia",
       curveNote: function (c) {
-        return "El DNC se entrenó con copias de longitud ≤ " + c.trained_max_len + ". A partir de " + c.memory_slots +
-          " elementos sus " + c.memory_slots + " ranuras están llenas: el uso se satura, las puertas de liberación y la " +
+        return "El DNC se entrenó con copias de longitud ≤ " + c.trained_max_len + ". Cuando una copia necesita casi tantas ranuras como tiene la memoria (N = " + c.memory_slots +
+          "), el uso se satura, las puertas de liberación y la " +
           "ponderación de asignación deben reutilizar ranuras, y el error sube. El LSTM no tiene una memoria aparte que ampliar.";
       },
       empty: "No hay resultado que dibujar."
@@ -69,7 +69,7 @@
       if (viz.note) viz.note(el, t.empty);
       return;
     }
-    viz.note(el, t.summary(result));
+    if (result.task && typeof result.bit_error === "number") viz.note(el, t.summary(result));
 
     function heat(matrix, title, yLabel) {
       if (isMatrix(matrix)) viz.heatmap(el, matrix, { title: title, xLabel: t.time, yLabel: yLabel, min: 0, max: 1 });
