@@ -67,8 +67,13 @@ def through_platform(url: str, params: dict) -> tuple[float, dict]:
 def load_inference():
     """``demos.act.infer.run`` with its checkpoints loaded in this process, as the worker has them."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vault.settings")
-    from demos.act import infer
+    import django
 
+    django.setup()
+    from demos.act import infer
+    from demos.tasks import limit_torch_threads
+
+    limit_torch_threads()  # the thread count a worker process runs the demo with
     infer.run(params_for(0, 0), lambda pct, msg: None)
     return infer.run
 

@@ -12,6 +12,7 @@ Defaults run out of the box and are sized for the 2-core machine the demos are b
 ``DEMOS_HEARTBEAT_TIMEOUT_S``  silence after which a running run is failed (worker died) (20)
 ``DEMOS_QUEUE_TIMEOUT_S``      wait after which a queued run is failed (no worker) (300)
 ``DEMOS_PRELOAD``              import the plug-ins' inference code when a worker starts (true)
+``DEMOS_TORCH_THREADS``        torch threads per worker process (1: runs share 2 cores, see below)
 ``DEMOS_EXTRA_PACKAGES``       more plug-in packages, comma-separated dotted paths (tests)
 ``DEMOS_TRUST_X_FORWARDED_FOR`` take the client address from X-Forwarded-For (behind a proxy)
 =============================  ==================================================================
@@ -82,3 +83,12 @@ def trust_x_forwarded_for() -> bool:
 def preload() -> bool:
     value = _get("DEMOS_PRELOAD", True)
     return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "yes", "on"}
+
+
+def torch_threads() -> int:
+    """Intra-op threads for torch in a worker process.
+
+    One: the demos' matrices are small, the worker already runs one process per core, and extra
+    threads only contend for the same cores (on a busy 2-core host they made runs several times slower).
+    """
+    return max(1, int(_get("DEMOS_TORCH_THREADS", 1)))

@@ -10,13 +10,14 @@ a public message; the traceback goes to the worker log only.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from typing import Any
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import worker_init
+from celery.signals import worker_init, worker_process_init
 from django.db import connection
 from django.utils import timezone
 
@@ -68,6 +69,18 @@ def preload_demo_code(**kwargs: Any) -> None:
             logger.exception("could not preload demo %s", demo.slug)
             continue
         logger.info("preloaded demo %s in %.1f s", demo.slug, time.perf_counter() - started)
+
+
+def limit_torch_threads() -> None:
+    """Apply ``DEMOS_TORCH_THREADS`` once torch is imported (plug-ins leave the thread count alone)."""
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.get_num_threads() != conf.torch_threads():
+        torch.set_num_threads(conf.torch_threads())
+
+
+@worker_process_init.connect
+def _limit_threads_in_pool_process(**kwargs: Any) -> None:
+    limit_torch_threads()
 
 
 class _Heartbeat(threading.Thread):
@@ -130,9 +143,11 @@ def run_demo(self, run_id: str) -> dict[str, Any]:
 
     heartbeat = _Heartbeat(run_id)
     heartbeat.start()
-    started = time.perf_counter()
     try:
-        result = safety.clean_result(demo.run(dict(run.params), progress), conf.max_result_bytes())
+        infer = demo.module("infer")
+        limit_torch_threads()
+        started = time.perf_counter()
+        result = safety.clean_result(infer.run(dict(run.params), progress), conf.max_result_bytes())
     except SoftTimeLimitExceeded:
         _finish(
             run_id, status=DemoRun.Status.FAILED,
