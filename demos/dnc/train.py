@@ -10,7 +10,7 @@ on a shared machine the wall-clock says more about the neighbours than about the
 SIGTERM or Ctrl-C ends the run early and still saves the checkpoint; ``--init`` warm-starts from
 another checkpoint, also of another task (repeat-copy starts from the copy DNC).
 
-The bundled copy and recall checkpoints were trained without the curriculum (``--start-len 0``,
+The bundled checkpoints were trained without the curriculum (``--start-len 0``,
 the default): on this machine the full range [1, 8] with Adam 2e-3 learned copy in 650 steps, while
 a curriculum run starting at length 4 with Adam 1e-3 was still at 17 % bit error after 900 steps.
 
