@@ -14,6 +14,8 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import (
     api_view,
@@ -81,6 +83,7 @@ def _refusal(refused: services.Refused) -> Response:
     return response
 
 
+@extend_schema(operation_id="demos_list", responses={200: OpenApiTypes.OBJECT})
 @api_view(["GET"])
 @authentication_classes([])
 @permission_classes([AllowAny])
@@ -89,6 +92,7 @@ def demo_list(request: Request) -> Response:
     return Response({"results": [demo_payload(d, request) for d in registry.all_demos()]})
 
 
+@extend_schema(operation_id="demos_detail", responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
 @api_view(["GET"])
 @authentication_classes([])
 @permission_classes([AllowAny])
@@ -99,6 +103,12 @@ def demo_detail(request: Request, slug: str) -> Response:
     return Response(demo_payload(demo, request))
 
 
+@extend_schema(
+    operation_id="demos_run_create",
+    request=OpenApiTypes.OBJECT,
+    responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 413: OpenApiTypes.OBJECT,
+               429: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
+)
 @api_view(["POST"])
 @authentication_classes([])
 @permission_classes([AllowAny])
@@ -135,6 +145,11 @@ def run_create(request: Request, slug: str) -> Response:
     return response
 
 
+@extend_schema(
+    operation_id="demos_run_detail",
+    parameters=[OpenApiParameter("wait", OpenApiTypes.FLOAT, description="Hold the answer up to this many seconds (≤ 10)")],
+    responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+)
 @api_view(["GET"])
 @authentication_classes([])
 @permission_classes([AllowAny])
