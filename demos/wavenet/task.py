@@ -58,6 +58,13 @@ _VIBRATO_DEPTH = (
     0.003,
 )  # relative frequency deviation, well inside the 3 % pitch tolerance
 _VIBRATO_HZ = (4.5, 6.0)
+# Slow random pitch wander that is always pulled back to the note (an Ornstein–Uhlenbeck process
+# on the relative frequency, starting off-pitch): the model sees contexts whose period is a little
+# off and learns to steer back towards the conditioned pitch, which keeps free-running generation
+# on pitch instead of locking to a nearby period.
+_WANDER_STD = 0.015
+_WANDER_TAU_S = 0.04
+_WANDER_STEP = 80  # samples between control points (5 ms), linearly interpolated
 # Each note's harmonic phases deviate from the timbre's by up to this much (radians): enough to
 # vary the waveform from seed to seed, small enough that a timbre keeps its characteristic shape.
 _PHASE_JITTER = 0.4
@@ -68,6 +75,18 @@ def note_hz(note: int) -> float:
     return 440.0 * 2.0 ** ((LOWEST_MIDI + note - 69) / 12.0)
 
 
+def _wander(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Relative pitch deviation [n]: a mean-reverting random walk from a random start."""
+    points = n // _WANDER_STEP + 2
+    keep = 1.0 - _WANDER_STEP / (_WANDER_TAU_S * SAMPLE_RATE)
+    kicks = rng.normal(0.0, _WANDER_STD * np.sqrt(1.0 - keep**2), points)
+    dev = np.empty(points)
+    dev[0] = rng.normal(0.0, _WANDER_STD)
+    for i in range(1, points):
+        dev[i] = keep * dev[i - 1] + kicks[i]
+    return np.interp(np.arange(n) / _WANDER_STEP, np.arange(points), dev)
+
+
 def synth_note(rng: np.random.Generator, note: int, timbre: int, n: int) -> np.ndarray:
     """One note of `n` samples in [-1, 1], starting at its onset. Returns float64 [n]."""
     t = np.arange(n) / SAMPLE_RATE
@@ -75,9 +94,8 @@ def synth_note(rng: np.random.Generator, note: int, timbre: int, n: int) -> np.n
     depth = rng.uniform(*_VIBRATO_DEPTH)
     rate = rng.uniform(*_VIBRATO_HZ)
     # Phase of the fundamental: the integral of the vibrating instantaneous frequency.
-    inst_hz = note_hz(note) * (
-        1.0 + depth * np.sin(2 * np.pi * rate * t + rng.uniform(0, 2 * np.pi))
-    )
+    vibrato = depth * np.sin(2 * np.pi * rate * t + rng.uniform(0, 2 * np.pi))
+    inst_hz = note_hz(note) * (1.0 + vibrato + _wander(rng, n))
     phase = 2 * np.pi * np.cumsum(inst_hz) / SAMPLE_RATE
     wave = np.zeros(n)
     for k, (amp, phi) in enumerate(
