@@ -52,6 +52,10 @@ class LiveStack:
                 "CELERY_TASK_ALWAYS_EAGER": "0",
                 "HF_HUB_OFFLINE": "1",
                 "PYTHONUNBUFFERED": "1",
+                # Reuse the vectors the test session already computed for the corpus (same texts).
+                "SEARCH_EMBEDDING_CACHE": os.environ.get(
+                    "SEARCH_EMBEDDING_CACHE", str(ROOT / "var" / "search-embeddings.sqlite3")
+                ),
             }
         )
         self.pg_name = ""

@@ -108,3 +108,11 @@ def test_every_asset_is_served_by_the_app(client, corpus_db):
     html = client.get("/en/talks/alex-graves-iclr-2017/").content.decode()
     external = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
     assert external == []
+
+
+def test_talk_page_advertises_its_oembed(client, corpus_db):
+    html = client.get("/en/talks/alex-graves-iclr-2017/").content.decode()
+    match = re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', html)
+    assert match
+    body = client.get(match.group(1).replace("&amp;", "&")).json()
+    assert body["version"] == "1.0" and body["type"] == "rich"
