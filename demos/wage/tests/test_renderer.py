@@ -33,18 +33,13 @@ DRAW = """([result, lang]) => {
 }"""
 
 
-def test_the_renderer_draws_every_part_in_both_languages() -> None:
+def test_the_renderer_draws_every_part_in_both_languages(browser) -> None:
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing (browser tests never skip)")
-    from playwright.sync_api import sync_playwright
-
     params = {name: spec["default"] for name, spec in META["params"].items()}
     result = json.loads(json.dumps(run({**params, "epochs": 2}, lambda p, m: None)))
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        page = browser.new_page()
+    page = browser.new_page()  # the session's Chromium (conftest.py)
+    try:
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.set_content("<!doctype html><html><body></body></html>")
@@ -56,7 +51,8 @@ def test_the_renderer_draws_every_part_in_both_languages() -> None:
             page.add_script_tag(path=str(STATIC / script))
         drawn = {lang: page.evaluate(DRAW, [result, lang]) for lang in ("en", "es")}
         empty = page.evaluate(DRAW, [{}, "en"])  # null-safe on a missing result
-        browser.close()
+    finally:
+        page.close()
     assert errors == []
     for lang, out in drawn.items():
         assert [c["type"] for c in out["charts"]] == ["line", "line", "bar"], lang
