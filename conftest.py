@@ -99,3 +99,26 @@ def page(browser):
     page.js_errors = errors  # tests may assert the page threw nothing
     yield page
     context.close()
+
+
+@pytest.fixture
+def renderer_page(browser):
+    """``open(slug) -> (page, errors)``: a blank page with Chart.js, viz.js and the demo's renderer."""
+    from pathlib import Path
+
+    static = Path(__file__).resolve().parent / "static"
+    pages = []
+
+    def open_page(slug: str):
+        page = browser.new_page()
+        pages.append(page)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.set_content("<!doctype html><html><body></body></html>")
+        for script in ("vendor/chartjs/chart.umd.min.js", "demos/viz.js", f"demos/{slug}.js"):
+            page.add_script_tag(path=str(static / script))
+        return page, errors
+
+    yield open_page
+    for page in pages:
+        page.close()

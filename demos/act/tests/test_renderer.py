@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
@@ -13,10 +11,6 @@ from demos.act.infer import run
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-STATIC = Path(__file__).resolve().parents[3] / "static"
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
-SCRIPTS = ("vendor/chartjs/chart.umd.min.js", "demos/viz.js", "demos/act.js")
 
 # Draw one result into a fresh <div> and describe what came out.
 DRAW = """([result, lang]) => {
@@ -31,22 +25,12 @@ DRAW = """([result, lang]) => {
 }"""
 
 
-def test_the_renderer_draws_every_chart_and_table_in_both_languages(browser) -> None:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing (browser tests never skip)")
+def test_the_renderer_draws_every_chart_and_table_in_both_languages(renderer_page) -> None:
     params = {name: spec["default"] for name, spec in META["params"].items()}
     result = json.loads(json.dumps(run(params)))
-    page = browser.new_page()  # the session's Chromium (conftest.py)
-    try:
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.set_content("<!doctype html><html><body></body></html>")
-        for script in SCRIPTS:
-            page.add_script_tag(path=str(STATIC / script))
-        drawn = {lang: page.evaluate(DRAW, [result, lang]) for lang in ("en", "es")}
-        empty = page.evaluate(DRAW, [{}, "en"])
-    finally:
-        page.close()
+    page, errors = renderer_page("act")
+    drawn = {lang: page.evaluate(DRAW, [result, lang]) for lang in ("en", "es")}
+    empty = page.evaluate(DRAW, [{}, "en"])
     assert errors == []
     for lang, out in drawn.items():
         # halting bar, ponder-vs-k line, error-by-k bar, trade-off line

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
@@ -13,14 +11,6 @@ from demos.wage.infer import run
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-STATIC = Path(__file__).resolve().parents[3] / "static"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-]
 
 DRAW = """([result, lang]) => {
   const el = document.createElement('div');
@@ -33,26 +23,12 @@ DRAW = """([result, lang]) => {
 }"""
 
 
-def test_the_renderer_draws_every_part_in_both_languages(browser) -> None:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing (browser tests never skip)")
+def test_the_renderer_draws_every_part_in_both_languages(renderer_page) -> None:
     params = {name: spec["default"] for name, spec in META["params"].items()}
     result = json.loads(json.dumps(run({**params, "epochs": 2}, lambda p, m: None)))
-    page = browser.new_page()  # the session's Chromium (conftest.py)
-    try:
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.set_content("<!doctype html><html><body></body></html>")
-        for script in (
-            "vendor/chartjs/chart.umd.min.js",
-            "demos/viz.js",
-            "demos/wage.js",
-        ):
-            page.add_script_tag(path=str(STATIC / script))
-        drawn = {lang: page.evaluate(DRAW, [result, lang]) for lang in ("en", "es")}
-        empty = page.evaluate(DRAW, [{}, "en"])  # null-safe on a missing result
-    finally:
-        page.close()
+    page, errors = renderer_page("wage")
+    drawn = {lang: page.evaluate(DRAW, [result, lang]) for lang in ("en", "es")}
+    empty = page.evaluate(DRAW, [{}, "en"])  # null-safe on a missing result
     assert errors == []
     for lang, out in drawn.items():
         assert [c["type"] for c in out["charts"]] == ["line", "line", "bar"], lang
