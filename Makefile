@@ -25,12 +25,13 @@ $(STAMP): requirements.txt | $(PY)
 
 install: $(STAMP)
 
-# Idempotent: migrate, compile translations, collect static files, import the corpus, build the index.
+# Idempotent: migrate, collect static files, import the corpus, (re)build graphs and the search index.
 setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py import_vault
+	$(PY) manage.py rebuild_graphs --quiet
 	$(PY) manage.py rebuild_search_index
 
 # Web server and a Celery worker; Ctrl-C stops both.

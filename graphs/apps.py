@@ -9,6 +9,9 @@ class GraphsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from talks.models import TalkTranslation
         from talks.signals import preview_built, translation_imported
 
         from . import receivers
@@ -19,4 +22,9 @@ class GraphsConfig(AppConfig):
         )
         preview_built.connect(
             receivers.on_preview_built, dispatch_uid="graphs.preview_built"
+        )
+        post_save.connect(
+            receivers.on_translation_saved,
+            sender=TalkTranslation,
+            dispatch_uid="graphs.translation_saved",
         )

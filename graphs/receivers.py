@@ -6,6 +6,8 @@ file line, which rolls the whole import back (the importer's transaction is atom
 
 from __future__ import annotations
 
+import logging
+
 from graphs import mermaid
 from graphs.store import linked_points, replace_graph
 from talks.importers.knowledge_vault import ImportProblem, ParsedDocument
@@ -30,6 +32,31 @@ def on_translation_imported(
     replace_graph(
         talk, lang, parse_document_graph(parsed), known_points=parsed.points.keys()
     )
+
+
+log = logging.getLogger(__name__)
+
+
+def sync_translation(translation) -> bool:
+    """Re-derive a translation's stored graph from its ``graph_source`` (after an edit or an upgrade).
+
+    Returns False, keeping the stored graph, when the source does not parse (forms validate it
+    first through ``TalkTranslation.clean``).
+    """
+    try:
+        graph = mermaid.parse(translation.graph_source) if translation.graph_source.strip() else None
+    except mermaid.MermaidSyntaxError as exc:
+        log.warning("graph of %s not updated: %s", translation, exc)
+        return False
+    known = translation.talk.points.filter(lang=translation.lang).values_list("number", flat=True)
+    replace_graph(translation.talk, translation.lang, graph, known_points=list(known))
+    return True
+
+
+def on_translation_saved(sender, instance, raw: bool = False, **kwargs) -> None:
+    """An edited translation (admin, ORM) gets its graph rows rebuilt from its source."""
+    if not raw:
+        sync_translation(instance)
 
 
 def graph_counts(graph: mermaid.Graph, known_points) -> dict:

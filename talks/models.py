@@ -123,6 +123,18 @@ class TalkTranslation(models.Model):
     def __str__(self) -> str:
         return f"{self.talk.slug} [{self.lang}]"
 
+    def clean(self) -> None:
+        """A graph source that does not parse is refused with its position (admin forms call this)."""
+        from django.core.exceptions import ValidationError
+
+        from graphs.mermaid import MermaidSyntaxError, parse
+
+        if self.graph_source.strip():
+            try:
+                parse(self.graph_source)
+            except MermaidSyntaxError as exc:
+                raise ValidationError({"graph_source": str(exc)}) from None
+
 
 class SummaryPointQuerySet(models.QuerySet):
     def in_language(self, lang: str) -> SummaryPointQuerySet:
