@@ -119,10 +119,13 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
         _apply_talk_metadata(talk, doc.meta, events, speakers)
     Talk.objects.bulk_create(new_talks.values())
     talks.update({t.slug: t for t in Talk.objects.filter(slug__in=list(new_talks))})
-    _link_related(docs, talks)
+    linked = _link_related(docs, talks)
     changed = {t.pk: t for d in docs if (t := talks[d.slug])}
+    # New talks were written whole by bulk_create; only talks that existed before, or that just got
+    # their related talk, need an UPDATE (bulk_update's CASE grows with the batch: keep it small).
+    stale = [t for pk, t in changed.items() if t.slug not in new_talks or t.slug in linked]
     Talk.objects.bulk_update(
-        changed.values(), ["kind", "event", "speaker", "vault_index", "subject", "related_talk", "updated_at"]
+        stale, ["kind", "event", "speaker", "vault_index", "subject", "related_talk", "updated_at"], batch_size=200
     )
 
     existing = {(t.talk_id, t.lang): t for t in TalkTranslation.objects.filter(talk_id__in=list(changed))}
@@ -145,7 +148,9 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
                 setattr(tr, name, value)
             update.append(tr)
     TalkTranslation.objects.bulk_create(create)
-    TalkTranslation.objects.bulk_update(update, ["title", "graph_source", "thread", "license", "attribution"])
+    TalkTranslation.objects.bulk_update(
+        update, ["title", "graph_source", "thread", "license", "attribution"], batch_size=200
+    )
     if create:  # bulk_create on some backends does not set pks on old SQLite; read them back
         existing.update({(t.talk_id, t.lang): t for t in TalkTranslation.objects.filter(talk_id__in=list(changed))})
 
@@ -197,7 +202,8 @@ def _apply_talk_metadata(talk: Talk, meta: Metadata, events: dict, speakers: dic
     talk.subject = meta.subject or talk.subject
 
 
-def _link_related(docs: list[ParsedDocument], talks: dict[str, Talk]) -> None:
+def _link_related(docs: list[ParsedDocument], talks: dict[str, Talk]) -> set[str]:
+    """Point discussions at the talks they discuss; returns the slugs whose link was set."""
     wanted = {d.meta.related_talk for d in docs if d.meta.related_talk}
     found = talks | Talk.objects.in_bulk([w for w in wanted if w not in talks], field_name="slug")
     for doc in docs:
@@ -206,3 +212,4 @@ def _link_related(docs: list[ParsedDocument], talks: dict[str, Talk]) -> None:
             if related is None:
                 raise ImportProblem(f"the related talk {doc.meta.related_talk!r} is not in the vault", 0, doc.filename)
             talks[doc.slug].related_talk = related
+    return {d.slug for d in docs if d.meta.related_talk}
