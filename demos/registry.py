@@ -84,6 +84,15 @@ class Demo:
         """``infer``, ``evaluate`` or ``train`` of this package, imported now (torch comes with it)."""
         return importlib.import_module(f"{self.package}.{name}")
 
+    def entry_point(self, module: str, name: str, signature: str) -> Callable:
+        """``demos/<slug>/<module>.py``'s ``name``; LookupError (with a message) when it is missing."""
+        if not self.has_module(module):
+            raise LookupError(f"Demo {self.slug!r} has no {module}.py.")
+        fn = getattr(self.module(module), name, None)
+        if fn is None:
+            raise LookupError(f"demos/{self.slug}/{module}.py has no {signature}.")
+        return fn
+
     def run(self, params: dict[str, Any], progress: Callable[[float, str], None]) -> dict[str, Any]:
         return self.module("infer").run(params, progress)
 

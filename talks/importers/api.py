@@ -14,7 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from talks.models import Event, SourceDocument, Speaker, SummaryPoint, Talk, TalkTranslation
+from talks.models import (
+    Event,
+    SourceDocument,
+    Speaker,
+    SummaryPoint,
+    Talk,
+    TalkTranslation,
+)
 from talks.signals import preview_built, translation_imported
 
 from .knowledge_vault import ImportProblem, Metadata, ParsedDocument, decode, parse
@@ -52,14 +59,21 @@ def parse_pasted(text: str, filename: str = "pasted.txt", overrides: Metadata | 
     return parse(decode(text.encode("utf-8"), filename), filename=filename, defaults=overrides)
 
 
+def _statuses(docs: list[ParsedDocument]) -> tuple[dict[str, Talk], dict[int, str]]:
+    """The talks ``docs`` name, and what importing each doc would do now (by ``id(doc)``)."""
+    talks = Talk.objects.in_bulk([d.slug for d in docs], field_name="slug")
+    known = set(
+        SourceDocument.objects.filter(talk__slug__in=list(talks)).values_list("talk__slug", "lang", "checksum")
+    )
+    return talks, {
+        id(d): CREATED if d.slug not in talks else UNCHANGED if (d.slug, d.lang, d.checksum) in known else UPDATED
+        for d in docs
+    }
+
+
 def expected_status(doc: ParsedDocument) -> str:
     """What importing ``doc`` would do now, without writing."""
-    talk = Talk.objects.filter(slug=doc.slug).first()
-    if talk is None:
-        return CREATED
-    if talk.sources.filter(lang=doc.lang, checksum=doc.checksum).exists():
-        return UNCHANGED
-    return UPDATED
+    return _statuses([doc])[1][id(doc)]
 
 
 def build_preview(doc: ParsedDocument) -> dict:
@@ -90,14 +104,7 @@ def import_documents(docs: list[ParsedDocument], user=None, new_status: str = ""
             raise ImportProblem(f"{seen[key]} has the same talk and language ({doc.slug}, {doc.lang})", 0, doc.filename)
         seen[key] = doc.filename
 
-    talks = Talk.objects.in_bulk([d.slug for d in docs], field_name="slug")
-    known = set(
-        SourceDocument.objects.filter(talk__slug__in=list(talks)).values_list("talk__slug", "lang", "checksum")
-    )
-    status = {
-        id(d): CREATED if d.slug not in talks else UNCHANGED if (d.slug, d.lang, d.checksum) in known else UPDATED
-        for d in docs
-    }
+    talks, status = _statuses(docs)
     todo = sorted((d for d in docs if status[id(d)] != UNCHANGED), key=_import_order)
     if todo:
         _write(todo, talks, user, new_status or Talk.Status.PUBLISHED)
@@ -181,9 +188,8 @@ def _ensure(model, keys: set, build, key) -> dict:
     """Rows of ``model`` for ``keys``, creating the missing ones in one query."""
     if not keys:
         return {}
-    rows = {key(obj): obj for obj in model.objects.all() if key(obj) in keys} if model is Event else {
-        key(obj): obj for obj in model.objects.filter(name__in=list(keys))
-    }
+    names = {k[0] if isinstance(k, tuple) else k for k in keys}
+    rows = {key(obj): obj for obj in model.objects.filter(name__in=names) if key(obj) in keys}
     missing = [build(k) for k in keys if k not in rows]
     if missing:
         model.objects.bulk_create(missing, ignore_conflicts=True)

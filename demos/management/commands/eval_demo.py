@@ -23,11 +23,10 @@ class Command(BaseCommand):
         demo = registry.get(slug)
         if demo is None:
             raise CommandError(f"Unknown or unavailable demo {slug!r}; known: {', '.join(registry.PACKAGES)}")
-        if not demo.has_module("evaluate"):
-            raise CommandError(f"Demo {slug!r} has no evaluate.py.")
-        evaluate = getattr(demo.module("evaluate"), "evaluate", None)
-        if evaluate is None:
-            raise CommandError(f"demos/{slug}/evaluate.py has no evaluate(out).")
+        try:
+            evaluate = demo.entry_point("evaluate", "evaluate", "evaluate(out)")
+        except LookupError as missing:
+            raise CommandError(str(missing)) from None
         result = evaluate(out=lambda line: self.stdout.write(str(line)))
         if not isinstance(result, dict):
             raise CommandError("evaluate() must return a dict of figures.")

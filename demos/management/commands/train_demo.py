@@ -30,11 +30,10 @@ class Command(BaseCommand):
         demo = registry.get(slug)
         if demo is None:
             raise CommandError(f"Unknown or unavailable demo {slug!r}; known: {', '.join(registry.PACKAGES)}")
-        if not demo.has_module("train"):
-            raise CommandError(f"Demo {slug!r} has no train.py.")
-        main = getattr(demo.module("train"), "main", None)
-        if main is None:
-            raise CommandError(f"demos/{slug}/train.py has no main(argv).")
+        try:
+            main = demo.entry_point("train", "main", "main(argv)")
+        except LookupError as missing:
+            raise CommandError(str(missing)) from None
         try:
             main(list(train_args))
         except SystemExit as exc:  # argparse --help / usage errors: keep their exit status
