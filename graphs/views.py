@@ -8,10 +8,12 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from graphs.services import talk_graph_context, vault_summary
+from talks.cache import cached_page
 from talks.models import LANG_CODES, Talk
 
 
 @require_GET
+@cached_page()
 def vault_graph(request: HttpRequest) -> HttpResponse:
     lang = translation.get_language()
     return render(
@@ -20,6 +22,7 @@ def vault_graph(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page()
 def talk_graph(request: HttpRequest, slug: str) -> HttpResponse:
     talk = get_object_or_404(Talk.objects.published().with_related(), slug=slug)
     lang = translation.get_language()

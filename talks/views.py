@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from .cache import cached_page
 from .filters import TalkFilters
 from .models import LANG_CODES, SourceDocument, SummaryPoint, Talk
 
@@ -29,6 +30,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+@cached_page(params=("event", "year", "speaker", "language", "page"))
 def talk_list(request: HttpRequest) -> HttpResponse:
     filters = TalkFilters.from_query(request.GET)
     talks = filters.apply(Talk.objects.published().with_related().filter(kind=Talk.Kind.INVITED_TALK))
@@ -53,6 +55,7 @@ def talk_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page(params=("show",))
 def talk_detail(request: HttpRequest, slug: str) -> HttpResponse:
     lang = translation.get_language()
     talk = get_object_or_404(

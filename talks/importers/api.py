@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from talks.cache import content_changed
 from talks.models import (
     Event,
     SourceDocument,
@@ -182,6 +183,8 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
         translation_imported.send(
             sender=Talk, talk=talk, lang=doc.lang, translation=existing[(talk.pk, doc.lang)], parsed=doc
         )
+    # Bulk writes send no model signals: cached pages are invalidated here (now and on commit).
+    content_changed()
 
 
 def _ensure(model, keys: set, build, key) -> dict:

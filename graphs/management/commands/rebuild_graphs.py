@@ -7,6 +7,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from graphs.receivers import sync_translation
+from talks.cache import content_changed
 from talks.models import TalkTranslation
 
 
@@ -25,4 +26,5 @@ class Command(BaseCommand):
         with transaction.atomic():
             for tr in tqdm(translations, disable=opts["quiet"], desc="graphs", unit="translation"):
                 failed += not sync_translation(tr)
+            content_changed()  # graphs are written with plain SQL: no model signal tells the page cache
         self.stdout.write(f"{translations.count() - failed} graph(s) rebuilt, {failed} left as they were")

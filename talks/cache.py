@@ -1,0 +1,138 @@
+"""Rendered pages for anonymous visitors, kept in the Django cache until the content changes.
+
+Every page key carries a *content version*: a random token stored under one cache key and replaced
+whenever a talk, translation, point, source, event, speaker or concept graph changes (model signals
+below; the importer and ``rebuild_graphs`` write in bulk, bypassing signals, and call
+``content_changed()`` themselves). Old pages are never read again and simply expire. A random token
+rather than a counter: if the version key is evicted, the next one cannot collide with old pages.
+
+A change inside a transaction bumps the version at once (later reads on the same connection, e.g. in
+tests, see the change) and again on commit (another process may have re-rendered the old rows
+between the first bump and the commit; the second bump discards that page).
+
+What is cached is the page body with the CSRF token of the language form replaced by a
+placeholder; each response gets the visitor's own token back (``get_token``, which also makes the
+CSRF middleware set the cookie as an uncached page would). Pages are cached only for anonymous
+visitors and only for the query parameters a view declares, so nothing user-specific is stored and
+arbitrary query strings cannot fill the cache. Headers (security, CSP, language) are added by the
+middleware on every response, cached or not.
+
+The cache itself: ``CACHE_URL``/``REDIS_URL`` (Redis) in production, the database cache by default
+(shared by every web and worker process, so an edit in one invalidates pages in all of them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import translation
+
+VERSION_KEY = "talks:content-version"
+#: Seconds a rendered page is kept (``PAGE_CACHE_SECONDS``; 0 turns page caching off).
+DEFAULT_PAGE_SECONDS = 24 * 3600
+_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_PLACEHOLDER = b"\x00kv-csrf\x00"
+#: Response header naming what the page cache did (tests and the load test read it).
+STATUS_HEADER = "X-Page-Cache"
+
+
+def page_seconds() -> int:
+    return int(getattr(settings, "PAGE_CACHE_SECONDS", DEFAULT_PAGE_SECONDS))
+
+
+def content_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, secrets.token_hex(8), None)
+        version = cache.get(VERSION_KEY) or "0"
+    return version
+
+
+def _bump() -> None:
+    cache.set(VERSION_KEY, secrets.token_hex(8), None)
+
+
+def content_changed(using: str | None = None) -> None:
+    """Invalidate every cached page now, and again when the current transaction commits."""
+    _bump()
+    conn = transaction.get_connection(using)
+    if conn.in_atomic_block and not any(entry[1] is _bump for entry in conn.run_on_commit):
+        transaction.on_commit(_bump, using=using)
+
+
+def _on_model_change(sender, using: str | None = None, **kwargs) -> None:
+    content_changed(using)
+
+
+def connect_models(models: Iterable[type]) -> None:
+    for model in models:
+        uid = f"talks.cache.{model._meta.label_lower}"
+        post_save.connect(_on_model_change, sender=model, dispatch_uid=uid + ".save")
+        post_delete.connect(_on_model_change, sender=model, dispatch_uid=uid + ".delete")
+
+
+def _key(request: HttpRequest, params: tuple[str, ...], version: str) -> str:
+    query = "&".join(f"{name}={request.GET[name]}" for name in params if name in request.GET)
+    raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}|{translation.get_language()}"
+    return f"page:{version}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+
+
+def _cacheable(request: HttpRequest, params: tuple[str, ...]) -> bool:
+    if request.method not in ("GET", "HEAD") or page_seconds() <= 0:
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:  # staff see drafts, the admin link…: never cached
+        return False
+    # Only declared parameters, each given once: anything else renders uncached.
+    return all(name in params and len(request.GET.getlist(name)) == 1 for name in request.GET)
+
+
+def _from_cache(request: HttpRequest, entry: dict) -> HttpResponse:
+    body = entry["body"]
+    if _CSRF_PLACEHOLDER in body:
+        body = body.replace(_CSRF_PLACEHOLDER, get_token(request).encode())
+    response = HttpResponse(body, content_type=entry["content_type"])
+    response[STATUS_HEADER] = "hit"
+    return response
+
+
+def cached_page(params: tuple[str, ...] = ()) -> Callable:
+    """Serve the view's 200 responses from the page cache for anonymous visitors.
+
+    ``params``: the query parameters the page depends on (part of the key); a request with any
+    other parameter is rendered without the cache.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not _cacheable(request, params):
+                return view(request, *args, **kwargs)
+            # The version is read before rendering: a change during the render bumps it, so the
+            # page stored below (under the old version) is never served.
+            key = _key(request, params, content_version())
+            entry = cache.get(key)
+            if entry is not None:
+                return _from_cache(request, entry)
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                if hasattr(response, "render"):
+                    response.render()
+                body = _CSRF_INPUT.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content)
+                cache.set(key, {"body": body, "content_type": response["Content-Type"]}, page_seconds())
+                response[STATUS_HEADER] = "miss"
+            return response
+
+        return wrapper
+
+    return decorator
