@@ -1,80 +1,343 @@
+"""Curation in the admin: talks with their points per language, translations with a Mermaid editor,
+review states, provenance, history (django-simple-history) and bulk actions.
+
+The admin lives under ``settings.ADMIN_PATH``; the "Editor" group (migration 0004) may use all of it
+except users and groups.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
 from django.contrib import admin, messages
-from django.urls import path
+from django.db import transaction
+from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse, JsonResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
+from . import admin_views
 from .admin_import import paste_import_view
+from .curation import reimport_from_source
+from .exporters import as_json, vault_zip
+from .importers.knowledge_vault import ImportProblem
+from .models import (
+    LANGUAGES,
+    Event,
+    Origin,
+    SourceDocument,
+    Speaker,
+    SummaryPoint,
+    Talk,
+    TalkTranslation,
+)
 
-from .models import Event, SourceDocument, Speaker, SummaryPoint, Talk, TalkTranslation
+admin.site.site_header = _("Knowledge Vault curation")
+admin.site.site_title = _("Knowledge Vault curation")
+
+
+def _is_revert(request) -> bool:
+    """True while simple-history's "Revert" form saves a historical version (keep its origin)."""
+    match = getattr(request, "resolver_match", None)
+    return bool(match and (match.url_name or "").endswith("_simple_history"))
+
+
+def _mark_edited(request, obj, changed: list[str], fields: set[str]) -> None:
+    if not _is_revert(request) and fields & set(changed):
+        obj.origin = Origin.EDITED
+
+
+# --- talk: points inline, one inline per language ---------------------------------------------------
+
+
+class PointForm(forms.ModelForm):
+    class Meta:
+        model = SummaryPoint
+        fields = ["lang", "number", "text"]
+        widgets = {"lang": forms.HiddenInput, "text": forms.Textarea(attrs={"rows": 2, "cols": 90})}
+
+
+class LangPointFormSet(BaseInlineFormSet):
+    """Points of one language, ordered by number; numbers stay unique (the model's constraint)."""
+
+    lang = ""
+
+    @classmethod
+    def get_default_prefix(cls) -> str:
+        return f"points-{cls.lang}"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(lang=self.lang).order_by("number")
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if not form.instance.pk:
+            form.initial.setdefault("lang", self.lang)
+            form.instance.lang = self.lang
+        return form
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            if form.cleaned_data and form.cleaned_data.get("lang") not in (None, self.lang):
+                form.add_error(None, _("A point in this list must be in %(lang)s.") % {"lang": self.lang})
+
+
+class PointInlineBase(admin.TabularInline):
+    model = SummaryPoint
+    form = PointForm
+    extra = 0
+    fields = ["lang", "number", "text", "origin", "source"]
+    readonly_fields = ["origin", "source"]
+    ordering = ["number"]
+    lang = ""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(f"{self.lang.title()}PointFormSet", (formset,), {"lang": self.lang})
+
+
+def point_inline(lang: str, name: str) -> type[PointInlineBase]:
+    return type(
+        f"{lang.title()}PointInline",
+        (PointInlineBase,),
+        {"lang": lang, "formset": LangPointFormSet, "verbose_name": _("point (%s)") % name,
+         "verbose_name_plural": _("Points (%s)") % name},
+    )
+
+
+POINT_INLINES = [point_inline(code, name) for code, name in LANGUAGES]
 
 
 class TranslationInline(admin.StackedInline):
     model = TalkTranslation
     extra = 0
-    fields = ["lang", "title", "license", "attribution", "graph_source"]
+    fields = ["lang", "title", "license", "attribution", "graph_source", "graph_editor", "thread",
+              "generator", "origin", "source"]
+    readonly_fields = ["graph_editor", "generator", "origin", "source"]
+
+    @admin.display(description=_("Concept graph"))
+    def graph_editor(self, obj) -> str:
+        if not obj or not obj.pk:
+            return "—"
+        url = reverse("admin:talks_talktranslation_graph", args=[obj.pk])
+        return format_html('<a href="{}" data-testid="graph-editor-link">{}</a>', url, _("Open the Mermaid editor"))
 
 
 class SourceInline(admin.TabularInline):
     model = SourceDocument
     extra = 0
     can_delete = False
-    fields = ["lang", "filename", "checksum", "imported_at", "imported_by"]
+    fields = ["lang", "filename", "generator", "checksum", "imported_at", "imported_by"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
 
 
+class StatusFilter(admin.SimpleListFilter):
+    title = _("review state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("awaiting", _("Awaiting review or publication")), *Talk.Status.choices]
+
+    def queryset(self, request, queryset):
+        if self.value() == "awaiting":
+            return queryset.awaiting_review()
+        if self.value() in Talk.Status.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
 @admin.register(Talk)
-class TalkAdmin(admin.ModelAdmin):
-    list_display = ["slug", "kind", "speaker", "event", "status", "updated_at"]
-    list_filter = ["kind", "status", "event", "speaker"]
+class TalkAdmin(SimpleHistoryAdmin):
+    list_display = ["slug", "title", "kind", "speaker", "event", "status", "provenance", "updated_at"]
+    list_filter = [StatusFilter, "kind", "event", "speaker"]
     search_fields = ["slug", "translations__title", "speaker__name"]
-    inlines = [TranslationInline, SourceInline]
-    autocomplete_fields = ["related_talk"]
-    actions = ["publish", "send_to_review", "unpublish"]
+    inlines = [TranslationInline, *POINT_INLINES, SourceInline]
+    autocomplete_fields = ["related_talk", "speaker"]
+    readonly_fields = ["provenance", "side_by_side"]
+    actions = ["mark_reviewed", "publish", "unpublish", "reimport", "rebuild_search_vectors",
+               "export_vault_text", "export_json"]
+    history_list_display = ["status"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_related().annotate(
+            edited_points=Count("points", filter=Q(points__origin=Origin.EDITED))
+        )
 
     def get_urls(self):
-        view = self.admin_site.admin_view(lambda request: paste_import_view(self, request))
-        return [path("import/", view, name="talks_talk_paste_import")] + super().get_urls()
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(lambda request: paste_import_view(self, request)), name="talks_talk_paste_import"),
+            path("review/", wrap(lambda request: admin_views.review_queue(self, request)), name="talks_talk_review"),
+            path("<int:pk>/side-by-side/", wrap(lambda request, pk: admin_views.side_by_side(self, request, pk)),
+                 name="talks_talk_side_by_side"),
+        ] + super().get_urls()
+
+    @admin.display(description=_("title"))
+    def title(self, obj: Talk) -> str:
+        return obj.title_in("en")
+
+    @admin.display(description=_("provenance"))
+    def provenance(self, obj: Talk) -> str:
+        generators = {t.generator for t in obj.translations.all() if t.generator}
+        edited = getattr(obj, "edited_points", None)
+        if edited is None:
+            edited = obj.points.filter(origin=Origin.EDITED).count()
+        origin = _("edited by a person (%(n)d points)") % {"n": edited} if edited else _("as imported")
+        return " · ".join([*sorted(generators), str(origin)])
+
+    @admin.display(description=_("EN/ES"))
+    def side_by_side(self, obj: Talk) -> str:
+        if not obj.pk:
+            return "—"
+        url = reverse("admin:talks_talk_side_by_side", args=[obj.pk])
+        return format_html('<a href="{}" data-testid="side-by-side-link">{}</a>', url, _("Compare EN and ES"))
+
+    def save_formset(self, request, form, formset, change):
+        if getattr(formset, "lang", ""):
+            self._save_points(request, formset)
+            return
+        for inline_form in formset.forms:
+            if inline_form.has_changed() and isinstance(inline_form.instance, TalkTranslation):
+                _mark_edited(request, inline_form.instance, inline_form.changed_data,
+                             {"title", "graph_source", "thread"})
+        super().save_formset(request, form, formset, change)
+
+    def _save_points(self, request, formset) -> None:
+        """Save a language's points (validation has refused numbers another point of the talk uses)."""
+        for point_form in formset.forms:
+            if point_form.has_changed():
+                _mark_edited(request, point_form.instance, point_form.changed_data, {"text", "number"})
+        formset.save()
+
+    # --- bulk actions -------------------------------------------------------------------------------
 
     def _set_status(self, request, queryset, status: str) -> None:
+        n = 0
         for talk in queryset:
             if talk.status != status:
                 talk.status = status
+                talk._change_reason = f"status: {status}"
                 talk.save(update_fields=["status", "updated_at"])
                 self.log_change(request, talk, f"Status set to {status}")
-        messages.success(request, _("%(n)d talk(s) updated.") % {"n": queryset.count()})
+                n += 1
+        messages.success(request, _("%(n)d talk(s) set to %(status)s.") % {"n": n, "status": Talk.Status(status).label})
+
+    @admin.action(description=_("Mark the selected talks as reviewed"), permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        self._set_status(request, queryset, Talk.Status.REVIEWED)
 
     @admin.action(description=_("Publish the selected talks"), permissions=["change"])
     def publish(self, request, queryset):
         self._set_status(request, queryset, Talk.Status.PUBLISHED)
 
-    @admin.action(description=_("Send the selected talks to review"), permissions=["change"])
-    def send_to_review(self, request, queryset):
-        self._set_status(request, queryset, Talk.Status.REVIEW)
-
     @admin.action(description=_("Unpublish (back to draft)"), permissions=["change"])
     def unpublish(self, request, queryset):
         self._set_status(request, queryset, Talk.Status.DRAFT)
 
+    @admin.action(description=_("Re-import from the stored source (undoes edits)"), permissions=["change"])
+    def reimport(self, request, queryset):
+        try:
+            with transaction.atomic():
+                results = reimport_from_source(queryset.with_related(), user=request.user)
+        except ImportProblem as problem:
+            messages.error(request, _("Nothing was re-imported: %(error)s") % {"error": problem})
+            return
+        for talk in queryset:
+            self.log_change(request, talk, "Re-imported from the stored source")
+        messages.success(request, _("%(n)d text(s) re-imported from their stored source.") % {"n": len(results)})
+
+    @admin.action(description=_("Rebuild the search vectors"), permissions=["change"])
+    def rebuild_search_vectors(self, request, queryset):
+        from search.tasks import index_translation
+
+        pairs = list(TalkTranslation.objects.filter(talk__in=queryset).values_list("talk_id", "lang"))
+        for talk_id, lang in pairs:
+            transaction.on_commit(lambda t=talk_id, lang=lang: index_translation.delay(t, lang))
+        messages.success(request, _("%(n)d translation(s) queued for re-indexing.") % {"n": len(pairs)})
+
+    @admin.action(description=_("Export as Knowledge Vault text (zip)"), permissions=["view"])
+    def export_vault_text(self, request, queryset):
+        response = HttpResponse(vault_zip(queryset.with_related()), content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="knowledge-vault-export.zip"'
+        return response
+
+    @admin.action(description=_("Export as JSON"), permissions=["view"])
+    def export_json(self, request, queryset):
+        body = json.dumps(as_json(queryset.with_related()), ensure_ascii=False, indent=2)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="knowledge-vault-export.json"'
+        return response
+
+
+@admin.register(TalkTranslation)
+class TalkTranslationAdmin(SimpleHistoryAdmin):
+    """Translations, with their graph source history; the Mermaid editor edits ``graph_source``."""
+
+    list_display = ["talk", "lang", "title", "generator", "origin"]
+    list_filter = ["lang", "origin"]
+    search_fields = ["talk__slug", "title"]
+    fields = ["talk", "lang", "title", "license", "attribution", "graph_source", "thread", "generator", "origin",
+              "source"]
+    readonly_fields = ["generator", "origin", "source"]
+    autocomplete_fields = ["talk"]
+    history_list_display = ["origin"]
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/graph/", wrap(lambda request, pk: admin_views.graph_editor(self, request, pk)),
+                 name="talks_talktranslation_graph"),
+            path("graph-check/", wrap(admin_views.graph_check), name="talks_talktranslation_graph_check"),
+        ] + super().get_urls()
+
+    def save_model(self, request, obj, form, change):
+        _mark_edited(request, obj, form.changed_data, {"title", "graph_source", "thread"})
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(SummaryPoint)
-class SummaryPointAdmin(admin.ModelAdmin):
-    list_display = ["talk", "lang", "number", "text"]
-    list_filter = ["lang", "talk"]
-    search_fields = ["text"]
+class SummaryPointAdmin(SimpleHistoryAdmin):
+    list_display = ["talk", "lang", "number", "text", "origin"]
+    list_filter = ["lang", "origin", "talk"]
+    search_fields = ["text", "talk__slug"]
     ordering = ["talk", "lang", "number"]
+    fields = ["talk", "lang", "number", "text", "origin", "source"]
+    readonly_fields = ["origin", "source"]
+    autocomplete_fields = ["talk"]
+    history_list_display = ["text", "origin"]
+
+    def save_model(self, request, obj, form, change):
+        _mark_edited(request, obj, form.changed_data, {"text", "number"})
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(admin.ModelAdmin):
-    list_display = ["talk", "lang", "filename", "checksum", "imported_at"]
+    list_display = ["talk", "lang", "filename", "generator", "checksum", "imported_at", "imported_by"]
     list_filter = ["lang"]
-    readonly_fields = ["talk", "lang", "filename", "raw_text", "checksum", "imported_at", "imported_by"]
+    readonly_fields = ["talk", "lang", "filename", "generator", "raw_text", "checksum", "imported_at", "imported_by"]
 
     def has_add_permission(self, request):
         return False
 
 
-admin.site.register(Event)
-admin.site.register(Speaker, search_fields=["name"])
+@admin.register(Event)
+class EventAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "year", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name", "year"]}
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}

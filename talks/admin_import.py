@@ -1,24 +1,40 @@
-"""Admin: import a talk by pasting its source text, preview what would change, then import."""
+"""Admin: import talks by pasting a text or uploading .txt files, preview everything, then confirm.
+
+Nothing is written until "Confirm": the preview parses each text, lists every problem with its line,
+the points (gaps and duplicates flagged), the concept graph's nodes, edges and groups with their
+links to points, and the diff against the stored talk. A text with no header gets the talk it most
+likely translates suggested (``talks.curation.suggest_talks``); the curator accepts it with a click.
+Confirm writes all the texts in one transaction, or none.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from .importers.api import build_preview, import_documents, parse_pasted
-from .importers.knowledge_vault import SUPPORTED_LANGS, ImportProblem, Metadata
+from .curation import DocPreview, preview_text
+from .importers.api import import_documents
+from .importers.knowledge_vault import SUPPORTED_LANGS, ImportProblem, Metadata, decode
+from .importers.manifest import entry_for
 from .models import Talk
 
 MAX_PASTE = 1_000_000
+MAX_FILES = 50
+PASTED = "pasted.txt"
+# Uploaded files named like the bundled corpus take their manifest entry (headerless files).
+CORPUS_DIR = Path(settings.BASE_DIR) / "data" / "corpus"
 
 
 class PasteImportForm(forms.Form):
-    text = forms.CharField(label=_("Source text"), widget=forms.Textarea(attrs={"rows": 18, "cols": 100}),
-                           max_length=MAX_PASTE, strip=False)
+    text = forms.CharField(label=_("Source text"), required=False, strip=False, max_length=MAX_PASTE,
+                           widget=forms.Textarea(attrs={"rows": 14, "cols": 100}))
     slug = forms.SlugField(label=_("Talk slug"), required=False,
                            help_text=_("Needed when the text has no header (speaker, event, year)."))
     lang = forms.ChoiceField(label=_("Language"), required=False,
@@ -29,37 +45,87 @@ class PasteImportForm(forms.Form):
     status = forms.ChoiceField(label=_("Status of a new talk"), choices=Talk.Status.choices,
                                initial=Talk.Status.DRAFT)
 
-    def parsed(self):
-        data = self.cleaned_data
-        overrides = Metadata(slug=data["slug"], lang=data["lang"], title=data["title"], kind=data["kind"])
-        return parse_pasted(data["text"], filename="pasted.txt", overrides=overrides)
+
+def _inputs(request, form: PasteImportForm) -> list[tuple[str, str | None, str, str]]:
+    """``(filename, text or None, per-file slug, decode error)`` for the pasted text and each file."""
+    out: list[tuple[str, str | None, str, str]] = []
+    data = form.cleaned_data
+    if data["text"].strip():
+        out.append((PASTED, data["text"], data["slug"], ""))
+    carried = zip(request.POST.getlist("carried_name"), request.POST.getlist("carried_text"),
+                  request.POST.getlist("carried_slug"), strict=False)
+    out += [(name, text, slug, "") for name, text, slug in carried]
+    for upload in request.FILES.getlist("files")[:MAX_FILES]:
+        try:
+            out.append((Path(upload.name).name, decode(upload.read(), upload.name), "", ""))
+        except ImportProblem as problem:
+            out.append((Path(upload.name).name, None, "", str(problem)))
+    accept = request.POST.get("accept", "")
+    if ":" in accept:  # "<index>:<slug>": the curator accepted a suggested talk
+        index, slug = accept.split(":", 1)
+        if index.isdigit() and int(index) < len(out):
+            name, text, _old, error = out[int(index)]
+            out[int(index)] = (name, text, slug, error)
+    return out
+
+
+def _overrides(form: PasteImportForm, name: str, slug: str, single: bool) -> Metadata:
+    data = form.cleaned_data
+    meta = Metadata(slug=slug or (data["slug"] if single else ""), lang=data["lang"],
+                    title=data["title"] if single else "", kind=data["kind"])
+    manifest = entry_for(CORPUS_DIR / name) if name != PASTED else None
+    return meta.merged_with(manifest) if manifest else meta
+
+
+def _previews(request, form: PasteImportForm) -> list[DocPreview]:
+    inputs = _inputs(request, form)
+    previews = []
+    for name, text, slug, error in inputs:
+        if text is None:
+            previews.append(DocPreview(filename=name, text="", problems=[ImportProblem(error, 0, name)]))
+            continue
+        preview = preview_text(text, name, _overrides(form, name, slug, len(inputs) == 1))
+        preview.slug_override = slug
+        previews.append(preview)
+    return previews
 
 
 def paste_import_view(model_admin: admin.ModelAdmin, request):
+    if not model_admin.has_add_permission(request):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
     form = PasteImportForm(request.POST or None)
     context = {**model_admin.admin_site.each_context(request), "form": form, "opts": model_admin.model._meta,
-               "title": _("Import a talk from text"), "preview": None}
-    if request.method == "POST" and form.is_valid():
-        try:
-            doc = form.parsed()
-        except ImportProblem as problem:
-            form.add_error("text", str(problem))
-            return TemplateResponse(request, "admin/talks/paste_import.html", context, status=400)
-        if "confirm" not in request.POST:
-            context["preview"] = build_preview(doc)
-            context["points"] = sorted(doc.points.items())[:5]
-            return TemplateResponse(request, "admin/talks/paste_import.html", context)
-        try:
-            (result,) = import_documents([doc], user=request.user, new_status=form.cleaned_data["status"])
-        except ImportProblem as problem:
-            form.add_error("text", str(problem))
-            return TemplateResponse(request, "admin/talks/paste_import.html", context, status=400)
-        talk = Talk.objects.get(slug=result.slug)
+               "title": _("Import talks from text"), "previews": None, "max_files": MAX_FILES}
+    if request.method != "POST" or not form.is_valid():
+        return TemplateResponse(request, "admin/talks/paste_import.html", context,
+                                status=400 if request.method == "POST" else 200)
+    previews = _previews(request, form)
+    context["previews"] = previews
+    if not previews:
+        form.add_error("text", _("Paste a text or choose one or more .txt files."))
+        return TemplateResponse(request, "admin/talks/paste_import.html", context, status=400)
+    ok = all(p.ok for p in previews)
+    context["all_ok"] = ok
+    if "confirm" not in request.POST:
+        return TemplateResponse(request, "admin/talks/paste_import.html", context)
+    if not ok:
+        return TemplateResponse(request, "admin/talks/paste_import.html", context, status=400)
+    try:
+        results = import_documents([p.doc for p in previews], user=request.user,
+                                   new_status=form.cleaned_data["status"])
+    except ImportProblem as problem:  # e.g. a receiver refused it; the transaction rolled back
+        form.add_error("text", str(problem))
+        return TemplateResponse(request, "admin/talks/paste_import.html", context, status=400)
+    talks = Talk.objects.in_bulk([r.slug for r in results], field_name="slug")
+    for result in results:
         if result.status != "unchanged":
             LogEntry.objects.log_actions(
-                request.user.pk, [talk], ADDITION if result.status == "created" else CHANGE,
-                change_message=f"Imported {result.lang} text ({result.status}) by paste",
+                request.user.pk, [talks[result.slug]], ADDITION if result.status == "created" else CHANGE,
+                change_message=f"Imported {result.lang} text {result.file} ({result.status}) in the admin",
             )
         messages.success(request, _("%(slug)s [%(lang)s]: %(status)s.") % result.as_dict())
-        return redirect("admin:talks_talk_change", talk.pk)
-    return TemplateResponse(request, "admin/talks/paste_import.html", context)
+    if len(talks) == 1:
+        return redirect("admin:talks_talk_change", next(iter(talks.values())).pk)
+    return redirect("admin:talks_talk_changelist")

@@ -10,9 +10,17 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 LANGUAGES = (("en", "English"), ("es", "Español"))
 LANG_CODES = tuple(code for code, _name in LANGUAGES)
+
+
+class Origin(models.TextChoices):
+    """Where a row's current text came from: the importer, or a person editing it in the admin."""
+
+    IMPORTED = "imported", _("Imported")
+    EDITED = "edited", _("Edited by a person")
 
 
 class Event(models.Model):
@@ -21,6 +29,8 @@ class Event(models.Model):
     name = models.CharField(max_length=100)
     year = models.PositiveSmallIntegerField()
     slug = models.SlugField(max_length=120, unique=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "name"]
@@ -34,6 +44,8 @@ class Speaker(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -44,6 +56,10 @@ class Speaker(models.Model):
 class TalkQuerySet(models.QuerySet):
     def published(self) -> TalkQuerySet:
         return self.filter(status=Talk.Status.PUBLISHED)
+
+    def awaiting_review(self) -> TalkQuerySet:
+        """Drafts to review and reviewed talks to publish: the curator's queue."""
+        return self.exclude(status=Talk.Status.PUBLISHED)
 
     def with_related(self) -> TalkQuerySet:
         return self.select_related("event", "speaker").prefetch_related("translations")
@@ -58,8 +74,10 @@ class Talk(models.Model):
         DISCUSSION = "discussion", _("Discussion")
 
     class Status(models.TextChoices):
+        """draft → reviewed → published; only published talks show to the public and in search."""
+
         DRAFT = "draft", _("Draft")
-        REVIEW = "review", _("In review")
+        REVIEWED = "reviewed", _("Reviewed")
         PUBLISHED = "published", _("Published")
 
     slug = models.SlugField(max_length=200, unique=True)
@@ -77,6 +95,7 @@ class Talk(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TalkQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-event__year", "speaker__name", "slug"]
@@ -115,6 +134,15 @@ class TalkTranslation(models.Model):
     thread = models.JSONField(default=dict, blank=True)
     license = models.CharField(max_length=200, blank=True)
     attribution = models.CharField(max_length=500, blank=True)
+    # Provenance: the generator line of the export ("Concept Graph & Resume using Claude 3 Opus | …"),
+    # the document last imported, and whether a person has edited the text since.
+    generator = models.CharField(max_length=300, blank=True)
+    source = models.ForeignKey(
+        "SourceDocument", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.IMPORTED)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["talk", "lang"]
@@ -146,8 +174,14 @@ class SummaryPoint(models.Model):
     lang = models.CharField(max_length=5, choices=LANGUAGES)
     number = models.PositiveSmallIntegerField()
     text = models.TextField()
+    source = models.ForeignKey(
+        "SourceDocument", null=True, blank=True, on_delete=models.SET_NULL, related_name="points",
+        help_text="The document this point was imported from",
+    )
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.IMPORTED)
 
     objects = SummaryPointQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["talk", "lang", "number"]
@@ -170,6 +204,7 @@ class SourceDocument(models.Model):
     filename = models.CharField(max_length=300, blank=True)
     raw_text = models.TextField()
     checksum = models.CharField(max_length=64, help_text="SHA-256 of the UTF-8 bytes")
+    generator = models.CharField(max_length=300, blank=True, help_text="The export's generator line")
     imported_at = models.DateTimeField(auto_now_add=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -7,7 +7,7 @@ from django.contrib.admin.models import LogEntry
 
 from talks.models import SummaryPoint, Talk
 
-URL = "/en/admin/talks/talk/import/"
+URL = "/en/curate/talks/talk/import/"
 TEXT = "Ada Lovelace ICLR 2031 - Invited Talk - Engines of Thought\n1.-First point.\n2.-Second point.\n"
 
 
@@ -47,7 +47,7 @@ def test_malformed_paste_is_a_400_naming_the_line(client, staff, corpus_db):
 def test_publish_action_makes_a_draft_public(client, staff, corpus_db):
     client.post(URL, {"text": TEXT, "status": "draft", "confirm": "1"})
     talk = Talk.objects.get(slug="ada-lovelace-iclr-2031")
-    client.post("/en/admin/talks/talk/", {"action": "publish", "_selected_action": [talk.pk]})
+    client.post("/en/curate/talks/talk/", {"action": "publish", "_selected_action": [talk.pk]})
     talk.refresh_from_db()
     assert talk.status == "published"
     assert client.get(f"/en/talks/{talk.slug}/").status_code == 200

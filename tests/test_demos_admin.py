@@ -23,14 +23,14 @@ def _run(status: str) -> DemoRun:
 
 def test_the_list_filters_by_status(admin_client):
     _run("done"), _run("failed"), _run("queued")
-    html = admin_client.get("/en/admin/demos/demorun/?status__exact=failed").content.decode()
+    html = admin_client.get("/en/curate/demos/demorun/?status__exact=failed").content.decode()
     assert "1 demo run" in html
 
 
 def test_cancel_fails_active_runs_and_leaves_finished_ones(admin_client):
     queued, running, done = _run("queued"), _run("running"), _run("done")
     response = admin_client.post(
-        "/en/admin/demos/demorun/",
+        "/en/curate/demos/demorun/",
         {"action": "cancel_runs", "_selected_action": [str(queued.pk), str(running.pk), str(done.pk)]},
         follow=True,
     )

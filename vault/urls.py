@@ -1,5 +1,6 @@
 """Pages live under a language prefix (/en/…, /es/…); the API, embeds and oEmbed do not."""
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -28,7 +29,7 @@ urlpatterns += i18n_patterns(
     path("graph/", include("graphs.urls")),
     path("search/", include("search.urls")),
     path("demos/", include("demos.urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),  # /<lang>/curate/ by default (env ADMIN_PATH)
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=True,
 )

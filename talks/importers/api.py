@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from talks.cache import content_changed
 from talks.models import (
     Event,
+    Origin,
     SourceDocument,
     Speaker,
     SummaryPoint,
@@ -91,10 +92,13 @@ def _import_order(doc: ParsedDocument) -> int:
 
 
 @transaction.atomic
-def import_documents(docs: list[ParsedDocument], user=None, new_status: str = "") -> list[ImportResult]:
+def import_documents(
+    docs: list[ParsedDocument], user=None, new_status: str = "", force: bool = False
+) -> list[ImportResult]:
     """Write ``docs`` in one transaction; any ``ImportProblem`` raised rolls everything back.
 
     ``new_status`` sets the workflow status of talks this import creates (default: published).
+    ``force`` rewrites documents already imported unchanged (re-import from the stored source).
     Set-based: a constant number of queries per batch (plus the receivers of ``translation_imported``),
     so importing thousands of documents costs about as much as parsing them.
     """
@@ -106,7 +110,7 @@ def import_documents(docs: list[ParsedDocument], user=None, new_status: str = ""
         seen[key] = doc.filename
 
     talks, status = _statuses(docs)
-    todo = sorted((d for d in docs if status[id(d)] != UNCHANGED), key=_import_order)
+    todo = sorted((d for d in docs if force or status[id(d)] != UNCHANGED), key=_import_order)
     if todo:
         _write(todo, talks, user, new_status or Talk.Status.PUBLISHED)
     return [ImportResult(d.filename, d.slug, d.lang, status[id(d)]) for d in docs]
@@ -136,6 +140,15 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
         stale, ["kind", "event", "speaker", "vault_index", "subject", "related_talk", "updated_at"], batch_size=200
     )
 
+    imported_by = user if getattr(user, "pk", None) else None
+    sources = [
+        SourceDocument(talk=talks[d.slug], lang=d.lang, filename=d.filename, raw_text=d.raw_text,
+                       checksum=d.checksum, generator=d.meta.generator, imported_by=imported_by)
+        for d in docs
+    ]
+    SourceDocument.objects.bulk_create(sources)
+    source_of = {(d.slug, d.lang): sd for d, sd in zip(docs, sources, strict=True)}
+
     existing = {(t.talk_id, t.lang): t for t in TalkTranslation.objects.filter(talk_id__in=list(changed))}
     create, update = [], []
     for doc in docs:
@@ -146,7 +159,9 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
             raise ImportProblem("no title: the file has no header and the manifest gives none (use --title)", 0,
                                 doc.filename)
         fields = {"title": title[:500], "graph_source": doc.graph_source, "thread": doc.thread,
-                  "license": doc.meta.license, "attribution": doc.meta.attribution}
+                  "license": doc.meta.license, "attribution": doc.meta.attribution,
+                  "generator": doc.meta.generator, "source": source_of[(doc.slug, doc.lang)],
+                  "origin": Origin.IMPORTED}
         if tr is None:
             tr = TalkTranslation(talk=talk, lang=doc.lang, **fields)
             create.append(tr)
@@ -156,28 +171,19 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
                 setattr(tr, name, value)
             update.append(tr)
     TalkTranslation.objects.bulk_create(create)
-    TalkTranslation.objects.bulk_update(
-        update, ["title", "graph_source", "thread", "license", "attribution"], batch_size=200
-    )
-    if create:  # bulk_create on some backends does not set pks on old SQLite; read them back
-        existing.update({(t.talk_id, t.lang): t for t in TalkTranslation.objects.filter(talk_id__in=list(changed))})
+    TalkTranslation.objects.bulk_update(update, list(_TRANSLATION_FIELDS), batch_size=200)
 
     for lang in {d.lang for d in docs}:
         SummaryPoint.objects.filter(lang=lang, talk_id__in=[talks[d.slug].pk for d in docs if d.lang == lang]).delete()
-    SummaryPoint.objects.bulk_create(
-        (
-            SummaryPoint(talk=talks[d.slug], lang=d.lang, number=n, text=text)
-            for d in docs
-            for n, text in sorted(d.points.items())
-        ),
-        batch_size=2000,
-    )
-    imported_by = user if getattr(user, "pk", None) else None
-    SourceDocument.objects.bulk_create(
-        SourceDocument(talk=talks[d.slug], lang=d.lang, filename=d.filename, raw_text=d.raw_text,
-                       checksum=d.checksum, imported_by=imported_by)
+    points = [
+        SummaryPoint(talk=talks[d.slug], lang=d.lang, number=n, text=text, source=source_of[(d.slug, d.lang)],
+                     origin=Origin.IMPORTED)
         for d in docs
-    )
+        for n, text in sorted(d.points.items())
+    ]
+    SummaryPoint.objects.bulk_create(points, batch_size=2000)
+    _record_history(user, new=[t for t in changed.values() if t.slug in new_talks], updated=stale,
+                    translations=(create, update), points=points)
     for doc in docs:
         talk = talks[doc.slug]
         translation_imported.send(
@@ -185,6 +191,24 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
         )
     # Bulk writes send no model signals: cached pages are invalidated here (now and on commit).
     content_changed()
+
+
+_TRANSLATION_FIELDS = ("title", "graph_source", "thread", "license", "attribution", "generator", "source", "origin")
+
+
+def _record_history(user, new: list[Talk], updated: list[Talk], translations: tuple[list, list], points: list):
+    """History rows for what the bulk writes changed (bulk_create/bulk_update send no signals).
+
+    One bulk INSERT per model, like the writes themselves, so history does not make imports slow.
+    Points deleted by a re-import get their "-" rows from the post_delete signal.
+    """
+    user = user if getattr(user, "pk", None) else None
+    kw = {"default_user": user, "default_change_reason": "import", "batch_size": 2000}
+    Talk.history.bulk_history_create(new, **kw)
+    Talk.history.bulk_history_create(updated, update=True, **kw)
+    TalkTranslation.history.bulk_history_create(translations[0], **kw)
+    TalkTranslation.history.bulk_history_create(translations[1], update=True, **kw)
+    SummaryPoint.history.bulk_history_create(points, **kw)
 
 
 def _ensure(model, keys: set, build, key) -> dict:

@@ -75,6 +75,10 @@ class ImportProblem(ValueError):
         return {"file": self.filename, "line": self.line, "message": self.message}
 
 
+class NoTalkGiven(ImportProblem):
+    """A talk file with no header and no slug: the admin suggests the talk it translates."""
+
+
 @dataclass
 class Metadata:
     """What a header or a manifest entry says about a document; any field may be unknown."""
@@ -91,6 +95,7 @@ class Metadata:
     related_talk: str = ""
     license: str = ""
     attribution: str = ""
+    generator: str = ""  # "Concept Graph & Resume using Claude 3 Opus | …", as the export wrote it
 
     def merged_with(self, other: Metadata) -> Metadata:
         """Fields of ``self`` filled in from ``other`` where ``self`` has none."""
@@ -137,6 +142,7 @@ class ParsedDocument:
             "points": {m.lang: sorted(self.points)},
             "has_graph": bool(self.graph_source),
             "license": m.license,
+            "generator": m.generator,
         }
 
 
@@ -241,6 +247,7 @@ def _parse_talk(text: str, filename: str, defaults: Metadata) -> ParsedDocument:
         marker_lang = next((lang for rx, lang in _LANG_MARKERS if rx.match(line)), "")
         if marker_lang:
             detected_lang = detected_lang or marker_lang
+            header.generator = header.generator or line.rstrip(":").strip()[:300]
             continue
         if last_point is not None:
             # A wrapped point: the line right after a point continues its text.
@@ -266,7 +273,7 @@ def _parse_talk(text: str, filename: str, defaults: Metadata) -> ParsedDocument:
         meta.kind = "invited_talk"
     if not meta.slug:
         if not meta.speaker or not meta.year:
-            raise ImportProblem(
+            raise NoTalkGiven(
                 "no header with speaker, event and year, and no manifest entry: pass --talk SLUG", 0, filename
             )
         meta.slug = talk_slug(meta.speaker, meta.event, meta.year)
@@ -283,6 +290,65 @@ def _parse_talk(text: str, filename: str, defaults: Metadata) -> ParsedDocument:
     )
 
 
+@dataclass
+class ScannedPoint:
+    line: int
+    number: int
+    text: str
+    flag: str = ""  # "duplicate", or "gap" (numbers missing before this one)
+
+
+def lint(text: str, filename: str = "", defaults: Metadata | None = None) -> tuple[list[ScannedPoint], list[ImportProblem]]:
+    """Every numbered point and every problem found, where ``parse`` stops at the first problem.
+
+    For the admin preview: points with their lines (duplicates and gaps flagged) and the problems
+    sorted by line, so a curator can fix a text in one go.
+    """
+    problems: list[ImportProblem] = []
+    try:
+        parse(text, filename, defaults)
+    except ImportProblem as exc:
+        problems.append(exc)
+    lines = text.replace("\r\n", "\n").split("\n")
+    scanned: list[ScannedPoint] = []
+    first: dict[int, int] = {}
+    i = 0
+    while i < len(lines):
+        line, lineno = lines[i].strip(), i + 1
+        i += 1
+        if _GRAPH_START.match(line):
+            block = [lines[i - 1]]
+            while i < len(lines) and lines[i].strip():
+                block.append(lines[i])
+                i += 1
+            try:
+                _check_graph_complete("\n".join(block), lineno, filename)
+                _parse_graph("\n".join(block).strip(), lineno, filename)
+            except ImportProblem as exc:
+                problems.append(exc)
+            continue
+        match = _POINT.match(line)
+        if not match or not match["text"].strip():
+            continue
+        number = int(match["number"])
+        point = ScannedPoint(lineno, number, match["text"].strip())
+        if number in first:
+            point.flag = "duplicate"
+            problems.append(ImportProblem(f"duplicate point number {number} (first at line {first[number]})",
+                                          lineno, filename))
+        else:
+            if number > max(first, default=0) + 1:
+                point.flag = "gap"
+            first[number] = lineno
+        scanned.append(point)
+    missing = sorted(set(range(1, max(first, default=0) + 1)) - set(first))
+    if missing:
+        gap_line = next((p.line for p in scanned if p.flag == "gap"), 0)
+        problems.append(ImportProblem(f"missing point numbers: {', '.join(map(str, missing[:10]))}", gap_line, filename))
+    unique = {(p.line, p.message): p for p in problems}
+    return scanned, sorted(unique.values(), key=lambda p: p.line)
+
+
 def _parse_graph(source: str, line: int, filename: str) -> Graph:
     """Parse the concept graph now, so a bad graph is reported before anything is written."""
     try:
@@ -296,20 +362,21 @@ def _check_graph_complete(block: str, line: int, filename: str) -> None:
     body = _GRAPH_START.sub("", block, count=1).strip()
     if not body:
         raise ImportProblem("truncated concept graph: 'graph LR' with no statements", line, filename)
-    depth = 0
     closers = {"[": "]", "(": ")", "{": "}"}
-    stack: list[str] = []
-    for ch in body:
-        if stack and ch == closers[stack[-1]]:
+    stack: list[tuple[str, int]] = []  # (opening bracket, its line)
+    offset = 0  # lines into the block
+    for ch in block:
+        if ch == "\n":
+            offset += 1
+        elif stack and ch == closers[stack[-1][0]]:
             stack.pop()
-            depth -= 1
-        elif ch in closers and (not stack or stack[-1] != "["):
+        elif ch in closers and (not stack or stack[-1][0] != "["):
             # Brackets nest only outside square-bracket labels; inside a label they are text.
-            stack.append(ch)
-            depth += 1
+            stack.append((ch, offset))
     if stack:
+        opener, at = stack[-1]
         raise ImportProblem(
-            f"truncated concept graph: a node label opened with {stack[-1]!r} is never closed", line, filename
+            f"truncated concept graph: a node label opened with {opener!r} is never closed", line + at, filename
         )
     if re.search(r"(?:-->|---|==>|-\.->)\s*(?:\|[^|]*\|)?\s*$", body):
         raise ImportProblem("truncated concept graph: it ends on an arrow with no target", line, filename)

@@ -1,0 +1,127 @@
+"""Admin pages beyond the model forms: the review queue, the EN/ES side-by-side view and the Mermaid
+editor of a translation's concept graph with its JSON check endpoint (the project's own parser)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from graphs import mermaid
+
+from .models import LANG_CODES, Origin, SummaryPoint, Talk, TalkTranslation
+
+MAX_GRAPH_SOURCE = 1_000_000
+
+
+def _context(model_admin: admin.ModelAdmin, request: HttpRequest, title: str, **extra) -> dict:
+    return {**model_admin.admin_site.each_context(request), "opts": model_admin.model._meta, "title": title, **extra}
+
+
+def review_queue(model_admin: admin.ModelAdmin, request: HttpRequest):
+    """What awaits a curator: drafts to review, reviewed talks to publish, with their provenance."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    talks = (
+        Talk.objects.awaiting_review().with_related()
+        .annotate(n_points=Count("points"), edited=Count("points", filter=Q(points__origin=Origin.EDITED)),
+                  last_import=Max("sources__imported_at"))
+        .order_by("status", "-updated_at")
+    )
+    groups = [
+        (Talk.Status.DRAFT.label, _("Drafts to review"), [t for t in talks if t.status == Talk.Status.DRAFT]),
+        (Talk.Status.REVIEWED.label, _("Reviewed, waiting to be published"),
+         [t for t in talks if t.status == Talk.Status.REVIEWED]),
+    ]
+    edited_published = (
+        Talk.objects.published().filter(points__origin=Origin.EDITED).distinct().with_related()
+    )
+    return TemplateResponse(request, "admin/talks/review_queue.html", _context(
+        model_admin, request, _("Awaiting review"), groups=groups, edited_published=edited_published,
+    ))
+
+
+def side_by_side(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int):
+    """A talk's points in English and Spanish, row by row, to check a translation."""
+    talk = get_object_or_404(Talk.objects.with_related(), pk=pk)
+    if not model_admin.has_view_permission(request, talk):
+        raise PermissionDenied
+    by_lang: dict[str, dict[int, SummaryPoint]] = {code: {} for code in LANG_CODES}
+    for point in talk.points.all():
+        by_lang.setdefault(point.lang, {})[point.number] = point
+    numbers = sorted(set().union(*(set(p) for p in by_lang.values())))
+    rows = [(n, [by_lang[code].get(n) for code in LANG_CODES]) for n in numbers]
+    return TemplateResponse(request, "admin/talks/side_by_side.html", _context(
+        model_admin, request, _("%(talk)s: English and Spanish") % {"talk": talk.title_in("en")},
+        talk=talk, rows=rows, langs=LANG_CODES, original=talk,
+    ))
+
+
+def graph_editor(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int):
+    """Edit a translation's Mermaid source with a live preview; saving re-derives the stored graph."""
+    translation = get_object_or_404(TalkTranslation.objects.select_related("talk"), pk=pk)
+    if not model_admin.has_view_permission(request, translation):
+        raise PermissionDenied
+    error = None
+    source = translation.graph_source
+    status = 200
+    if request.method == "POST":
+        if not model_admin.has_change_permission(request, translation):
+            raise PermissionDenied
+        source = request.POST.get("graph_source", "").replace("\r\n", "\n")
+        error = _check(source)
+        if error is None:
+            with transaction.atomic():  # the receiver rebuilds the graph rows in the same transaction
+                translation.graph_source = source
+                translation.origin = Origin.EDITED
+                translation._change_reason = "graph edited"
+                translation.save()
+                model_admin.log_change(request, translation, "Concept graph edited")
+            messages.success(request, _("The concept graph was saved."))
+            return redirect("admin:talks_talktranslation_graph", translation.pk)
+        status = 400
+    return TemplateResponse(request, "admin/talks/graph_editor.html", _context(
+        model_admin, request, _("Concept graph: %(translation)s") % {"translation": translation},
+        translation=translation, source=source, error=error, original=translation,
+        check_url=reverse("admin:talks_talktranslation_graph_check"),
+    ), status=status)
+
+
+def _check(source: str) -> dict | None:
+    """None when ``source`` parses (or is empty), else the parser's error with its line and column."""
+    if len(source) > MAX_GRAPH_SOURCE:
+        return {"message": _("The graph source is too long."), "line": 0, "column": 0}
+    if not source.strip():
+        return None
+    try:
+        mermaid.parse(source)
+    except mermaid.MermaidSyntaxError as exc:
+        return {"message": str(exc), "line": exc.line, "column": exc.column}
+    return None
+
+
+@require_POST
+def graph_check(request: HttpRequest):
+    """``POST {"source": "..."}`` → ``{"ok": true, "mermaid": canonical, counts}`` or 400 with the error."""
+    try:
+        source = str(json.loads(request.body or b"{}").get("source", ""))
+    except (ValueError, AttributeError):
+        return JsonResponse({"ok": False, "error": {"message": _("Send JSON: {\"source\": \"…\"}"), "line": 0,
+                                                     "column": 0}}, status=400)
+    error = _check(source)
+    if error is not None:
+        return JsonResponse({"ok": False, "error": error}, status=400)
+    if not source.strip():
+        return JsonResponse({"ok": True, "mermaid": "", "nodes": 0, "edges": 0, "groups": 0})
+    graph = mermaid.parse(source)
+    return JsonResponse({"ok": True, "mermaid": mermaid.serialise(graph), "nodes": len(graph.nodes),
+                         "edges": len(graph.edges), "groups": len(graph.groups)})
