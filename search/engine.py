@@ -177,8 +177,11 @@ def _filters(params: SearchParams) -> dict:
     out = {}
     if params.talk:
         out["talk_ids"] = list(
-            Talk.objects.filter(slug=params.talk).values_list("pk", flat=True)
+            Talk.objects.published().filter(slug=params.talk).values_list("pk", flat=True)
         )
+    elif Talk.objects.exclude(status=Talk.Status.PUBLISHED).exists():
+        # Drafts and reviewed talks stay out of search; with none, no mask (the ANN path stays open).
+        out["talk_ids"] = list(Talk.objects.published().values_list("pk", flat=True))
     if params.event:
         out["event_ids"] = list(
             Event.objects.filter(slug=params.event).values_list("pk", flat=True)

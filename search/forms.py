@@ -56,7 +56,7 @@ class SearchForm(forms.Form):
 
     def clean_like(self) -> int | None:
         like = self.cleaned_data.get("like")
-        if like is not None and not SummaryPoint.objects.filter(pk=like).exists():
+        if like is not None and not SummaryPoint.objects.filter(pk=like, talk__status="published").exists():
             raise ValidationError(
                 _("there is no summary point %(id)d") % {"id": like},
                 code="unknown_point",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -64,8 +65,10 @@ def parse_pasted(text: str, filename: str = "pasted.txt", overrides: Metadata | 
 def _statuses(docs: list[ParsedDocument]) -> tuple[dict[str, Talk], dict[int, str]]:
     """The talks ``docs`` name, and what importing each doc would do now (by ``id(doc)``)."""
     talks = Talk.objects.in_bulk([d.slug for d in docs], field_name="slug")
+    # A source counts only while its translation exists (a deleted translation is imported again).
     known = set(
-        SourceDocument.objects.filter(talk__slug__in=list(talks)).values_list("talk__slug", "lang", "checksum")
+        SourceDocument.objects.filter(talk__slug__in=list(talks), talk__translations__lang=F("lang"))
+        .values_list("talk__slug", "lang", "checksum")
     )
     return talks, {
         id(d): CREATED if d.slug not in talks else UNCHANGED if (d.slug, d.lang, d.checksum) in known else UPDATED
