@@ -12,7 +12,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install setup run worker test test-fast lint chromium clean-db bench
+.PHONY: install setup run serve-prod worker test test-fast lint chromium clean-db bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,18 @@ run: setup
 	$(BIN)/celery -A vault worker --loglevel=INFO --concurrency=2 --without-gossip --without-mingle & \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
+# Production: gunicorn (vault/gunicorn.conf.py, WhiteNoise for static files) and a Celery worker, on
+# PostgreSQL and Redis from the environment. VAULT_ENV=production refuses to start without SECRET_KEY,
+# DATABASE_URL, CELERY_BROKER_URL and ALLOWED_HOSTS, and nothing is served unless `check --deploy`
+# is clean. README.md, "Production", lists the variables.
+serve-prod: export VAULT_ENV := production
+serve-prod: setup
+	$(PY) manage.py check --deploy --fail-level WARNING
+	@echo "Knowledge Vault (production): gunicorn on $${GUNICORN_BIND:-127.0.0.1:8000}  (Ctrl-C to stop)"
+	@trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/celery -A vault worker --loglevel=INFO --concurrency=2 --without-gossip --without-mingle & \
+	$(BIN)/gunicorn -c vault/gunicorn.conf.py
+
 worker: install
 	$(BIN)/celery -A vault worker --loglevel=INFO --concurrency=2 --without-gossip --without-mingle
 
@@ -57,8 +69,10 @@ test: install chromium
 lint: install
 	$(BIN)/ruff check .
 
+# Every benchmark (bench/*.py) and the load test (bench/load/, needs PostgreSQL and Redis on
+# 127.0.0.1), one after another; writes bench/REPORT.md. BENCH_ARGS="--skip load", "--only import"…
 bench: setup
-	$(PY) bench/import_bench.py
+	$(PY) bench/report.py $(BENCH_ARGS)
 
 clean-db:
 	rm -rf var/

@@ -1,9 +1,10 @@
 """Embeddable pages and the oEmbed 1.0 endpoint (https://oembed.com/).
 
-Every page of the site keeps ``X-Frame-Options: DENY``; views wrapped in :func:`embeddable` drop it and
-send ``Content-Security-Policy: frame-ancestors …`` instead, from ``DEMOS_FRAME_ANCESTORS`` ("*" by
-default, or an allow-list of origins). They also never set a cookie, so the widget works inside
-third-party pages whose browsers block third-party cookies.
+Every page of the site keeps ``X-Frame-Options: DENY`` (and CSP ``frame-ancestors 'none'``); views
+wrapped in :func:`embeddable` drop it and send the site's Content-Security-Policy with
+``frame-ancestors …`` from ``DEMOS_FRAME_ANCESTORS`` ("*" by default, or an allow-list of origins).
+They also never set a cookie, so the widget works inside third-party pages whose browsers block
+third-party cookies.
 
 ``GET /oembed/?url=…&format=json`` answers for demo pages (``/<lang>/demos/<slug>/``), demo widgets
 (``/embed/demos/<slug>/``), talk pages (``/<lang>/talks/<slug>/``) and talk-graph widgets
@@ -17,6 +18,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from csp.utils import build_policy
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.html import escape
@@ -38,7 +40,10 @@ _GRAPH_EMBED = re.compile(r"^/embed/talks/(?P<slug>[\w-]+)/graph/?$")
 
 
 def frame_ancestors_header() -> str:
-    return "frame-ancestors " + " ".join(conf.frame_ancestors())
+    """The site's Content-Security-Policy (settings.CONTENT_SECURITY_POLICY) with the embeds' own
+    ``frame-ancestors``: a widget may be framed, but it still runs only the site's own scripts."""
+    ancestors = conf.frame_ancestors()
+    return build_policy(replace={"frame-ancestors": ancestors}) or "frame-ancestors " + " ".join(ancestors)
 
 
 def make_embeddable(response: HttpResponse) -> HttpResponse:

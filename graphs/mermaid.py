@@ -45,6 +45,7 @@ __all__ = [
     "MermaidSyntaxError",
     "Node",
     "parse",
+    "render_safe",
     "serialise",
     "split_points",
 ]
@@ -114,12 +115,16 @@ _ENCODE = {
     "&": "#amp;",
     "`": "#96;",
     "|": "#124;",
+    # Mermaid reads "%%{…}%%" anywhere in a diagram, labels included, as a config directive.
+    "%": "#37;",
 }
 # Label text -> Mermaid: entity codes for markup and control characters, <br/> for newlines.
 _ENCODE_TABLE = {code: f"#{code};" for code in [*range(32), 127]} | {
     ord(k): v for k, v in _ENCODE.items()
 }
 _ENCODE_TABLE[ord("\n")] = "<br/>"
+# A classDef value Mermaid may put into the diagram's <style>: colours, lengths, weights, font names.
+_SAFE_STYLE_VALUE = re.compile(r"[#\w.%() -]{1,100}")
 
 
 class MermaidSyntaxError(ValueError):
@@ -560,6 +565,24 @@ def _arrow_style(arrow: str) -> str:
 def parse(text: str) -> Graph:
     """Parse a Mermaid flowchart (flattened or ordinary). Raises :class:`MermaidSyntaxError`."""
     return _Parser(text).parse()
+
+
+def render_safe(graph: Graph) -> Graph:
+    """``graph`` with every classDef declaration a browser could misread dropped, for the Mermaid view.
+
+    Labels need nothing here (:func:`serialise` writes them as entity codes); classDef values are
+    copied into the diagram's CSS verbatim, so only plain values (``fill:#f9d4d4``, ``font-size:14px``,
+    ``stroke-dasharray:5 5``) stay: no quotes, braces, colons, semicolons, angle brackets or ``%%``.
+    """
+    groups = []
+    for group in graph.groups:
+        kept = []
+        for declaration in group.style.split(","):
+            prop, _, value = declaration.partition(":")
+            if _NAME.fullmatch(prop) and _SAFE_STYLE_VALUE.fullmatch(value) and "%%" not in value:
+                kept.append(f"{prop}:{value}")
+        groups.append(Group(group.name, ",".join(kept) or "fill:#e2e8f0"))
+    return Graph(graph.direction, graph.nodes, graph.edges, tuple(groups))
 
 
 def serialise(graph: Graph) -> str:

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
-from graphs import analysis, interactive, vault
+from graphs import analysis, interactive, mermaid, vault
 from graphs.models import ConceptGraph, ConceptNode
 from talks.models import LANG_CODES, SummaryPoint, Talk
 
@@ -58,7 +58,8 @@ def talk_graph_context(talk: Talk, lang: str, points: dict | None = None) -> dic
         "slug": talk.slug,
         "graphLang": row.lang,
         "pageLang": lang,
-        "mermaid": row.source,
+        # The stored canonical text, re-written with only plain classDef values (mermaid.render_safe).
+        "mermaid": mermaid.serialise(mermaid.render_safe(parsed)),
         "network": interactive.network_payload(interactive.build_network(g, fills)),
         "nodes": {
             n.key: {"title": n.title, "points": list(n.points), "group": n.group or ""}

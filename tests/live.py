@@ -61,7 +61,7 @@ class LiveStack:
         self.pg_name = ""
         db_url = os.environ.get("DATABASE_URL", "")
         if db_url.startswith(("postgres://", "postgresql://")):
-            self.pg_name = f"vault_live_{os.getpid()}"
+            self.pg_name = f"vault_live_{os.getpid()}_{self.port}"  # one per stack: a session may run two
             _postgres_admin(db_url, f'DROP DATABASE IF EXISTS "{self.pg_name}"')
             _postgres_admin(db_url, f'CREATE DATABASE "{self.pg_name}"')
             self.env["DATABASE_URL"] = urlunparse(urlparse(db_url)._replace(path=f"/{self.pg_name}"))
@@ -78,10 +78,11 @@ class LiveStack:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result.stdout
 
-    def start_web(self) -> None:
+    def start_web(self, *import_args: str) -> None:
+        """Set up and serve; ``import_args`` go to ``import_vault`` (none: the bundled corpus)."""
         self.manage("migrate", "--noinput", "-v0")
         self.manage("createcachetable")
-        self.manage("import_vault", "-v0")
+        self.manage("import_vault", "-v0", *import_args)
         self.manage("rebuild_search_index")
         log = open(self.folder / "web.log", "w")
         self.procs.append(

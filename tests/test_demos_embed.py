@@ -12,17 +12,30 @@ from tests.demos_support import *  # fixture: probe
 pytestmark = pytest.mark.django_db
 
 
+def csp(response) -> dict[str, str]:
+    """The Content-Security-Policy header as {directive: sources}."""
+    parts = (p.strip().split(" ", 1) for p in response.get("Content-Security-Policy", "").split(";") if p.strip())
+    return {p[0]: p[1] if len(p) > 1 else "" for p in parts}
+
+
 def test_embed_pages_may_be_framed_by_anyone_by_default(client, probe):
     response = client.get("/embed/demos/probe/?count=3")
     assert response.status_code == 200
-    assert response["Content-Security-Policy"] == "frame-ancestors *"
+    assert csp(response)["frame-ancestors"] == "*"
     assert "X-Frame-Options" not in response
+
+
+def test_embeds_keep_the_rest_of_the_sites_policy(client, probe):
+    policy = csp(client.get("/embed/demos/probe/"))
+    assert policy["script-src"] == "'self'" and policy["object-src"] == "'none'"
+    assert policy["base-uri"] == "'none'"
 
 
 def test_the_frame_ancestors_allow_list_is_configurable(client, probe, settings):
     settings.DEMOS_FRAME_ANCESTORS = ["https://blog.example.org", "https://*.example.com"]
     response = client.get("/embed/demos/probe/")
-    assert response["Content-Security-Policy"] == "frame-ancestors https://blog.example.org https://*.example.com"
+    assert csp(response)["frame-ancestors"] == "https://blog.example.org https://*.example.com"
+    assert csp(response)["script-src"] == "'self'"
 
 
 @pytest.mark.parametrize("path", ["/en/demos/", "/en/demos/probe/", "/en/talks/alex-graves-iclr-2017/", "/en/"])
@@ -30,7 +43,7 @@ def test_every_other_page_refuses_framing(client, probe, path):
     response = client.get(path)
     assert response.status_code == 200
     assert response["X-Frame-Options"] == "DENY"
-    assert "frame-ancestors" not in response.get("Content-Security-Policy", "")
+    assert csp(response)["frame-ancestors"] == "'none'"
 
 
 def test_the_widget_sets_no_cookie_and_needs_no_csrf_token(client, probe):
@@ -123,11 +136,11 @@ def test_oembed_errors(client, probe, query, status):
 def test_the_talk_graph_widget_is_framable_too(client):
     response = client.get("/embed/talks/alex-graves-iclr-2017/graph/")
     assert response.status_code == 200
-    assert response["Content-Security-Policy"] == "frame-ancestors *"
+    assert csp(response)["frame-ancestors"] == "*" and csp(response)["script-src"] == "'self'"
     assert "X-Frame-Options" not in response and not response.cookies
 
 
 def test_the_framing_middleware_leaves_other_paths_alone(client):
     response = client.get("/api/demos/")
     assert response["X-Frame-Options"] == "DENY"
-    assert "Content-Security-Policy" not in response
+    assert csp(response)["frame-ancestors"] == "'none'"

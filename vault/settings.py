@@ -42,6 +42,30 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def _require_production_environment() -> None:
+    """``VAULT_ENV=production`` (``make serve-prod``) refuses to start on development defaults."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    problems = [
+        f"{name} is not set" for name in ("SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "ALLOWED_HOSTS")
+        if not os.environ.get(name, "").strip()
+    ]
+    key = os.environ.get("SECRET_KEY", "")
+    # The bar Django's check --deploy sets (security.W009): long, varied, not a generated dev key.
+    if key and (len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-")):
+        problems.append("SECRET_KEY is too weak (50+ characters, 5+ distinct, not 'django-insecure-…')")
+    if env_bool("DEBUG"):
+        problems.append("DEBUG is on")
+    if problems:
+        raise ImproperlyConfigured(
+            "VAULT_ENV=production refuses to start: " + "; ".join(problems) + ". See README.md, 'Production'."
+        )
+
+
+PRODUCTION = os.environ.get("VAULT_ENV", "").strip().lower() == "production"
+if PRODUCTION:
+    _require_production_environment()
+
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
@@ -59,6 +83,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_results",
+    "csp",
     "simple_history",
     "axes",
     "talks",
@@ -70,6 +95,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "demos.middleware.EmbedFramingMiddleware",  # /embed/ pages: frame-ancestors, no X-Frame-Options
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (CONTENT_SECURITY_POLICY below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -188,13 +214,44 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-HTTPS = env_bool("VAULT_HTTPS", False)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Behind TLS (on by default in production): secure cookies, HSTS, and plain HTTP redirected to HTTPS.
+# SECURE_SSL_REDIRECT=0 alone lets a loopback load test speak plain HTTP to gunicorn while everything
+# else (secure cookies, HSTS header) stays as deployed.
+HTTPS = env_bool("VAULT_HTTPS", PRODUCTION)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-SECURE_SSL_REDIRECT = HTTPS
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+if HTTPS and not SECURE_SSL_REDIRECT:
+    # Turned off on purpose (SECURE_SSL_REDIRECT=0, e.g. a loopback load test over plain HTTP):
+    # check --deploy would otherwise stop `make serve-prod` on exactly that choice.
+    SILENCED_SYSTEM_CHECKS = ["security.W008"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if HTTPS else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
+
+# Content-Security-Policy (django-csp 4): scripts only from our own origin — no inline script, no
+# eval — on every response, the admin and the embeds included (demos.embedding swaps in the embeds'
+# frame-ancestors and keeps the rest). Styles allow 'unsafe-inline' because the vendored Mermaid and
+# vis-network write <style> elements and style attributes at run time; images, media and fonts may be
+# data: URLs (WaveNet audio, rendered PNGs, Swagger UI's icons), nothing else leaves the origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "upgrade-insecure-requests": HTTPS,
+    }
+}
 
 # --- API ---------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
