@@ -18,24 +18,30 @@ arbitrary query strings cannot fill the cache. Headers (security, CSP, language)
 middleware on every response, cached or not.
 
 The cache itself: ``CACHE_URL``/``REDIS_URL`` (Redis) in production, the database cache by default
-(shared by every web and worker process, so an edit in one invalidates pages in all of them).
+(shared by every web and worker process, so an edit in one invalidates pages in all of them). An
+unreachable cache (Redis down, no cache table yet) never fails a page or a write: pages are rendered
+uncached and the failure is logged.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
+
+log = logging.getLogger(__name__)
 
 VERSION_KEY = "talks:content-version"
 #: Seconds a rendered page is kept (``PAGE_CACHE_SECONDS``; 0 turns page caching off).
@@ -50,16 +56,30 @@ def page_seconds() -> int:
     return int(getattr(settings, "PAGE_CACHE_SECONDS", DEFAULT_PAGE_SECONDS))
 
 
-def content_version() -> str:
-    version = cache.get(VERSION_KEY)
+def _cache(op: str, *args):
+    """``caches["default"].<op>(*args)``, or None (logged) when the cache is unreachable."""
+    cache = caches["default"]
+    try:
+        if isinstance(cache, DatabaseCache) and transaction.get_connection().in_atomic_block:
+            with transaction.atomic():  # a savepoint: a failing cache query must not abort the caller's work
+                return getattr(cache, op)(*args)
+        return getattr(cache, op)(*args)
+    except Exception as exc:  # noqa: BLE001 — any backend error means "no cache", never a failed request
+        log.warning("page cache unavailable (%s): %s", op, exc)
+        return None
+
+
+def content_version() -> str | None:
+    """The current content version (created on first use); None when the cache is unreachable."""
+    version = _cache("get", VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, secrets.token_hex(8), None)
-        version = cache.get(VERSION_KEY) or "0"
+        _cache("add", VERSION_KEY, secrets.token_hex(8), None)
+        version = _cache("get", VERSION_KEY)
     return version
 
 
 def _bump() -> None:
-    cache.set(VERSION_KEY, secrets.token_hex(8), None)
+    _cache("set", VERSION_KEY, secrets.token_hex(8), None)
 
 
 def content_changed(using: str | None = None) -> None:
@@ -120,8 +140,11 @@ def cached_page(params: tuple[str, ...] = ()) -> Callable:
                 return view(request, *args, **kwargs)
             # The version is read before rendering: a change during the render bumps it, so the
             # page stored below (under the old version) is never served.
-            key = _key(request, params, content_version())
-            entry = cache.get(key)
+            version = content_version()
+            if version is None:
+                return view(request, *args, **kwargs)
+            key = _key(request, params, version)
+            entry = _cache("get", key)
             if entry is not None:
                 return _from_cache(request, entry)
             response = view(request, *args, **kwargs)
@@ -129,7 +152,7 @@ def cached_page(params: tuple[str, ...] = ()) -> Callable:
                 if hasattr(response, "render"):
                     response.render()
                 body = _CSRF_INPUT.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content)
-                cache.set(key, {"body": body, "content_type": response["Content-Type"]}, page_seconds())
+                _cache("set", key, {"body": body, "content_type": response["Content-Type"]}, page_seconds())
                 response[STATUS_HEADER] = "miss"
             return response
 

@@ -160,3 +160,25 @@ def test_page_caching_can_be_turned_off(client, corpus_db, settings):
     get(client, GRAVES)
     assert page_cache.STATUS_HEADER not in get(client, GRAVES)[0]
     cache.clear()
+
+
+def test_an_unreachable_redis_cache_never_fails_a_page_or_an_edit(client, corpus_db, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens on port 1
+    response, html = get(client, GRAVES)
+    assert response.status_code == 200 and "Alex Graves" in html
+    assert page_cache.STATUS_HEADER not in response
+    point = SummaryPoint.objects.get(talk__slug="alex-graves-iclr-2017", lang="en", number=7)
+    point.text = "Edited while the cache is down."
+    point.save()
+    assert "Edited while the cache is down." in get(client, GRAVES)[1]
+
+
+def test_a_missing_cache_table_does_not_abort_an_import(client, corpus_db, settings):
+    # On PostgreSQL a failed query aborts the whole transaction: the cache call runs in a savepoint.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                                   "LOCATION": "no_such_cache_table"}}
+    source = Talk.objects.get(slug="alex-graves-iclr-2017").sources.filter(lang="en").latest().raw_text
+    import_documents([parse_pasted(source.replace("sequential data", "cacheless data", 1), filename="g.txt")])
+    assert SummaryPoint.objects.filter(talk__slug="alex-graves-iclr-2017", text__contains="cacheless data").exists()
+    assert "cacheless data" in get(client, GRAVES)[1]
