@@ -27,6 +27,7 @@ from talks.models import (
 )
 from talks.signals import preview_built, translation_imported
 
+from . import history
 from .knowledge_vault import ImportProblem, Metadata, ParsedDocument, decode, parse
 from .manifest import entry_for
 
@@ -202,16 +203,14 @@ _TRANSLATION_FIELDS = ("title", "graph_source", "thread", "license", "attributio
 def _record_history(user, new: list[Talk], updated: list[Talk], translations: tuple[list, list], points: list):
     """History rows for what the bulk writes changed (bulk_create/bulk_update send no signals).
 
-    One bulk INSERT per model, like the writes themselves, so history does not make imports slow.
+    One multi-row INSERT per batch (``history.record``), so history does not make imports slow.
     Points deleted by a re-import get their "-" rows from the post_delete signal.
     """
-    user = user if getattr(user, "pk", None) else None
-    kw = {"default_user": user, "default_change_reason": "import", "batch_size": 2000}
-    Talk.history.bulk_history_create(new, **kw)
-    Talk.history.bulk_history_create(updated, update=True, **kw)
-    TalkTranslation.history.bulk_history_create(translations[0], **kw)
-    TalkTranslation.history.bulk_history_create(translations[1], update=True, **kw)
-    SummaryPoint.history.bulk_history_create(points, **kw)
+    history.record(Talk, new, "+", user, "import")
+    history.record(Talk, updated, "~", user, "import")
+    history.record(TalkTranslation, translations[0], "+", user, "import")
+    history.record(TalkTranslation, translations[1], "~", user, "import")
+    history.record(SummaryPoint, points, "+", user, "import")
 
 
 def _ensure(model, keys: set, build, key) -> dict:
