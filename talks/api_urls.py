@@ -1,9 +1,11 @@
 from django.urls import path
 
 from . import api
+from .cache import cached_page
 
 app_name = "talks_api"
 urlpatterns = [
-    path("talks/", api.TalkListView.as_view(), name="list"),
-    path("talks/<slug:slug>/", api.TalkDetailView.as_view(), name="detail"),
+    path("talks/", cached_page(params=("event", "year", "speaker", "language", "kind", "page"))(
+        api.TalkListView.as_view()), name="list"),
+    path("talks/<slug:slug>/", cached_page()(api.TalkDetailView.as_view()), name="detail"),
 ]

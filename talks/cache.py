@@ -48,6 +48,8 @@ VERSION_KEY = "talks:content-version"
 DEFAULT_PAGE_SECONDS = 24 * 3600
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _CSRF_PLACEHOLDER = b"\x00kv-csrf\x00"
+#: Headers the view set that are not stored with the page (recomputed, or per response).
+_NOT_STORED = {"content-type", "content-length", "set-cookie"}
 #: Response header naming what the page cache did (tests and the load test read it).
 STATUS_HEADER = "X-Page-Cache"
 
@@ -122,6 +124,8 @@ def _from_cache(request: HttpRequest, entry: dict) -> HttpResponse:
     if _CSRF_PLACEHOLDER in body:
         body = body.replace(_CSRF_PLACEHOLDER, get_token(request).encode())
     response = HttpResponse(body, content_type=entry["content_type"])
+    for name, value in entry.get("headers", {}).items():
+        response[name] = value
     response[STATUS_HEADER] = "hit"
     return response
 
@@ -152,7 +156,9 @@ def cached_page(params: tuple[str, ...] = ()) -> Callable:
                 if hasattr(response, "render"):
                     response.render()
                 body = _CSRF_INPUT.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content)
-                _cache("set", key, {"body": body, "content_type": response["Content-Type"]}, page_seconds())
+                headers = {k: v for k, v in response.headers.items() if k.lower() not in _NOT_STORED}
+                _cache("set", key, {"body": body, "content_type": response["Content-Type"], "headers": headers},
+                       page_seconds())
                 response[STATUS_HEADER] = "miss"
             return response
 

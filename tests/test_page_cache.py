@@ -182,3 +182,22 @@ def test_a_missing_cache_table_does_not_abort_an_import(client, corpus_db, setti
     import_documents([parse_pasted(source.replace("sequential data", "cacheless data", 1), filename="g.txt")])
     assert SummaryPoint.objects.filter(talk__slug="alex-graves-iclr-2017", text__contains="cacheless data").exists()
     assert "cacheless data" in get(client, GRAVES)[1]
+
+
+def test_the_talk_api_is_cached_and_follows_edits(client, corpus_db):
+    url = "/api/talks/alex-graves-iclr-2017/"
+    first = client.get(url)
+    second = client.get(url)
+    assert second[page_cache.STATUS_HEADER] == "hit" and second.json() == first.json()
+    assert second["Content-Type"] == "application/json" and "Accept" in second["Vary"]  # DRF's headers kept
+    point = SummaryPoint.objects.get(talk__slug="alex-graves-iclr-2017", lang="es", number=3)
+    point.text = "Punto editado."
+    point.save()
+    points = client.get(url).json()["points"]["es"]
+    assert any(p["text"] == "Punto editado." for p in points)
+
+
+def test_api_errors_are_not_cached(client, corpus_db):
+    assert client.get("/api/talks/?year=17").status_code == 400
+    assert page_cache.STATUS_HEADER not in client.get("/api/talks/?year=17")
+    assert client.get("/api/talks/alex-graves-iclr-2017/graph/?lang=xx").status_code == 400
