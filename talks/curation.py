@@ -11,7 +11,14 @@ import numpy as np
 from graphs.store import linked_points
 
 from .importers.api import build_preview, import_documents
-from .importers.knowledge_vault import ImportProblem, Metadata, NoTalkGiven, ParsedDocument, lint, parse
+from .importers.knowledge_vault import (
+    ImportProblem,
+    Metadata,
+    NoTalkGiven,
+    ParsedDocument,
+    lint,
+    parse,
+)
 from .models import LANG_CODES, SourceDocument, SummaryPoint, Talk
 
 # A suggestion needs most points to align with the same-numbered point of the other language.
