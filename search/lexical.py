@@ -6,12 +6,12 @@ query's terms and return BM25 scores (Robertson & Zaragoza 2009), bigger is bett
 - SQLite: FTS5's built-in ``bm25()`` (negated: FTS5 ranks ascending).
 - PostgreSQL: the GIN-indexed ``to_tsvector('simple', terms) @@ to_tsquery(...)`` finds the rows;
   ``ts_rank`` ignores how rare a term is, so BM25 is computed here from the matched rows' terms and
-  per-term document counts (one indexed ``count(*)`` per query term).
+  per-term document counts (one indexed ``count(*)`` per query term), with FTS5's formula
+  (``ranking.idf``), so both backends give the same scores.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 
@@ -100,7 +100,7 @@ def _postgres(terms: list[str], limit: int) -> tuple[np.ndarray, np.ndarray]:
         for t in terms:
             f = tf.get(t, 0)
             if f:
-                idf = math.log(1 + (n_docs - df[t] + 0.5) / (df[t] + 0.5))
+                idf = float(ranking.idf(n_docs, df[t]))
                 s += idf * f * (ranking.BM25_K1 + 1) / (f + norm)
         rows.append((entry_id, s))
     rows.sort(key=lambda r: -r[1])

@@ -33,6 +33,9 @@ class IndexEntry(models.Model):
     checksum = models.CharField(max_length=64)
     minilm = models.BinaryField(help_text="all-MiniLM-L6-v2 vector, float32[384]")
     use = models.BinaryField(help_text="multilingual USE v3 vector, float32[512]")
+    e5 = models.BinaryField(
+        default=b"", help_text="multilingual-e5-small (4-bit) vector, float32[384]"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

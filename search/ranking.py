@@ -1,55 +1,114 @@
 """Ranking maths: score fusion, lexical normalisation, BM25 and the evaluation metrics. No Django.
 
-Fusion is a calibrated weighted sum (the shipped default):
+Fusion is a standardised weighted sum (CombSUM over z-scores: Montague & Aslam 2001, "Relevance
+score normalization for metasearch"). For a query q and an entry p, each model's cosine is
+standardised by the mean and spread of that query's cosines over the whole index (computed from the
+index's first and second moments, so the exact scan and the HNSW path agree), averaged over the
+models that apply, and put back on a cosine-like scale (times ``SCALE``):
 
-    sem(q, p)   = (cos_use + W_MONO * cos_minilm) / (1 + W_MONO)   if lang(q) == lang(p)
-                = cos_use                                           otherwise
+    z_m(q, p)   = (cos_m(q, p) - mean_p' cos_m(q, p')) / sd_p' cos_m(q, p')
+    sem(q, p)   = SCALE * mean of z_m(q, p) over the models that apply to (q, p)
     score(q, p) = sem(q, p) + W_LEX * lex(q, p)
+    lex(q, p)   = BM25(q, p) / sum of idf(t) over the query's terms t
 
-where ``lex`` is the lexical score divided by the query's best lexical score (so in [0, 1]). MiniLM
-is only trusted between texts of one language (an English model whose Spanish vectors do not line up
-with the English ones); USE is multilingual. Averaging rather than adding keeps same-language and
-cross-language scores on one scale, so a point can be reached through its translation (the index
-scores a (talk, number) group by its best entry) without same-language entries always winning. Reciprocal-rank fusion (Cormack, Clarke &
-Buettcher 2009, "Reciprocal rank fusion outperforms Condorcet and individual rank learning
-methods": ``sum_i 1 / (K + rank_i)``) is kept for comparison; the weighted sum measured better on
-search/eval/queries.tsv (figures in search/README.md).
+MiniLM (``MONOLINGUAL``) applies only when the query and the entry are both English: it is an
+English model, whose Spanish vectors line up neither with its English ones nor with each other as
+well as the multilingual models' do. USE and e5 apply everywhere. Without the standardisation e5
+would hardly count: its cosines sit in a band about 0.03 wide around 0.8, USE's and MiniLM's spread
+3-5 times wider.
+
+``lex`` divides BM25 by the query's own weight (what an entry holding each query term once, at
+average length, scores) rather than by the best match found: a query whose only shared word is a
+common one ("steps", "neural") then gets a small lexical push, not the full ``W_LEX``. BM25 uses
+SQLite FTS5's idf, ``log((N - df + 0.5) / (df + 0.5))`` floored at 1e-6, on every path (FTS5,
+PostgreSQL, in memory), so both database backends rank alike.
+
+The family, the models and ``W_LEX`` were chosen by cross-validation on the development queries and
+checked on held-out ones (search/README.md, "Choosing the fusion"; ``search/eval/fusion_cv.py``).
+Reciprocal-rank fusion (Cormack, Clarke & Buettcher 2009, ``sum_i 1 / (K + rank_i)``) is kept for
+that comparison.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-#: Weight of the same-language MiniLM cosine relative to the multilingual USE cosine.
-W_MONO = 1.0
-#: Weight of the normalised lexical score.
-W_LEX = 0.2
+#: Mean and standard deviation of each model's query-entry cosines over the development queries
+#: and the bundled corpus (fusion_cv.py): the "z" family's constants, and the source of SCALE.
+CALIBRATION: dict[str, tuple[float, float]] = {
+    "minilm": (0.1880, 0.1575),
+    "use": (0.0956, 0.1011),
+    "e5": (0.7958, 0.0281),
+}
+#: The models' mean spread of cosines: z-scores times this read like cosine differences, and
+#: W_LEX is on that scale.
+SCALE = float(np.mean([sd for _mu, sd in CALIBRATION.values()]))
+#: Models that only compare English with English.
+MONOLINGUAL = frozenset({"minilm"})
+#: Weight of the lexical score (cross-validated, see search/README.md).
+W_LEX = 0.1
 #: RRF's damping constant, as in Cormack et al. (2009).
 RRF_K = 60
-#: BM25 parameters (Robertson & Zaragoza 2009), the usual defaults.
+#: BM25 parameters (Robertson & Zaragoza 2009), the usual defaults (also FTS5's).
 BM25_K1 = 1.2
 BM25_B = 0.75
+#: FTS5's floor for the idf of a term in more than half of the documents.
+_IDF_FLOOR = 1e-6
 
 
 def fuse(
-    use_cos: np.ndarray,
-    mono_cos: np.ndarray | None,
-    same_lang: np.ndarray,
+    cos: Mapping[str, np.ndarray],
+    english_pair: np.ndarray,
     lex: np.ndarray | None,
-    w_mono: float = W_MONO,
     w_lex: float = W_LEX,
+    stats: Mapping[str, tuple[float, float]] | None = None,
+    scale: float = SCALE,
 ) -> np.ndarray:
-    """Fused scores for n candidates: all inputs float[n] (``same_lang`` bool[n]) -> float[n]."""
-    score = use_cos.astype(np.float64, copy=True)
-    if mono_cos is not None:
-        score = np.where(same_lang, (score + w_mono * mono_cos) / (1.0 + w_mono), score)
+    """Fused scores of n candidates for one query -> float[n].
+
+    ``cos[model]`` float[n]; ``english_pair`` bool[n], query and entry both English; ``lex`` float[n]
+    lexical scores already normalised (``lexical_share``), or None; ``stats[model]`` the (mean, sd)
+    used to standardise that model's cosines: the query's over the index (what the engine passes),
+    or ``CALIBRATION`` when None.
+    """
+    stats = CALIBRATION if stats is None else stats
+    english_pair = np.asarray(english_pair, dtype=bool)
+    total = np.zeros(len(english_pair))
+    count = np.zeros(len(english_pair))
+    for m, c in cos.items():
+        mu, sd = stats[m]
+        applies = english_pair if m in MONOLINGUAL else np.ones_like(english_pair)
+        z = (np.asarray(c, dtype=np.float64) - mu) / max(sd, 1e-9)
+        total += np.where(applies, z, 0.0)
+        count += applies
+    score = scale * total / np.maximum(count, 1)
     if lex is not None:
-        score += w_lex * normalise_lexical(lex)
+        score += w_lex * np.asarray(lex, dtype=np.float64)
     return score
+
+
+def idf(n_docs: int, df):
+    """FTS5's BM25 idf: ``log((N - df + 0.5) / (df + 0.5))``, floored at 1e-6 (scalar or array)."""
+    return np.maximum(
+        np.log(
+            (n_docs - np.asarray(df, dtype=np.float64) + 0.5) / (np.asarray(df) + 0.5)
+        ),
+        _IDF_FLOOR,
+    )
+
+
+def query_weight(n_docs: int, dfs: Iterable[int]) -> float:
+    """A query's own BM25 weight: the sum of its distinct terms' idf (unknown terms: df = 0)."""
+    return float(sum(idf(n_docs, df) for df in dfs)) if n_docs else 0.0
+
+
+def lexical_share(scores: np.ndarray, weight: float) -> np.ndarray:
+    """BM25 scores float[n] -> share of the query's weight they reach (0 when the query has none)."""
+    scores = np.asarray(scores, dtype=np.float64)
+    return scores / weight if weight > 0 else np.zeros_like(scores)
 
 
 def normalise_lexical(scores: np.ndarray) -> np.ndarray:
@@ -84,12 +143,10 @@ class BM25:
         self.avg = float(self.lengths.mean()) if self.n else 0.0
         self.tf = [Counter(d) for d in docs]
         df = Counter(t for d in docs for t in set(d))
-        self.idf = {
-            t: math.log(1 + (self.n - f + 0.5) / (f + 0.5)) for t, f in df.items()
-        }
+        self.idf = {t: float(idf(self.n, f)) for t, f in df.items()}
 
     def scores(self, query: Iterable[str]) -> np.ndarray:
-        """Query terms -> float[n_docs], 0 where no term matches."""
+        """Query terms -> float[n_docs], 0 where no term matches (FTS5's bm25(), sign flipped)."""
         out = np.zeros(self.n)
         norm = BM25_K1 * (1 - BM25_B + BM25_B * self.lengths / max(self.avg, 1e-9))
         for t in set(query):

@@ -34,10 +34,12 @@ def on_translation_imported(sender, talk: Talk, lang: str, **kwargs) -> None:
 def on_point_saved(sender, instance: SummaryPoint, raw: bool = False, **kwargs) -> None:
     if raw:  # loaddata: fixtures are indexed by rebuild_search_index
         return
-    from .tasks import index_points
+    # The whole translation, not just this point: a point that defines a short form ("(BPTT)")
+    # changes the indexed text of the points that use it. Unchanged entries are skipped.
+    from .tasks import index_translation
 
-    pk = instance.pk
-    transaction.on_commit(lambda: index_points.delay([pk]))
+    talk_id, lang = instance.talk_id, instance.lang
+    transaction.on_commit(lambda: index_translation.delay(talk_id, lang))
 
 
 @receiver(post_save, sender=TalkTranslation, dispatch_uid="search.translation_saved")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 
 #: Prefix length of a lexical term (measured: 5 beat 4, 6 and whole words on search/eval/queries.tsv).
 TERM_PREFIX = 5
@@ -43,6 +44,10 @@ _STOP_FOLDED = frozenset(
     for w in STOPWORDS_EN | STOPWORDS_ES
 )
 _SPANISH_CHARS = re.compile(r"[ñ¿¡áéíóú]", re.IGNORECASE)
+#: "long form (SF)": a 2-6 letter upper-case short form in parentheses, plural "s" allowed.
+_DEFINITION = re.compile(r"\(([A-Z][A-Z0-9]{1,5})s?\)")
+#: Words looked back from a definition: at most the short form's length plus this many.
+_LONG_FORM_SLACK = 3
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -77,6 +82,55 @@ def terms(text: str) -> list[str]:
 def query_terms(text: str) -> list[str]:
     """Distinct lexical terms of a query, in first-seen order."""
     return list(dict.fromkeys(terms(text)))
+
+
+def acronyms(texts: Iterable[str]) -> dict[str, str]:
+    """Short forms defined in ``texts`` -> their long forms, e.g. {"BPTT": "Back-propagation through time"}.
+
+    Schwartz & Hearst (2003, "A simple algorithm for identifying abbreviation definitions in
+    biomedical text"), simplified: the long form is the run of words just before "(SF)" in the same
+    sentence, at most len(SF) + 3 words, starting at the last word whose initial is the short form's
+    first letter and that leaves at least len(SF) - 1 words. A translated text often keeps the
+    English short form ("La retropropagación a través del tiempo (BPTT)", "Las Computadoras
+    Neuronales Diferenciables (DNCs)"); then no start fits and the whole run is kept, less its
+    leading stopwords. The first definition of a short form wins.
+    """
+    out: dict[str, str] = {}
+    for body in texts:
+        for m in _DEFINITION.finditer(body):
+            sf = m.group(1)
+            if sf in out:
+                continue
+            before = re.split(r"[.;:!?()\n]", body[: m.start()])[-1].split()
+            window = before[-(len(sf) + _LONG_FORM_SLACK) :]
+            # Too few words to spell the short form: a false start ("Diferenciables" for DNC).
+            starts = [
+                i
+                for i, w in enumerate(window)
+                if fold(w)[:1] == sf[0].lower() and len(window) - i >= len(sf) - 1
+            ]
+            if starts:
+                window = window[starts[-1] :]
+            while window and fold(window[0]) in _STOP_FOLDED:
+                window = window[1:]
+            if window:
+                out[sf] = " ".join(window)
+    return out
+
+
+def expand_acronyms(body: str, known: dict[str, str]) -> str:
+    """``body`` with "(long form)" after the first use of each known short form it does not define.
+
+    A point that says "Truncated BPTT" is then found by "backpropagation through time", lexically
+    and by meaning (document expansion: the text indexed, never the text shown).
+    """
+    for sf, long_form in known.items():
+        if f"({sf})" in body or f"({sf}s)" in body:
+            continue
+        m = re.search(rf"\b{re.escape(sf)}s?\b", body)
+        if m:
+            body = f"{body[: m.end()]} ({long_form}){body[m.end() :]}"
+    return body
 
 
 def guess_language(text: str, hint: str = "en") -> str:

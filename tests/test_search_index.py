@@ -148,3 +148,25 @@ def test_the_ann_path_scores_words_in_memory_with_bm25():
     i = int(np.flatnonzero(scored.rows == target)[0])
     assert scored.lex[i] == pytest.approx(1.0)
     assert scored.lex.sum() == pytest.approx(1.0)  # no other row has the word
+
+
+def test_query_stats_are_the_mean_and_spread_of_the_querys_cosines_over_the_index():
+    idx, base = _index()
+    q = _query(base, (0, 1))
+    stats = idx.query_stats(q)
+    for m, v in q.items():
+        c = idx.vectors[m].astype(np.float64) @ v.astype(np.float64)
+        assert stats[m] == pytest.approx((c.mean(), c.std()), rel=1e-5)
+
+
+def test_the_exact_and_hnsw_paths_give_a_row_the_same_score():
+    # Standardisation uses the whole index's statistics on both paths, not the rows scanned.
+    idx, base = _index(ann_threshold=11)
+    q = _query(base, (2, 3))
+    none = (np.zeros(0, np.int64), np.zeros(0))
+    exact = idx.score(q, "en", *none, exact=True)
+    approx = idx.score(q, "en", *none, exact=False)
+    assert idx.uses_ann and len(approx.rows) > 0
+    by_row = dict(zip(exact.rows.tolist(), exact.score, strict=True))
+    for r, s in zip(approx.rows.tolist(), approx.score, strict=True):
+        assert s == pytest.approx(by_row[r])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from io import StringIO
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 
-from search import indexer, lexical, text
+from search import embedders, indexer, lexical, text
 from search.engine import SearchParams, search
 from search.models import IndexEntry
 from talks.models import SummaryPoint
@@ -67,9 +68,9 @@ def test_editing_a_point_reencodes_it_when_the_edit_commits(
     point.text = "Un ornitorrinco cuántico pinta acuarelas sobre cebras."
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         point.save()
-    assert len(callbacks) == 1
+    assert [c for c in callbacks if c.__module__.startswith("search.")]
     after = _entry(point)
-    assert after.checksum == indexer.checksum(point.text)
+    assert after.checksum == indexer.entry_checksum(point.text)
     assert not np.allclose(after.vector("use"), before.vector("use"))
     ids, _ = lexical.scores(text.query_terms("ornitorrinco"))
     assert list(ids) == [after.pk]
@@ -117,6 +118,31 @@ def test_rebuild_is_idempotent_and_draws_a_progress_bar(corpus_db):
     assert "100%" in err.getvalue() and "120/120" in err.getvalue()
 
 
+def test_a_new_model_version_reencodes_every_entry_and_caches_under_its_own_key(
+    corpus_db, tmp_path, monkeypatch
+):
+    cache = tmp_path / "cache.sqlite3"
+    shutil.copy(indexer._cache_path(), cache)  # the other models' vectors stay cached
+    monkeypatch.setenv("SEARCH_EMBEDDING_CACHE", str(cache))
+    before = dict(IndexEntry.objects.values_list("pk", "checksum"))
+    monkeypatch.setattr(embedders.get("use"), "version", "an-upgraded-use")
+    out = StringIO()
+    call_command("rebuild_search_index", "--no-progress", stdout=out)
+    assert f"{len(before)} (re)encoded" in out.getvalue()
+    after = dict(IndexEntry.objects.values_list("pk", "checksum"))
+    assert after.keys() == before.keys()
+    assert all(after[k] != before[k] for k in before)
+    conn = sqlite3.connect(cache)
+    keys = dict(conn.execute("SELECT model, count(*) FROM vec GROUP BY model"))
+    conn.close()
+    assert (
+        keys["use@an-upgraded-use"]
+        >= IndexEntry.objects.values("text").distinct().count()
+    )
+    call_command("rebuild_search_index", "--no-progress", stdout=(again := StringIO()))
+    assert "0 (re)encoded" in again.getvalue()
+
+
 def test_rebuild_restores_entries_that_were_lost(corpus_db):
     IndexEntry.objects.filter(point__talk__slug="alex-graves-iclr-2017").delete()
     call_command("rebuild_search_index", "--no-progress", stdout=StringIO())
@@ -145,7 +171,7 @@ def test_reimporting_a_changed_file_reindexes_its_points(
     )
     assert "zarigüeyas" in point.text
     entry = _entry(point)
-    assert entry.checksum == indexer.checksum(point.text)
+    assert entry.checksum == indexer.entry_checksum(point.text)
     ids, _ = lexical.scores(text.query_terms("zarigüeya"))
     assert entry.pk in ids
 
@@ -163,4 +189,30 @@ def test_import_indexing_can_be_switched_off_for_bulk_loads(
     )
     with django_capture_on_commit_callbacks() as callbacks:
         call_command("import_vault", str(changed), stdout=StringIO(), stderr=StringIO())
-    assert callbacks == []
+    assert [c for c in callbacks if c.__module__.startswith("search.")] == []
+
+
+def test_a_short_form_is_indexed_with_the_long_form_its_talk_defines(corpus_db):
+    graves = {"talk__slug": "alex-graves-iclr-2017"}
+    p12 = SummaryPoint.objects.get(**graves, lang="en", number=12)
+    assert "BPTT (Back-propagation through time)" in _entry(p12).text
+    assert "(Back-propagation" not in p12.text  # what readers see is untouched
+    es12 = SummaryPoint.objects.get(**graves, lang="es", number=12)
+    assert "BPTT (retropropagación a través del tiempo)" in _entry(es12).text
+    ids, _ = lexical.scores(text.query_terms("retropropagación"))
+    assert _entry(es12).pk in ids
+
+
+@pytest.mark.slow
+def test_editing_a_definition_reindexes_the_points_that_use_it(
+    corpus_db, django_capture_on_commit_callbacks
+):
+    graves = {"talk__slug": "alex-graves-iclr-2017", "lang": "en"}
+    p11 = SummaryPoint.objects.get(**graves, number=11)
+    p11.text = p11.text.replace(
+        "Back-propagation through time (BPTT)", "Backprop over time (BPTT)"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        p11.save()
+    p12 = SummaryPoint.objects.get(**graves, number=12)
+    assert "BPTT (Backprop over time)" in _entry(p12).text

@@ -3,26 +3,58 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from search import ranking
 
 
-def test_same_language_scores_average_both_models_and_cross_language_use_only_use():
-    use = np.array([0.6, 0.6])
-    mono = np.array([0.2, 0.9])
-    same = np.array([True, False])
-    out = ranking.fuse(use, mono, same, None, w_mono=1.0)
-    assert np.allclose(out, [0.4, 0.6])
+def test_each_model_is_standardised_before_the_models_are_averaged():
+    # e5-like cosines in a narrow band count as much as USE-like ones spread wide.
+    cos = {"use": np.array([0.1, 0.5]), "e5": np.array([0.83, 0.80])}
+    stats = {"use": (0.3, 0.2), "e5": (0.815, 0.015)}
+    out = ranking.fuse(cos, np.zeros(2, bool), None, stats=stats, scale=1.0)
+    assert np.allclose(out, [0.0, 0.0])  # z: (-1 + 1) / 2 and (1 - 1) / 2
 
 
-def test_lexical_weight_adds_the_normalised_lexical_score():
-    use = np.zeros(3)
-    out = ranking.fuse(
-        use, None, np.ones(3, bool), np.array([0.0, 2.0, 4.0]), w_lex=0.5
-    )
+def test_minilm_only_counts_when_query_and_entry_are_both_english():
+    cos = {"use": np.array([0.5, 0.5]), "minilm": np.array([0.9, 0.9])}
+    stats = {"use": (0.5, 0.1), "minilm": (0.5, 0.1)}
+    out = ranking.fuse(cos, np.array([True, False]), None, stats=stats, scale=1.0)
+    assert np.allclose(out, [2.0, 0.0])  # (0 + 4) / 2, then USE alone
+
+
+def test_fused_scores_keep_the_order_of_a_single_model():
+    rng = np.random.default_rng(0)
+    c = rng.uniform(-1, 1, 20)
+    out = ranking.fuse({"use": c}, np.ones(20, bool), None)
+    assert list(np.argsort(out)) == list(np.argsort(c))
+
+
+def test_lexical_weight_adds_the_lexical_share():
+    cos = {"use": np.full(3, ranking.CALIBRATION["use"][0])}  # z = 0
+    out = ranking.fuse(cos, np.ones(3, bool), np.array([0.0, 0.5, 1.0]), w_lex=0.5)
     assert np.allclose(out, [0.0, 0.25, 0.5])
+
+
+def test_lexical_share_is_bm25_over_the_querys_own_weight():
+    # A query with a rare and a common term: matching only the common one earns little.
+    n = 100
+    weight = ranking.query_weight(n, [1, 40])
+    assert weight == pytest.approx(float(ranking.idf(n, 1) + ranking.idf(n, 40)))
+    bm = ranking.BM25([["rare", "commo"]] + [["commo"]] * 39 + [["other"]] * 60)
+    share = ranking.lexical_share(bm.scores(["rare", "commo"]), weight)
+    assert share[0] > 0.5  # not simply 1: the best match found is not the yardstick
+    assert share[1] < 0.15
+    assert np.all(ranking.lexical_share(np.ones(3), 0.0) == 0)
+
+
+def test_idf_is_fts5s_and_never_negative():
+    assert float(ranking.idf(10, 1)) == pytest.approx(np.log(9.5 / 1.5))
+    assert float(ranking.idf(10, 9)) == pytest.approx(
+        1e-6
+    )  # in most documents: floored
 
 
 @given(

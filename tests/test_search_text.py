@@ -48,3 +48,42 @@ def test_matched_words_lists_each_word_once_as_written():
         "redes neuronales", "Redes neuronales y más redes Neuronales"
     )
     assert words == ["Redes", "neuronales"]
+
+
+def test_acronyms_are_read_from_their_definitions_in_either_language():
+    found = text.acronyms(
+        [
+            "Back-propagation through time (BPTT) has issues for RNNs.",
+            "We use Adaptive Computation Time (ACT) here. Differentiable Neural Computers (DNCs) too.",
+            "La retropropagación a través del tiempo (BPTT) tiene problemas.",
+        ]
+    )
+    assert found == {
+        "BPTT": "Back-propagation through time",
+        "ACT": "Adaptive Computation Time",
+        "DNC": "Differentiable Neural Computers",
+    }
+    # A translation keeps the English short form: the Spanish run of words is the long form.
+    assert text.acronyms(
+        ["Las Computadoras Neuronales Diferenciables (DNCs) son un ejemplo."]
+    ) == {"DNC": "Computadoras Neuronales Diferenciables"}
+    assert text.acronyms(["No definitions (here) or (x) at all."]) == {}
+
+
+def test_expand_acronyms_adds_the_long_form_once_and_leaves_definitions_alone():
+    known = {
+        "BPTT": "Back-propagation through time",
+        "DNC": "Differentiable Neural Computers",
+    }
+    assert (
+        text.expand_acronyms("Truncated BPTT misses long-range BPTT effects.", known)
+        == "Truncated BPTT (Back-propagation through time) misses long-range BPTT effects."
+    )
+    assert text.expand_acronyms("DNCs passed 18/20 tasks.", known).startswith(
+        "DNCs (Differentiable Neural Computers) passed"
+    )
+    defining = "Back-propagation through time (BPTT) is costly."
+    assert text.expand_acronyms(defining, known) == defining
+    assert text.expand_acronyms("SUBPTTX is not BPTT's cousin", {"XY": "x y"}) == (
+        "SUBPTTX is not BPTT's cousin"
+    )
