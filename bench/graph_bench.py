@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import sys
 import time
 from pathlib import Path
@@ -158,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     per_node = {r["n"]: r["parse"] / r["n"] for r in rows}
     status = 0
+    ratio = None
     if 300 in per_node and 30_000 in per_node:
         ratio = per_node[30_000] / per_node[300]
         ok = ratio <= LINEAR_LIMIT
@@ -170,6 +172,15 @@ def main(argv: list[str] | None = None) -> int:
         f"vault map, {v['talks']} talks: {v['all_nodes']:,} nodes in the full graph, "
         f"{v['shown_nodes']} served ({v['shared_concepts']} shared concepts), built in {v['seconds']:.2f} s"
     )
+    print(json.dumps({
+        "sizes": [
+            {"nodes": r["n"], "bytes_in": r["bytes_in"], "parse_s": r["parse"], "parse_us_per_node": r["parse"] / r["n"] * 1e6,
+             "pyvis_s": r["html"], "page_bytes": r["weight"]}
+            for r in rows
+        ],
+        "parse_per_node_30000_over_300": ratio, "limit": LINEAR_LIMIT, "met": ratio is None or ratio <= LINEAR_LIMIT,
+        "vault_map": {k: v[k] for k in ("talks", "all_nodes", "shown_nodes", "shared_concepts", "seconds")},
+    }))
     return status
 
 

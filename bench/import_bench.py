@@ -11,6 +11,7 @@ concept-graph receiver is (each generated talk carries its graph).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -85,6 +86,11 @@ def main() -> None:
     print(f"parse only      : {parse_s:7.2f} s  {args.talks / parse_s:8.1f} talks/s ({len(docs)} files)")
     print(f"parse + import  : {import_s:7.2f} s  {args.talks / import_s:8.1f} talks/s")
     print(f"database part   : {db_s:7.2f} s  ratio db/parse = {db_s / parse_s:.2f}× (target ≤ 4×)")
+    print(json.dumps({
+        "talks": args.talks, "files": len(files), "database": connection.vendor, "parse_s": round(parse_s, 2),
+        "import_s": round(import_s, 2), "db_s": round(db_s, 2), "db_over_parse": round(db_s / parse_s, 2),
+        "target_db_over_parse": 4, "met": db_s / parse_s <= 4,
+    }))
 
 
 if __name__ == "__main__":

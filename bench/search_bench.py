@@ -20,6 +20,7 @@ Runs on one thread, as the workers do.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sqlite3
 import sys
@@ -212,6 +213,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{'total p95':>9s} {'rank/enc':>8s} {'tot/enc':>7s} {'recall@10':>9s} {'agree@10':>9s} {'build pts/s (fts, matrix, hnsw)':>32s}"
     )
     print(header)
+    rows = []
     for n in args.sizes:
         arrays, texts = generate(points, vecs, n, rng)
         idx, db, rate = build(arrays, texts, ann=n >= index.ANN_THRESHOLD or n >= 10000)
@@ -241,7 +243,18 @@ def main(argv: list[str] | None = None) -> None:
                 f"{np.median(total) / enc50:7.2f} {recall:>9s} {agree:>9s} "
                 f"{rate['fts']:>10.0f} {rate['matrix']:>9.0f} {rate['hnsw']:>9.0f}"
             )
+            rows.append({
+                "points": n, "path": path, "encode_p50_ms": round(enc50, 2),
+                "rank_p50_ms": round(float(np.median(rank_ms)), 2),
+                "rank_p95_ms": round(float(np.percentile(rank_ms, 95)), 2),
+                "total_p50_ms": round(float(np.median(total)), 2),
+                "total_p95_ms": round(float(np.percentile(total, 95)), 2),
+                "rank_over_encode": round(float(np.median(rank_ms)) / enc50, 3),
+                "recall_at_10": float(recall) if recall else None, "agree_at_10": float(agree) if agree else None,
+                "build_points_per_s": {k: round(float(v)) for k, v in rate.items()},
+            })
         db.close()
+    print(json.dumps({"encode_points_per_s": round(enc_rate, 1), "ann_threshold": index.ANN_THRESHOLD, "rows": rows}))
 
 
 if __name__ == "__main__":

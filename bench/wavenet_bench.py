@@ -11,6 +11,7 @@ Paine et al. 2016, and the numba engine, and checks that all three draw the same
 from __future__ import annotations
 
 import argparse
+import json
 import time
 
 import numpy as np
@@ -58,6 +59,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{'RF':>6} {'naive ms':>10} {'cached ms':>10} {'compiled µs':>12} {'speed-up':>9} "
         f"{'RTF naive':>10} {'RTF cached':>11} {'RTF compiled':>13} {'same':>5}"
     )
+    rows = []
     for label, depth in STACK_DEPTHS.items():
         torch.manual_seed(0)
         cfg = Config(dilations=[2**i for i in range(depth)] * 2)
@@ -88,6 +90,12 @@ def main(argv: list[str] | None = None) -> None:
             f"{naive_s / cached_s:>8.1f}× {naive_s * sr:>10.1f} {cached_s * sr:>11.2f} {compiled_s * sr:>13.4f} "
             f"{'yes' if same else 'NO':>5}   (nominal {label})"
         )
+        rows.append({
+            "receptive_field": rf, "naive_ms_per_sample": 1e3 * naive_s, "cached_ms_per_sample": 1e3 * cached_s,
+            "compiled_us_per_sample": 1e6 * compiled_s, "cached_over_naive": naive_s / cached_s,
+            "rtf_naive": naive_s * sr, "rtf_cached": cached_s * sr, "rtf_compiled": compiled_s * sr, "same_samples": bool(same),
+        })
+    print(json.dumps({"sample_rate": sr, "rows": rows}))
 
 
 if __name__ == "__main__":
