@@ -17,13 +17,35 @@ def parse_document_graph(parsed: ParsedDocument) -> mermaid.Graph | None:
     """The document's graph, or None when it has none; syntax errors become ``ImportProblem``."""
     if not parsed.graph_source:
         return None
-    if parsed.graph is not None:  # parsed by the importer already
-        return parsed.graph
-    try:
-        return mermaid.parse(parsed.graph_source)
-    except mermaid.MermaidSyntaxError as exc:
-        line = (parsed.graph_line or 1) + exc.line - 1
-        raise ImportProblem(f"concept graph: {exc}", line, parsed.filename) from None
+    graph = parsed.graph  # parsed by the importer already
+    if graph is None:
+        try:
+            graph = mermaid.parse(parsed.graph_source)
+        except mermaid.MermaidSyntaxError as exc:
+            line = (parsed.graph_line or 1) + exc.line - 1
+            raise ImportProblem(f"concept graph: {exc}", line, parsed.filename) from None
+    _check_fits(graph, parsed)
+    return graph
+
+
+def _check_fits(graph: mermaid.Graph, parsed: ParsedDocument) -> None:
+    """Node ids, class names and styles longer than their columns are refused before anything is written
+    (PostgreSQL would raise a DataError; SQLite would store them whole)."""
+    from graphs.models import ConceptGroup, ConceptNode
+
+    limits = (
+        ("node id", ConceptNode, "key", [n.key for n in graph.nodes]),
+        ("class name", ConceptGroup, "name", [g.name for g in graph.groups]),
+        ("class style", ConceptGroup, "style", [g.style for g in graph.groups]),
+    )
+    for what, model, field, values in limits:
+        limit = model._meta.get_field(field).max_length
+        for value in values:
+            if len(value) > limit:
+                raise ImportProblem(
+                    f"concept graph: a {what} is {len(value)} characters long (at most {limit}): {value[:40]!r}…",
+                    parsed.graph_line, parsed.filename,
+                )
 
 
 def on_translation_imported(

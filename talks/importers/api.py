@@ -7,6 +7,7 @@ transaction, so a failure half-way writes nothing.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,8 @@ def load_file(path: Path, overrides: Metadata | None = None) -> ParsedDocument:
 
 def parse_pasted(text: str, filename: str = "pasted.txt", overrides: Metadata | None = None) -> ParsedDocument:
     """Parse text pasted in the admin (already a str)."""
-    return parse(decode(text.encode("utf-8"), filename), filename=filename, defaults=overrides)
+    # surrogatepass: a lone surrogate becomes bytes that decode() reports as "not UTF-8", not a crash.
+    return parse(decode(text.encode("utf-8", "surrogatepass"), filename), filename=filename, defaults=overrides)
 
 
 def _statuses(docs: list[ParsedDocument]) -> tuple[dict[str, Talk], dict[int, str]]:
@@ -113,6 +115,8 @@ def import_documents(
             raise ImportProblem(f"{seen[key]} has the same talk and language ({doc.slug}, {doc.lang})", 0, doc.filename)
         seen[key] = doc.filename
 
+    for doc in docs:
+        _check_fits(doc)
     talks, status = _statuses(docs)
     todo = sorted((d for d in docs if force or status[id(d)] != UNCHANGED), key=_import_order)
     if todo:
@@ -125,7 +129,7 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
                      lambda key: Event(name=key[0], year=key[1], slug=slugify(f"{key[0]} {key[1]}")),
                      key=lambda e: (e.name, e.year))
     speakers = _ensure(Speaker, {d.meta.speaker for d in docs if d.meta.speaker},
-                       lambda name: Speaker(name=name, slug=slugify(name)), key=lambda s: s.name)
+                       lambda name: Speaker(name=name, slug=_speaker_slug(name)), key=lambda s: s.name)
 
     new_talks = {}
     for doc in docs:
@@ -214,16 +218,55 @@ def _record_history(user, new: list[Talk], updated: list[Talk], translations: tu
 
 
 def _ensure(model, keys: set, build, key) -> dict:
-    """Rows of ``model`` for ``keys``, creating the missing ones in one query."""
+    """Rows of ``model`` for ``keys``, creating the missing ones in one query.
+
+    A key whose slug another row already has ("Alex Graves" and "alex graves", or a name with an
+    invisible character) maps to that row: one slug, one page, one speaker or event.
+    """
     if not keys:
         return {}
     names = {k[0] if isinstance(k, tuple) else k for k in keys}
     rows = {key(obj): obj for obj in model.objects.filter(name__in=names) if key(obj) in keys}
-    missing = [build(k) for k in keys if k not in rows]
+    missing = {k: build(k) for k in keys if k not in rows}
     if missing:
-        model.objects.bulk_create(missing, ignore_conflicts=True)
-        rows = {key(obj): obj for obj in model.objects.filter(slug__in=[m.slug for m in missing])} | rows
+        model.objects.bulk_create(missing.values(), ignore_conflicts=True)
+        by_slug = {obj.slug: obj for obj in model.objects.filter(slug__in=[m.slug for m in missing.values()])}
+        rows |= {k: by_slug[obj.slug] for k, obj in missing.items()}
     return rows
+
+
+def _speaker_slug(name: str) -> str:
+    # A name with no Latin letters slugifies to "": give it a stable slug of its own instead.
+    return slugify(name) or "speaker-" + hashlib.sha256(name.encode()).hexdigest()[:12]
+
+
+# What the parser reads -> (model, field) it is stored in; checked before writing, since PostgreSQL
+# refuses an over-long value (a DataError, not an ImportProblem) and SQLite would store it silently.
+_LIMITED = {
+    "speaker": (Speaker, "name"),
+    "event": (Event, "name"),
+    "slug": (Talk, "slug"),
+    "vault_index": (Talk, "vault_index"),
+    "subject": (Talk, "subject"),
+    "license": (TalkTranslation, "license"),
+    "attribution": (TalkTranslation, "attribution"),
+}
+
+
+def _check_fits(doc: ParsedDocument) -> None:
+    """Raise ``ImportProblem`` for a header value longer than its column."""
+    for name, (model, field) in _LIMITED.items():
+        value = getattr(doc.meta, name) or ""
+        limit = model._meta.get_field(field).max_length
+        if len(value) > limit:
+            raise ImportProblem(f"the {name.replace('_', ' ')} is {len(value)} characters long (at most {limit})", 0,
+                                doc.filename)
+    slugs = {"speaker": _speaker_slug(doc.meta.speaker), "event": slugify(f"{doc.meta.event} {doc.meta.year}")}
+    for name, model in (("speaker", Speaker), ("event", Event)):
+        limit = model._meta.get_field("slug").max_length
+        if len(slugs[name]) > limit:
+            raise ImportProblem(f"the {name}'s address would be {len(slugs[name])} characters long (at most {limit})",
+                                0, doc.filename)
 
 
 def _apply_talk_metadata(talk: Talk, meta: Metadata, events: dict, speakers: dict) -> None:

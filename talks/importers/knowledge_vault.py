@@ -31,9 +31,12 @@ from graphs.mermaid import parse as parse_mermaid
 
 SUPPORTED_LANGS = ("en", "es")
 
+# The patterns below run on every line of untrusted text, so none may backtrack quadratically: no lazy
+# ``.+?`` followed by ``\s*$`` and no ``\s+`` that a search can restart inside a whitespace run (a
+# 10,000-space line took 4 s, a 1 MB one would take days). Lines arrive stripped. tests/test_fuzz_importer.py
 _VAULT_HEADER = re.compile(
     r"^(?P<brand>Knowledge Vault|ConocimientoB[oó]veda|B[oó]veda de Conocimiento)\s+"
-    r"(?P<index>\d+/\d+)\s*(?:-\s*(?P<collection>.+?))?\s*$"
+    r"(?P<index>\d+/\d+)\s*(?:-\s*(?P<collection>.*))?$"
 )
 _KINDS = {
     "invited talk": ("invited_talk", "en"),
@@ -41,10 +44,9 @@ _KINDS = {
     "charla invitada": ("invited_talk", "es"),
     "conferencia invitada": ("invited_talk", "es"),
 }
-_TALK_HEADER = re.compile(
-    r"^(?P<speaker>\S.*?)\s+(?P<event>[A-Z][A-Za-z]*)\s+(?P<year>(?:19|20)\d\d)\s+-\s+"
-    r"(?P<kind>[^-]+?)\s+-\s+(?P<title>\S.*?)\s*$"
-)
+# "<speaker> <EVENT> <year> - <kind> - <title>": found in two linear steps (see _talk_header).
+_EVENT_YEAR = re.compile(r"(?<=\s)(?P<event>[A-Z][A-Za-z]*)\s+(?P<year>(?:19|20)\d\d)\s+-\s+")
+_KIND_TITLE = re.compile(r"(?P<kind>[^-]*[^-\s])\s+-\s+(?P<title>\S.*)$")
 _POINT = re.compile(r"^\s*(?P<number>\d{1,4})\s*\.\s*-\s*(?P<text>.*)$")
 _GRAPH_START = re.compile(r"^\s*(?:graph|flowchart)\s+(?:LR|RL|TD|TB|BT)\b")
 _IMAGE_PLACEHOLDER = re.compile(r"^<\s*(?:Resume Image|Imagen de Resumen)\s*>$", re.IGNORECASE)
@@ -55,7 +57,8 @@ _LANG_MARKERS = (
 _FOOTER = re.compile(
     r"^(?:Knowledge Vault built by|B[oó]veda de Conocimiento construida por)\s*(?P<who>.*)$", re.IGNORECASE
 )
-_LICENCE = re.compile(r"^Licen[sc]ed under (?P<licence>.+?)(?P<attr> with attribution required)?\.?\s*$", re.I)
+_LICENCE = re.compile(r"^Licen[sc]ed under (?P<licence>.+)$", re.IGNORECASE)
+_ATTRIBUTION_REQUIRED = " with attribution required"
 _SCORE = re.compile(r"^\s*-?\d{1,6}\s*$")
 _ANSWERS = re.compile(r"^\s*(?:Respuestas|Answers)\s*:?\s*$", re.IGNORECASE)
 _SITE_BOILERPLATE = re.compile(r"^(?:Al usar nuestro sitio|By using our site)", re.IGNORECASE)
@@ -176,11 +179,35 @@ def parse(text: str, filename: str = "", defaults: Metadata | None = None) -> Pa
     """
     if not text.strip():
         raise ImportProblem("the file is empty", filename=filename)
+    _check_characters(text, filename)
     defaults = defaults or Metadata()
     kind = defaults.kind
     if kind == "discussion":
         return _parse_discussion(text, filename, defaults)
     return _parse_talk(text, filename, defaults)
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _check_characters(text: str, filename: str) -> None:
+    """NUL (PostgreSQL text cannot hold it) and lone surrogates (not encodable) are refused up front."""
+    if match := _UNSTORABLE.search(text):
+        what = "a NUL character" if match.group() == "\x00" else f"a lone surrogate (U+{ord(match.group()):04X})"
+        raise ImportProblem(f"the text contains {what}", text.count("\n", 0, match.start()) + 1, filename)
+
+
+def _talk_header(line: str) -> dict[str, str] | None:
+    """Speaker, event, year, kind and title of a talk header line, or None (linear time)."""
+    match = _EVENT_YEAR.search(line)
+    if match is None:
+        return None
+    rest = _KIND_TITLE.match(line, match.end())
+    speaker = line[: match.start()].strip()
+    if rest is None or not speaker:
+        return None
+    return {"speaker": speaker, "event": match["event"], "year": match["year"], "kind": rest["kind"],
+            "title": rest["title"].rstrip()}
 
 
 def _parse_talk(text: str, filename: str, defaults: Metadata) -> ParsedDocument:
@@ -205,14 +232,14 @@ def _parse_talk(text: str, filename: str, defaults: Metadata) -> ParsedDocument:
             header.vault_index = match["index"]
             detected_lang = detected_lang or ("en" if match["brand"].startswith("Knowledge") else "es")
             continue
-        if not points and not graph_parts and (match := _TALK_HEADER.match(line)):
-            kind_info = _KINDS.get(match["kind"].strip().lower())
+        if not points and not graph_parts and (talk := _talk_header(line)):
+            kind_info = _KINDS.get(talk["kind"].strip().lower())
             if kind_info:
-                header.speaker = match["speaker"].strip()
-                header.event = match["event"]
-                header.year = int(match["year"])
+                header.speaker = talk["speaker"]
+                header.event = talk["event"]
+                header.year = int(talk["year"])
                 header.kind = kind_info[0]
-                header.title = match["title"]
+                header.title = talk["title"]
                 detected_lang = detected_lang or kind_info[1]
                 continue
         if _IMAGE_PLACEHOLDER.match(line):
@@ -393,8 +420,12 @@ def _parse_discussion(text: str, filename: str, defaults: Metadata) -> ParsedDoc
         if not line.strip() or _SITE_BOILERPLATE.match(line.strip()):
             continue
         if match := _LICENCE.match(line.strip()):
-            meta.license = _normalise_licence(match["licence"])
-            if match["attr"]:
+            licence = match["licence"].rstrip().removesuffix(".").rstrip()
+            required = licence.lower().endswith(_ATTRIBUTION_REQUIRED)
+            if required:
+                licence = licence[: -len(_ATTRIBUTION_REQUIRED)]
+            meta.license = _normalise_licence(licence)
+            if required:
                 meta.license += " (attribution required)"
             continue
         body.append((n, line))
