@@ -28,11 +28,19 @@ def test_bulk_import_records_history_for_talks_translations_and_points(empty_vau
     assert TalkTranslation.history.filter(talk_id=talk.pk, history_type="+").count() == 1
     assert SummaryPoint.history.filter(talk_id=talk.pk, history_type="+", history_user=user).count() == 2
 
-    import_documents([parse_pasted(text.replace("Second.", "Second, again."))], user=user)
+    first = SummaryPoint.objects.get(talk=talk, number=1).pk
+    import_documents([parse_pasted(text.replace("Second.", "Second, again.\n3.-Third."))], user=user)
     assert TalkTranslation.history.filter(talk_id=talk.pk, history_type="~").count() == 1
-    # A re-import replaces the points: the old rows end ("-"), the new ones start ("+").
-    assert SummaryPoint.history.filter(talk_id=talk.pk, history_type="-").count() == 2
-    assert SummaryPoint.history.filter(talk_id=talk.pk, history_type="+").count() == 4
+    # A re-import keeps each point's row (its id and history) and adds or removes only what changed.
+    assert SummaryPoint.objects.get(talk=talk, number=1).pk == first
+    assert SummaryPoint.history.filter(talk_id=talk.pk, history_type="~").count() == 2
+    assert SummaryPoint.history.filter(talk_id=talk.pk, history_type="+").count() == 3
+    second = SummaryPoint.objects.get(talk=talk, number=2)
+    assert [h.text for h in second.history.order_by("history_date", "history_id")] == ["Second.", "Second, again."]
+
+    import_documents([parse_pasted(text)], user=user)
+    assert SummaryPoint.history.filter(talk_id=talk.pk, history_type="-", number=3).count() == 1
+    assert list(talk.points.values_list("number", flat=True)) == [1, 2]
 
 
 def test_a_point_edit_can_be_reverted_from_its_history(client, editor):

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -68,10 +67,11 @@ def parse_pasted(text: str, filename: str = "pasted.txt", overrides: Metadata | 
 def _statuses(docs: list[ParsedDocument]) -> tuple[dict[str, Talk], dict[int, str]]:
     """The talks ``docs`` name, and what importing each doc would do now (by ``id(doc)``)."""
     talks = Talk.objects.in_bulk([d.slug for d in docs], field_name="slug")
-    # A source counts only while its translation exists (a deleted translation is imported again).
+    # Unchanged means: the translation exists and was last imported from this very text (text A, then
+    # B, then A again is a change; a deleted translation is imported again).
     known = set(
-        SourceDocument.objects.filter(talk__slug__in=list(talks), talk__translations__lang=F("lang"))
-        .values_list("talk__slug", "lang", "checksum")
+        TalkTranslation.objects.filter(talk__slug__in=list(talks), source__isnull=False)
+        .values_list("talk__slug", "lang", "source__checksum")
     )
     return talks, {
         id(d): CREATED if d.slug not in talks else UNCHANGED if (d.slug, d.lang, d.checksum) in known else UPDATED
@@ -181,15 +181,7 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
     TalkTranslation.objects.bulk_create(create)
     TalkTranslation.objects.bulk_update(update, list(_TRANSLATION_FIELDS), batch_size=200)
 
-    for lang in {d.lang for d in docs}:
-        SummaryPoint.objects.filter(lang=lang, talk_id__in=[talks[d.slug].pk for d in docs if d.lang == lang]).delete()
-    points = [
-        SummaryPoint(talk=talks[d.slug], lang=d.lang, number=n, text=text, source=source_of[(d.slug, d.lang)],
-                     origin=Origin.IMPORTED)
-        for d in docs
-        for n, text in sorted(d.points.items())
-    ]
-    SummaryPoint.objects.bulk_create(points, batch_size=2000)
+    points = _write_points(docs, talks, new_talks, source_of)
     _record_history(user, new=[t for t in changed.values() if t.slug in new_talks], updated=stale,
                     translations=(create, update), points=points)
     for doc in docs:
@@ -204,17 +196,51 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
 _TRANSLATION_FIELDS = ("title", "graph_source", "thread", "license", "attribution", "generator", "source", "origin")
 
 
-def _record_history(user, new: list[Talk], updated: list[Talk], translations: tuple[list, list], points: list):
+def _write_points(docs: list[ParsedDocument], talks: dict[str, Talk], new_talks: dict, source_of: dict):
+    """Create, update in place or delete points so each translation has exactly the document's points.
+
+    A point keeps its row (its id, history and search entry) across re-imports; only points whose
+    number left the document are deleted. Returns the (created, updated) points.
+    """
+    wanted = {(talks[d.slug].pk, d.lang): d for d in docs}
+    stored: dict[tuple[int, str], dict[int, SummaryPoint]] = {}
+    old_talks = [talks[d.slug].pk for d in docs if d.slug not in new_talks]
+    if old_talks:
+        for point in SummaryPoint.objects.filter(talk_id__in=old_talks, lang__in={d.lang for d in docs}):
+            if (point.talk_id, point.lang) in wanted:
+                stored.setdefault((point.talk_id, point.lang), {})[point.number] = point
+    created, updated, gone = [], [], []
+    for key, doc in wanted.items():
+        source = source_of[(doc.slug, doc.lang)]
+        have = stored.get(key, {})
+        gone += [p.pk for n, p in have.items() if n not in doc.points]
+        for n, text in sorted(doc.points.items()):
+            point = have.get(n)
+            if point is None:
+                created.append(SummaryPoint(talk=talks[doc.slug], lang=doc.lang, number=n, text=text, source=source,
+                                            origin=Origin.IMPORTED))
+            else:
+                point.text, point.source, point.origin = text, source, Origin.IMPORTED
+                updated.append(point)
+    if gone:
+        SummaryPoint.objects.filter(pk__in=gone).delete()  # post_delete writes their "-" history rows
+    SummaryPoint.objects.bulk_update(updated, ["text", "source", "origin"], batch_size=500)
+    SummaryPoint.objects.bulk_create(created, batch_size=2000)
+    return created, updated
+
+
+def _record_history(user, new: list[Talk], updated: list[Talk], translations: tuple[list, list], points: tuple):
     """History rows for what the bulk writes changed (bulk_create/bulk_update send no signals).
 
     One multi-row INSERT per batch (``history.record``), so history does not make imports slow.
-    Points deleted by a re-import get their "-" rows from the post_delete signal.
+    Points a re-import deletes get their "-" rows from the post_delete signal.
     """
     history.record(Talk, new, "+", user, "import")
     history.record(Talk, updated, "~", user, "import")
     history.record(TalkTranslation, translations[0], "+", user, "import")
     history.record(TalkTranslation, translations[1], "~", user, "import")
-    history.record(SummaryPoint, points, "+", user, "import")
+    history.record(SummaryPoint, points[0], "+", user, "import")
+    history.record(SummaryPoint, points[1], "~", user, "import")
 
 
 def _ensure(model, keys: set, build, key) -> dict:
