@@ -56,6 +56,9 @@ def _inputs(request, form: PasteImportForm) -> list[tuple[str, str | None, str, 
                   request.POST.getlist("carried_slug"), strict=False)
     out += [(name, text, slug, "") for name, text, slug in carried]
     for upload in request.FILES.getlist("files")[:MAX_FILES]:
+        if upload.size > MAX_PASTE:
+            out.append((Path(upload.name).name, None, "", f"the file is larger than {MAX_PASTE:,} bytes"))
+            continue
         try:
             out.append((Path(upload.name).name, decode(upload.read(), upload.name), "", ""))
         except ImportProblem as problem:

@@ -209,3 +209,13 @@ def test_only_published_talks_show_in_pages_and_search(client, editor):
         assert all(h.talk.slug != talk.slug for h in search(params).hits)
     like = talk.points.first().pk
     assert client.get("/api/search/", {"like": like}).status_code == 400
+
+
+def test_a_file_that_is_not_utf8_or_too_large_is_refused_by_name(client, editor):
+    files = [SimpleUploadedFile("latin1.txt", "1.-Año\n".encode("latin-1"), "text/plain"),
+             SimpleUploadedFile("huge.txt", b"1.-x\n" * 300_000, "text/plain")]
+    response = client.post(IMPORT, {"files": files, "status": "draft", "confirm": "1"})
+    assert response.status_code == 400
+    problems = [str(p) for preview in response.context["previews"] for p in preview.problems]
+    assert any("latin1.txt" in p and "not UTF-8" in p for p in problems)
+    assert any("huge.txt" in p and "larger than" in p for p in problems)
