@@ -80,3 +80,16 @@ def test_export_actions_download_text_zip_and_json(superuser_client, corpus_db):
     assert set(exported) == set(Talk.objects.values_list("slug", flat=True))
     graves_es = next(t for t in exported["alex-graves-iclr-2017"]["translations"] if t["lang"] == "es")
     assert len(graves_es["points"]) == 30 and graves_es["generator"].startswith("Gráfico de Conceptos")
+
+
+def test_an_edited_graph_with_blank_lines_exports_as_one_block_that_parses_back(corpus_db):
+    from graphs import mermaid
+
+    talk = Talk.objects.with_related().get(slug="alex-graves-iclr-2017")
+    tr = talk.translation("en")
+    tr.graph_source = "%% edited by hand\ngraph TD\n\nA[Memory 4] --> B[Attention 5]\n\nB --> C[Adaptive time 9]\n"
+    tr.save()
+    talk = Talk.objects.with_related().get(pk=talk.pk)
+    doc = parse_pasted(vault_text(talk, "en"))
+    assert doc.graph == mermaid.parse(tr.graph_source)
+    assert len(doc.points) == 30
