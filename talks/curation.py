@@ -89,8 +89,19 @@ def diff_with_stored(doc: ParsedDocument) -> dict | None:
         "removed": sorted(set(stored) - set(doc.points)),
         "changed": changed,
         "graph_changed": tr.graph_source.strip() != doc.graph_source.strip(),
+        "graph_counts": _graph_counts_change(talk, doc),
         "unchanged": not changed and set(stored) == set(doc.points) and tr.graph_source.strip() == doc.graph_source.strip(),
     }
+
+
+def _graph_counts_change(talk: Talk, doc: ParsedDocument) -> dict:
+    """``{"nodes": (stored, new), "edges": (stored, new)}`` for the preview's diff."""
+    from graphs.models import ConceptGraph
+
+    stored = ConceptGraph.objects.filter(talk=talk, lang=doc.lang).first()
+    old = (stored.nodes.count(), stored.edges.count()) if stored else (0, 0)
+    new = (len(doc.graph.nodes), len(doc.graph.edges)) if doc.graph else (0, 0)
+    return {"nodes": (old[0], new[0]), "edges": (old[1], new[1])}
 
 
 def suggest_talks(text: str, filename: str, overrides: Metadata, limit: int = 3) -> list[dict]:

@@ -92,6 +92,13 @@ def test_preview_of_a_stored_talk_shows_the_diff(client, editor):
     diff = response.context["previews"][0].diff
     assert [c["number"] for c in diff["changed"]] == [4] and not diff["added"] and not diff["removed"]
     assert "WaveNet es un gran modelo" in response.content.decode()
+    assert not diff["graph_changed"] and diff["graph_counts"] == {"nodes": (31, 31), "edges": (30, 30)}
+
+    header = "\n".join(KORAY.split("\n")[:5])  # vault index, talk header, image, blank, generator line
+    cut = client.post(IMPORT, {"text": header + "\n\n1.-Uno.\n", "status": "draft", "preview": "1"})
+    cut = cut.context["previews"][0]
+    assert cut.ok, cut.problems
+    assert cut.diff["removed"] == list(range(2, 31)) and cut.diff["graph_counts"]["nodes"] == (31, 0)
 
 
 def test_uploading_several_files_imports_them_together(client, editor):
