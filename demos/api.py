@@ -106,7 +106,7 @@ def demo_detail(request: Request, slug: str) -> Response:
 @extend_schema(
     operation_id="demos_run_create",
     request=OpenApiTypes.OBJECT,
-    responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 413: OpenApiTypes.OBJECT,
+    responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT, 413: OpenApiTypes.OBJECT,
                429: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
 )
 @api_view(["POST"])

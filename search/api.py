@@ -14,6 +14,8 @@ from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from vault.api import ERROR
+
 from .engine import Hit, SearchParams, search
 from .forms import SearchForm
 
@@ -87,7 +89,7 @@ def hit_json(hit: Hit) -> dict:
             description="more like this point (id) instead of q",
         ),
     ],
-    responses={200: _RESULT},
+    responses={200: _RESULT, 400: ERROR},
     summary="Semantic + lexical search over the summary points, in either language",
 )
 @api_view(["GET"])

@@ -8,6 +8,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 
+from vault.api import ERROR
+
 from .filters import TalkFilters
 from .models import LANGUAGES, SourceDocument, SummaryPoint, Talk
 
@@ -25,9 +27,9 @@ class SourceSerializer(serializers.ModelSerializer):
 
 
 class TalkSummarySerializer(serializers.ModelSerializer):
-    event = serializers.StringRelatedField()
+    event = serializers.StringRelatedField(allow_null=True)  # discussions have no event or speaker
     year = serializers.IntegerField(source="event.year", allow_null=True, default=None)
-    speaker = serializers.StringRelatedField()
+    speaker = serializers.StringRelatedField(allow_null=True)
     titles = serializers.SerializerMethodField()
     languages = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
@@ -83,7 +85,8 @@ def _talks():
         OpenApiParameter("speaker", OpenApiTypes.STR, description="Speaker slug"),
         OpenApiParameter("language", OpenApiTypes.STR, enum=[c for c, _ in LANGUAGES]),
         OpenApiParameter("kind", OpenApiTypes.STR, enum=[c for c, _ in Talk.Kind.choices]),
-    ]
+    ],
+    responses={200: TalkSummarySerializer(many=True), 400: ERROR, 404: ERROR},
 )
 class TalkListView(generics.ListAPIView):
     serializer_class = TalkSummarySerializer
@@ -103,6 +106,7 @@ class TalkListView(generics.ListAPIView):
         return talks.filter(kind=query["kind"]) if query.get("kind") else talks
 
 
+@extend_schema(responses={200: TalkDetailSerializer, 404: ERROR})
 class TalkDetailView(generics.RetrieveAPIView):
     serializer_class = TalkDetailSerializer
     lookup_field = "slug"

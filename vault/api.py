@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
 from rest_framework.views import exception_handler as drf_exception_handler
+
+# The shape of every API error, for the OpenAPI schema (``responses={400: ERROR, 404: ERROR}``).
+ERROR = inline_serializer(
+    "Error",
+    {
+        "error": serializers.CharField(),
+        "status": serializers.IntegerField(),
+        "fields": serializers.DictField(required=False, help_text="per-parameter messages"),
+    },
+)
 
 
 def exception_handler(exc, context):

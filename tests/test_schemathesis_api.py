@@ -1,0 +1,47 @@
+"""Schemathesis against the OpenAPI schema (/api/schema/): no 5xx, and every response matches it.
+
+The app is called in-process through its WSGI handler, on the test database with the corpus.
+Demo runs: ``POST /api/demos/{slug}/runs/`` is exercised, but the task is not sent (``enqueue`` is
+replaced by a no-op) — with eager Celery in tests every valid POST would otherwise run PyTorch
+inference inline; what is checked here is the API's answer, not the demo (tests/test_demos_worker.py
+runs demos through a real worker). The rate limit and queue cap are raised so random bodies reach
+validation instead of being refused early. ``SCHEMATHESIS_EXAMPLES=N`` runs more examples.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "25"))
+
+
+@pytest.fixture(autouse=True)
+def no_demo_execution(monkeypatch, settings):
+    sent = []
+    monkeypatch.setattr("demos.services.enqueue", lambda run, demo: sent.append(run.pk))
+    settings.DEMOS_RATE_LIMIT = "100000/60"
+    settings.DEMOS_QUEUE_CAP = 100000
+    return sent
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                                 HealthCheck.filter_too_much])
+def test_the_api_answers_every_request_within_its_schema(case):
+    case.call_and_validate(checks=CHECKS)
