@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import math
 import uuid
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from . import conf, registry
 from .models import DemoRun, params_digest
@@ -24,6 +26,11 @@ from .tasks import enqueue
 
 # When the queue is full, suggest a retry after roughly one run's worth of time.
 QUEUE_RETRY_AFTER_S = 10
+# When the broker cannot be reached: kombu's error for a refused or lost connection, OSError for the
+# embedded filesystem broker (a missing or full folder).
+BROKER_ERRORS = (KombuOperationalError, OSError)
+BROKER_RETRY_AFTER_S = 30
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -79,10 +86,19 @@ def start_run(demo: registry.Demo, params: dict[str, Any], requester: str, *, vi
                 via_embed=via_embed, created_at=now, started_at=now, finished_at=now, inference_ms=0,
             )
     check_queue()
-    with transaction.atomic():
-        run = DemoRun.objects.create(
-            demo=demo.slug, params=params, params_hash=digest, requester=requester, via_embed=via_embed,
-            message="queued", task_id=str(uuid.uuid4()),
-        )
-        enqueue(run, demo)
+    run = None
+    try:
+        with transaction.atomic():
+            run = DemoRun.objects.create(
+                demo=demo.slug, params=params, params_hash=digest, requester=requester, via_embed=via_embed,
+                message="queued", task_id=str(uuid.uuid4()),
+            )
+            enqueue(run, demo)  # sent when the block commits; a broker error surfaces here
+    except BROKER_ERRORS:
+        # The broker (Redis) is down: refuse cleanly instead of a 500, and leave no run that would wait
+        # for a message that was never sent. Runs queued before the outage are the broker's to keep.
+        logger.exception("could not queue a %s run: the broker is unavailable", demo.slug)
+        if run is not None:
+            DemoRun.objects.filter(pk=run.pk).delete()
+        raise Refused(503, "The demo service is unavailable right now; try again shortly.", BROKER_RETRY_AFTER_S)
     return run

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -9,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from vault.middleware import DATABASE_ERRORS, database_unavailable
 
 from .cache import cached_page
 from .filters import TalkFilters
@@ -116,4 +120,6 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):  # raised outside a view (a middleware, a render)
+        return database_unavailable(request)
     return _error(request, 500, _("Something went wrong on our side; it has been logged."))
