@@ -16,6 +16,7 @@ The vector index is loaded from the database once per process and reloaded when 
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from .index import LANG_CODES, VectorIndex
 from .models import IndexEntry
 
 LANG_NAMES = {"en": "English", "es": "Spanish"}
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _cached: tuple[tuple, VectorIndex] | None = None
 
@@ -137,7 +139,18 @@ def load_index() -> VectorIndex:
     vectors = {}
     for j, m in enumerate(embedders.DEFAULT_MODELS):
         dim = embedders.get(m).dim
-        buf = b"".join(bytes(v) for v in col[9 + j])
+        blobs = [bytes(v) for v in col[9 + j]]
+        stale = sum(len(b) != 4 * dim for b in blobs)
+        if stale:
+            # A model added since these entries were encoded (its column is empty until
+            # rebuild_search_index runs): they stay searchable through the other models.
+            log.warning(
+                "search: %d entries lack a %s vector; run rebuild_search_index",
+                stale,
+                m,
+            )
+            blobs = [b if len(b) == 4 * dim else bytes(4 * dim) for b in blobs]
+        buf = b"".join(blobs)
         vectors[m] = (
             np.frombuffer(buf, dtype=np.float32).reshape(n, dim)
             if n
@@ -177,7 +190,9 @@ def _filters(params: SearchParams) -> dict:
     out = {}
     if params.talk:
         out["talk_ids"] = list(
-            Talk.objects.published().filter(slug=params.talk).values_list("pk", flat=True)
+            Talk.objects.published()
+            .filter(slug=params.talk)
+            .values_list("pk", flat=True)
         )
     elif Talk.objects.exclude(status=Talk.Status.PUBLISHED).exists():
         # Drafts and reviewed talks stay out of search; with none, no mask (the ANN path stays open).

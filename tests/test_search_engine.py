@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from search.engine import SearchParams, search
+from search.models import IndexEntry
 from talks.models import SummaryPoint
 
 pytestmark = (
@@ -102,3 +103,12 @@ def test_more_like_this_finds_neighbours_but_not_the_point_itself(corpus_db):
     assert 13 not in numbers
     assert set(numbers) & {14, 15}  # the other synthetic-gradient points
     assert result.like == point
+
+
+def test_entries_missing_a_new_models_vector_are_still_searched(corpus_db):
+    # What a database looks like between migrating to a new model set and rebuild_search_index.
+    IndexEntry.objects.filter(point__talk__slug="koray-kavukcuoglu-iclr-2018").update(
+        e5=b""
+    )
+    hits = search(SearchParams(q="WaveNet audio generativo", lang="es", k=3)).hits
+    assert hits and hits[0].talk.slug == "koray-kavukcuoglu-iclr-2018"
