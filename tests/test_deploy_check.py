@@ -72,6 +72,7 @@ def test_a_loopback_load_test_may_turn_off_only_the_https_redirect(tmp_path):
     assert shown["redirect"] is False
     assert shown["session"] and shown["csrf"] and shown["hsts"] == 31536000
     assert shown["silenced"] == ["security.W008"]  # the one warning that choice raises, and only it
+    assert shown["upgrade"] is False  # a browser on the plain-HTTP address must still load the page
     check = run_django(tmp_path, env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert check.returncode == 0, check.stdout + check.stderr
 

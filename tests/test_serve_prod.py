@@ -107,7 +107,7 @@ def test_pages_come_with_the_production_headers_and_secure_cookies(prod_server):
     status, headers, body = fetch(f"{prod_server}/en/talks/{GRAVES}/")
     assert status == 200 and b"data-testid=\"talk-title\"" in body
     assert "script-src 'self'" in headers["Content-Security-Policy"]
-    assert "upgrade-insecure-requests" in headers["Content-Security-Policy"]
+    assert "upgrade-insecure-requests" not in headers["Content-Security-Policy"]  # plain HTTP on purpose
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Frame-Options"] == "DENY"
@@ -120,6 +120,11 @@ def test_behind_a_tls_proxy_it_sends_hsts(prod_server):
     status, headers, _ = fetch(f"{prod_server}/en/", {"X-Forwarded-Proto": "https"})
     assert status == 200
     assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+def test_each_server_has_its_own_control_socket(prod_server, tmp_path_factory):
+    sockets = list(tmp_path_factory.getbasetemp().glob("serve-prod*/gunicorn.ctl"))
+    assert sockets and sockets[0].is_socket()
 
 
 def test_api_and_static_files(prod_server):

@@ -250,7 +250,8 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'none'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "upgrade-insecure-requests": HTTPS,
+        # Only where plain HTTP is redirected anyway: a plain-HTTP loopback setup must keep working.
+        "upgrade-insecure-requests": SECURE_SSL_REDIRECT,
     }
 }
 
