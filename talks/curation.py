@@ -19,7 +19,7 @@ from .importers.knowledge_vault import (
     lint,
     parse,
 )
-from .models import LANG_CODES, SourceDocument, SummaryPoint, Talk
+from .models import LANG_CODES, SourceDocument, SummaryPoint, Talk, TalkTranslation
 
 # A suggestion needs most points to align with the same-numbered point of the other language.
 MIN_ALIGNMENT = 0.5
@@ -58,6 +58,9 @@ def preview_text(text: str, filename: str, overrides: Metadata) -> DocPreview:
             out.suggestions = suggest_talks(text, filename, overrides)
         return out
     out.summary = build_preview(out.doc)
+    if not out.doc.meta.title and not TalkTranslation.objects.filter(talk__slug=out.doc.slug, lang=out.doc.lang).exists():
+        # The importer would refuse it on Confirm; say so now.
+        out.problems.append(ImportProblem("no title: the text has no header; fill in the Title field", 0, filename))
     graph = out.doc.graph
     if graph is not None:
         known = set(out.doc.points)

@@ -126,8 +126,13 @@ def test_headerless_text_gets_the_talk_it_translates_suggested(client, editor):
     assert doc.suggestions[0]["aligned"] >= 0.9
 
     accepted = client.post(IMPORT, {"text": GRAVES_ES, "status": "draft", "preview": "1",
-                                    "accept": "0:alex-graves-iclr-2017", "title": "Nuevas direcciones"})
-    assert accepted.context["previews"][0].ok
+                                    "accept": "0:alex-graves-iclr-2017"})
+    (doc,) = accepted.context["previews"]
+    assert doc.doc.slug == "alex-graves-iclr-2017"
+    assert [p.message for p in doc.problems] == ["no title: the text has no header; fill in the Title field"]
+    titled = client.post(IMPORT, {"text": GRAVES_ES, "slug": "alex-graves-iclr-2017", "title": "Nuevas direcciones",
+                                  "status": "draft", "preview": "1"})
+    assert titled.context["previews"][0].ok
     confirm = client.post(IMPORT, {"text": GRAVES_ES, "slug": "alex-graves-iclr-2017", "title": "Nuevas direcciones",
                                    "status": "draft", "confirm": "1"})
     assert confirm.status_code == 302 and graves.points.filter(lang="es").count() == 30
@@ -226,3 +231,8 @@ def test_a_file_that_is_not_utf8_or_too_large_is_refused_by_name(client, editor)
     problems = [str(p) for preview in response.context["previews"] for p in preview.problems]
     assert any("latin1.txt" in p and "not UTF-8" in p for p in problems)
     assert any("huge.txt" in p and "larger than" in p for p in problems)
+
+
+def test_the_import_page_speaks_spanish(client, editor):
+    html = client.get("/es/curate/talks/talk/import/").content.decode()
+    assert "Importar charlas desde texto" in html and "O suba archivos .txt" in html
