@@ -109,7 +109,13 @@ def private_redis(tmp_path):
 @pytest.mark.worker
 @pytest.mark.slow
 def test_a_redis_outage_refuses_new_runs_with_503_and_queued_runs_resume(private_redis, tmp_path):
-    stack = DemoStack(tmp_path / "stack")
+    # Built without CELERY_BROKER_URL, so nothing touches the shared Redis (DemoStack flushes its db 8).
+    shared_broker = os.environ.pop("CELERY_BROKER_URL", None)
+    try:
+        stack = DemoStack(tmp_path / "stack")
+    finally:
+        if shared_broker is not None:
+            os.environ["CELERY_BROKER_URL"] = shared_broker
     stack.env["CELERY_BROKER_URL"] = private_redis.url
     try:
         stack.start_web()

@@ -14,7 +14,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -35,6 +37,18 @@ def no_demo_execution(monkeypatch, settings):
     settings.DEMOS_RATE_LIMIT = "100000/60"
     settings.DEMOS_QUEUE_CAP = 100000
     return sent
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """The WSGI handler closes "old" connections after each request, as Django's test client does not:
+    inside the test's transaction that closes PostgreSQL's connection for good (an InterfaceError the
+    app rightly answers with 503). Unhook it, like django.test.Client."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.mark.slow
