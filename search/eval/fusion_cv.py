@@ -344,7 +344,9 @@ def main(argv: list[str] | None = None) -> None:
         s = summary(data, qi, ranks(data, final, qi, stats_dev))
         print(f"  {name:11s} {fmt(s)}")
     shipped = Config("mean", ("minilm", "use"), 0.2)
-    print(f"\nthe previous formula, {shipped}, on today's index (short forms expanded):")
+    print(
+        f"\nthe previous formula, {shipped}, on today's index (short forms expanded):"
+    )
     for name, qi in (("development", dev), ("held-out", held), ("all", everyone)):
         s = summary(data, qi, ranks(data, shipped, qi, stats_dev))
         print(f"  {name:11s} {fmt(s)}")
