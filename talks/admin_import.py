@@ -51,10 +51,10 @@ def _inputs(request, form: PasteImportForm) -> list[tuple[str, str | None, str, 
     out: list[tuple[str, str | None, str, str]] = []
     data = form.cleaned_data
     if data["text"].strip():
-        out.append((PASTED, data["text"], data["slug"], ""))
+        out.append(_text_input(PASTED, data["text"], data["slug"]))
     carried = zip(request.POST.getlist("carried_name"), request.POST.getlist("carried_text"),
                   request.POST.getlist("carried_slug"), strict=False)
-    out += [(name, text, slug, "") for name, text, slug in carried]
+    out += [_text_input(name, text, slug) for name, text, slug in carried]
     for upload in request.FILES.getlist("files")[:MAX_FILES]:
         if upload.size > MAX_PASTE:
             out.append((Path(upload.name).name, None, "", f"the file is larger than {MAX_PASTE:,} bytes"))
@@ -70,6 +70,14 @@ def _inputs(request, form: PasteImportForm) -> list[tuple[str, str | None, str, 
             name, text, _old, error = out[int(index)]
             out[int(index)] = (name, text, slug, error)
     return out
+
+
+def _text_input(name: str, text: str, slug: str) -> tuple[str, str | None, str, str]:
+    """A text from a form field as the importer reads files: LF line endings (browsers send CRLF), no BOM."""
+    try:
+        return (name, decode(text.encode("utf-8", "surrogatepass"), name), slug, "")
+    except ImportProblem as problem:
+        return (name, None, slug, str(problem))
 
 
 def _overrides(form: PasteImportForm, name: str, slug: str, single: bool) -> Metadata:

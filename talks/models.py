@@ -151,6 +151,11 @@ class TalkTranslation(models.Model):
     def __str__(self) -> str:
         return f"{self.talk.slug} [{self.lang}]"
 
+    def save(self, *args, **kwargs) -> None:
+        # Forms send CRLF; the importer stores LF. One convention keeps diffs and exports exact.
+        self.graph_source = _lf(self.graph_source)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         """A graph source that does not parse is refused with its position (admin forms call this)."""
         from django.core.exceptions import ValidationError
@@ -194,6 +199,14 @@ class SummaryPoint(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.talk.get_absolute_url()}#point-{self.lang}-{self.number}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.text = _lf(self.text)
+        super().save(*args, **kwargs)
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 class SourceDocument(models.Model):

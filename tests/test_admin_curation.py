@@ -86,6 +86,14 @@ def test_malformed_paste_lists_every_error_by_line_and_writes_nothing(client, ed
     assert (Talk.objects.count(), SummaryPoint.objects.count(), SummaryPoint.history.count()) == before
 
 
+def test_a_pasted_text_with_browser_line_endings_is_the_stored_text(client, editor):
+    # Browsers send a textarea's lines with CRLF; the importer reads files with LF.
+    response = client.post(IMPORT, {"text": KORAY.replace("\n", "\r\n"), "status": "draft", "preview": "1"})
+    (preview,) = response.context["previews"]
+    assert preview.summary["would_be"] == "unchanged" and preview.diff["unchanged"]
+    assert "\r" not in preview.doc.graph_source
+
+
 def test_preview_of_a_stored_talk_shows_the_diff(client, editor):
     changed = KORAY.replace("4.-WaveNet es un modelo", "4.-WaveNet es un gran modelo", 1)
     response = client.post(IMPORT, {"text": changed, "status": "draft", "preview": "1"})
@@ -236,3 +244,13 @@ def test_a_file_that_is_not_utf8_or_too_large_is_refused_by_name(client, editor)
 def test_the_import_page_speaks_spanish(client, editor):
     html = client.get("/es/curate/talks/talk/import/").content.decode()
     assert "Importar charlas desde texto" in html and "O suba archivos .txt" in html
+
+
+def test_texts_saved_from_admin_forms_keep_lf_line_endings(client, editor):
+    tr = TalkTranslation.objects.get(talk__slug="alex-graves-iclr-2017", lang="en")
+    url = reverse("admin:talks_talktranslation_change", args=[tr.pk])
+    data = change_form_data(client.get(url))
+    data["graph_source"] = "graph LR\r\nA[One 1] --> B[Two 2]\r\n"
+    assert client.post(url, data).status_code == 302
+    tr.refresh_from_db()
+    assert tr.graph_source == "graph LR\nA[One 1] --> B[Two 2]" and tr.origin == Origin.EDITED
