@@ -48,9 +48,15 @@ def test_editor_pastes_004_previews_confirms_edits_reverts_and_publishes(page, l
     page.goto(f"{live_url}/en/curate/talks/talk/")
     page.get_by_test_id("import-link").click()
     page.fill("#id_text", KORAY)
-    page.fill("#id_slug", SLUG)
+    page.get_by_test_id("preview-button").click()
+    # As pasted (the browser sends CRLF), 004 is the text the corpus talk was imported from.
+    expect(page.get_by_test_id("preview").locator("h2")).to_have_text("pasted.txt — unchanged")
+    expect(page.get_by_test_id("diff")).to_contain_text("Nothing would change.")
+
+    page.fill("#id_slug", SLUG)  # a copy under a new slug, as a draft
     page.select_option("#id_status", "draft")
     page.get_by_test_id("preview-button").click()
+    expect(page.get_by_test_id("preview").locator("h2")).to_have_text("pasted.txt — created")
     expect(page.get_by_test_id("preview-points")).to_have_text("30")
     expect(page.get_by_test_id("preview-nodes")).to_have_text("31")
     expect(page.get_by_test_id("preview-edges")).to_have_text("30")
