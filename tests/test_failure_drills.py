@@ -117,8 +117,14 @@ def test_a_redis_outage_refuses_new_runs_with_503_and_queued_runs_resume(private
         if shared_broker is not None:
             os.environ["CELERY_BROKER_URL"] = shared_broker
     stack.env["CELERY_BROKER_URL"] = private_redis.url
+    stack.env["CACHE_URL"] = private_redis.url[:-1] + "1"  # the page cache on the same Redis, as in production
+    pages = ("/en/", f"/es/talks/{SLUG}/", f"/en/graph/talks/{SLUG}/", "/en/graph/", "/en/search/?q=memory", "/api/talks/",
+             f"/api/talks/{SLUG}/", "/en/demos/", "/api/demos/")
     try:
         stack.start_web()
+        stack.manage("import_vault", "-v0")
+        for path in pages:  # served once with Redis up (and cached)
+            assert fetch(stack.url + path)[0] == 200, path
         # No worker yet: these runs stay queued in Redis.
         queued = []
         for count in (1, 2):
@@ -127,7 +133,7 @@ def test_a_redis_outage_refuses_new_runs_with_503_and_queued_runs_resume(private
             queued.append(run)
 
         private_redis.crash()
-        for path in ("/en/", "/es/", "/en/search/?q=memory", "/api/talks/", "/en/demos/", "/api/demos/"):
+        for path in pages:
             status, _, body = fetch(stack.url + path)
             assert status == 200, (path, body[:500])
         started = time.time()
