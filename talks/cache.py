@@ -1,10 +1,11 @@
 """Rendered pages for anonymous visitors, kept in the Django cache until the content changes.
 
-Every page key carries a *content version*: a random token stored under one cache key and replaced
-whenever a talk, translation, point, source, event, speaker or concept graph changes (model signals
-below; the importer and ``rebuild_graphs`` write in bulk, bypassing signals, and call
-``content_changed()`` themselves). Old pages are never read again and simply expire. A random token
-rather than a counter: if the version key is evicted, the next one cannot collide with old pages.
+Every stored page records the *content version* it was rendered under: a random token kept under
+one cache key and replaced whenever a talk, translation, point, source, event, speaker or concept
+graph changes (model signals below; the importer and ``rebuild_graphs`` write in bulk, bypassing signals, and call
+``content_changed()`` themselves). A page is served only if its version is the current one (both
+read in one round trip); a stale page is re-rendered and overwritten. A random token rather than a
+counter: if the version key is evicted, the next one cannot match any page stored before.
 
 A change inside a transaction bumps the version at once (later reads on the same connection, e.g. in
 tests, see the change) and again on commit (another process may have re-rendered the old rows
@@ -103,10 +104,10 @@ def connect_models(models: Iterable[type]) -> None:
         post_delete.connect(_on_model_change, sender=model, dispatch_uid=uid + ".delete")
 
 
-def _key(request: HttpRequest, params: tuple[str, ...], version: str) -> str:
+def _key(request: HttpRequest, params: tuple[str, ...]) -> str:
     query = "&".join(f"{name}={request.GET[name]}" for name in params if name in request.GET)
     raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}|{translation.get_language()}"
-    return f"page:{version}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+    return f"page:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
 
 
 def _cacheable(request: HttpRequest, params: tuple[str, ...]) -> bool:
@@ -142,14 +143,16 @@ def cached_page(params: tuple[str, ...] = ()) -> Callable:
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not _cacheable(request, params):
                 return view(request, *args, **kwargs)
-            # The version is read before rendering: a change during the render bumps it, so the
-            # page stored below (under the old version) is never served.
-            version = content_version()
+            # One round trip for the current version and the stored page, which records the version
+            # it was rendered under. The version is read before rendering: a change during the
+            # render replaces it, so the page stored below is stale on arrival and never served.
+            key = _key(request, params)
+            found = _cache("get_many", [VERSION_KEY, key])
+            version = (found or {}).get(VERSION_KEY) or (content_version() if found is not None else None)
             if version is None:
                 return view(request, *args, **kwargs)
-            key = _key(request, params, version)
-            entry = _cache("get", key)
-            if entry is not None:
+            entry = found.get(key)
+            if entry is not None and entry.get("version") == version:
                 return _from_cache(request, entry)
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.streaming and not response.cookies:
@@ -157,8 +160,9 @@ def cached_page(params: tuple[str, ...] = ()) -> Callable:
                     response.render()
                 body = _CSRF_INPUT.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content)
                 headers = {k: v for k, v in response.headers.items() if k.lower() not in _NOT_STORED}
-                _cache("set", key, {"body": body, "content_type": response["Content-Type"], "headers": headers},
-                       page_seconds())
+                entry = {"version": version, "body": body, "content_type": response["Content-Type"],
+                         "headers": headers}
+                _cache("set", key, entry, page_seconds())
                 response[STATUS_HEADER] = "miss"
             return response
 
