@@ -16,6 +16,7 @@ evaluation queries, TSV). Never import this module in a Django process: locust m
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -36,15 +37,27 @@ YEARS = range(2014, 2025)
 EVENTS = ("iclr", "neurips", "icml")
 API_PAGES = max(1, -(-len(TALKS) // 20))  # REST_FRAMEWORK PAGE_SIZE
 LIST_PAGES = max(1, -(-len(TALKS) // 12))  # talks.views.PAGE_SIZE
+# Popularity: talk k (in a fixed shuffled order) is visited with weight 1/k (Zipf, s = 1), as page
+# views on content sites are; the top 10% of talks get about two thirds of the visits. Every talk
+# still gets visits: the long tail is what keeps the page cache honest.
+_ORDER = random.Random(12).sample(range(len(TALKS)), len(TALKS))
+_WEIGHTS = [0.0] * len(TALKS)
+for _rank, _i in enumerate(_ORDER, start=1):
+    _WEIGHTS[_i] = 1.0 / _rank
+_CUMULATIVE = list(itertools.accumulate(_WEIGHTS))
+
+
+def _pick() -> list:
+    return random.choices(TALKS, cum_weights=_CUMULATIVE)[0]
 
 
 def _talk() -> str:
-    return random.choice(TALKS)[0]
+    return _pick()[0]
 
 
 def _talk_with_lang() -> tuple[str, str]:
     """A talk and one of the languages it has (its graph exists in that language)."""
-    slug, langs = random.choice(TALKS)
+    slug, langs = _pick()
     return slug, random.choice(langs)
 
 
@@ -59,9 +72,10 @@ class CeilingUser(HttpUser):
 
 
 class TalkPageUser(HttpUser):
-    """Talk pages alone, in both languages, over every talk."""
+    """Talk pages alone, in both languages, over every talk. ``LOAD_PACING_S`` > 0: each client sends
+    one request every that many seconds (a paced load below saturation) instead of back to back."""
 
-    wait_time = constant(0)
+    wait_time = constant_pacing(float(os.environ.get("LOAD_PACING_S", "0")))
 
     @task
     def talk_page(self):
