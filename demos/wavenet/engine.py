@@ -4,7 +4,9 @@ The PyTorch cached path (fast.py) spends most of its ~1 ms per sample dispatchin
 operator calls from Python. Here the whole loop over samples, layers and channels is one
 compiled function: per sample it does the same arithmetic (two matrix-vector products per layer
 plus the output head) on float32 weights that stay in cache, with the same zero-initialised ring
-buffers, and draws each class with the same `sample_class` and the same uniform numbers. tanh is
+buffers, the same local conditioning features (task.local_features of the requested pitch's
+phase, added to each layer's pre-activation through its U_k), and draws each class with the same
+`sample_class` and the same uniform numbers. tanh is
 computed in float64 with a branch-free series (|error| < 1e-8) that the compiler vectorises, since
 the scalar libm tanh alone would cost about half the budget of real time.
 """
@@ -21,6 +23,7 @@ from .fast import CachedGenerator
 from .model import WaveNet
 from .mulaw import SILENCE
 from .sampling import sample_class
+from .task import local_features, steady_phase
 
 _TANH_CLAMP = 10.0  # tanh(10) = 1 − 4e-9: beyond it the value is 1 to float32 precision
 
@@ -65,6 +68,7 @@ def _generate(
     t0: int,
     u: np.ndarray,
     temperature: float,
+    local: np.ndarray,  # [len(u), local_channels]: features of positions t0 … t0 + len(u) − 1
     embed: np.ndarray,  # [256, c]
     dilations: np.ndarray,  # [layers]
     offsets: np.ndarray,  # [layers]: first row of each layer's ring buffer in `queues`
@@ -72,6 +76,7 @@ def _generate(
     w_past: np.ndarray,  # [layers, c, 2c]  (transposed: input channel first)
     w_now: np.ndarray,  # [layers, c, 2c]
     bias: np.ndarray,  # [layers, 2c] conv bias + V^T h
+    w_local: np.ndarray,  # [layers, local_channels, 2c] (transposed U_k)
     w_out: np.ndarray,  # [layers, c, c + skip]
     b_out: np.ndarray,  # [layers, c + skip]
     w_h1: np.ndarray,  # [skip, end]
@@ -80,6 +85,7 @@ def _generate(
     b_h2: np.ndarray,  # [256]
 ) -> np.ndarray:
     n_layers, c, c2 = w_past.shape
+    n_local = w_local.shape[1]
     n_skip = w_h1.shape[0]
     n_end = w_h1.shape[1]
     n_cls = w_h2.shape[1]
@@ -100,6 +106,10 @@ def _generate(
             row = offsets[k] + t % dilations[k]
             for j in range(c2):
                 pre[j] = bias[k, j]
+            for j in range(n_local):
+                y = local[i, j]
+                for m in range(c2):
+                    pre[m] += w_local[k, j, m] * y
             for j in range(c):
                 past = queues[row, j]
                 now = a[j]
@@ -142,6 +152,7 @@ class CompiledGenerator:
 
     def __init__(self, model: WaveNet, note: int, timbre: int) -> None:
         cached = CachedGenerator(model, note, timbre)
+        self.note = note
         f32 = np.float32
 
         def stack(i: int, transpose: bool = True) -> np.ndarray:
@@ -165,6 +176,12 @@ class CompiledGenerator:
                 stack(1),
                 stack(2),
                 stack(3, transpose=False),
+                np.ascontiguousarray(
+                    cached.w_local.numpy()
+                    .reshape(len(cached.layers), -1, model.cfg.local_channels)
+                    .transpose(0, 2, 1),
+                    dtype=f32,
+                ),
                 stack(4),
                 stack(5, transpose=False),
                 np.ascontiguousarray(model.head1.weight[:, :, 0].numpy().T, dtype=f32),
@@ -178,11 +195,13 @@ class CompiledGenerator:
         self, u: np.ndarray, temperature: float = 1.0, token: int = SILENCE
     ) -> np.ndarray:
         """len(u) new μ-law classes after input `token`, continuing from the current queues. -> int64."""
+        local = local_features(steady_phase(self.note, self.t, len(u))[None])[0]
         out = _generate(
             token,
             self.t,
             np.asarray(u, dtype=np.float64),
             float(temperature),
+            np.ascontiguousarray(local.T),
             *self.weights,
         )
         self.t += len(u)

@@ -7,7 +7,9 @@
   field, measured in the same run;
 - realtime_factor (compiled engine) and realtime_factor_pytorch_cached: CPU seconds per second
   of 16 kHz audio on one core (≤ 1 is real time); compiled_equals_cached checks the engine;
-- pitch_ok_frac: share of a fixed set of note requests whose dominant frequency is within 3 %.
+- pitch_ok_frac: share of a fixed set of note requests whose dominant frequency is within 3 %,
+  at temperature 1 (the page's default); the same requests at the page's lowest and highest
+  temperatures (0.5, 1.5) are reported as pitch_ok_frac_by_temperature.
 """
 
 from __future__ import annotations
@@ -23,12 +25,15 @@ from . import audio, mulaw, task
 from .engine import CompiledGenerator, generate_compiled
 from .fast import generate_cached, generate_naive
 from .infer import load
+from .model import WaveNet
 from .sampling import uniforms
 from .train import heldout_nll, unigram_nll
 
 PITCH_TOLERANCE = 0.03
 PITCH_NOTES = [0, 3, 7, 10, 14, 17, 21, 24]  # C3 … C5, all three timbres each
 PITCH_SECONDS = 0.5
+PITCH_TEMPERATURE = 1.0  # the page's default
+PITCH_OTHER_TEMPERATURES = (0.5, 1.5)  # the page's range
 _SPEED_SAMPLES = (
     12  # naive samples timed after a full receptive field (~0.1–0.3 s each)
 )
@@ -53,8 +58,8 @@ def evaluate(out: Callable[[str], None] = print) -> dict:
     rf = model.receptive_field
     start = time.time()
 
-    hx, hn, ht = task.heldout_batch()
-    nll = heldout_nll(model, hx, hn, ht)
+    hx, hn, ht, hp = task.heldout_batch()
+    nll = heldout_nll(model, hx, hn, ht, hp)
     nll_unigram = unigram_nll(np.array(ckpt["unigram_logprobs"]), hx)
 
     # Naive vs cached, both PyTorch, after a full receptive field of held-out audio.
@@ -87,25 +92,14 @@ def evaluate(out: Callable[[str], None] = print) -> dict:
     compiled_s = (time.process_time() - t0) / len(u1)
 
     # Pitch: a fixed set of requests, each its own seed, at temperature 1.
-    rows = []
-    for i, (n_idx, t_idx) in enumerate(
-        (n, t) for n in PITCH_NOTES for t in range(len(task.TIMBRES))
-    ):
-        tokens = generate_compiled(
-            model, n_idx, t_idx, uniforms(_SEED + 100 + i, int(PITCH_SECONDS * sr))
-        )
-        f = audio.dominant_frequency(mulaw.decode(tokens), sr)
-        target = task.note_hz(n_idx)
-        rows.append(
-            (
-                task.NOTES[n_idx],
-                task.TIMBRE_NAMES[t_idx],
-                target,
-                f,
-                abs(f - target) / target <= PITCH_TOLERANCE,
-            )
-        )
+    rows = _pitch_rows(model, PITCH_TEMPERATURE)
     pitch_ok = float(np.mean([r[-1] for r in rows]))
+    pitch_errors = [abs(f - target) / target for _, _, target, f, _ in rows]
+    pitch_by_temperature = {
+        str(temp): float(np.mean([r[-1] for r in _pitch_rows(model, temp)]))
+        for temp in PITCH_OTHER_TEMPERATURES
+    }
+    pitch_by_temperature[str(PITCH_TEMPERATURE)] = pitch_ok
 
     result = {
         "nll": round(nll, 4),
@@ -121,6 +115,12 @@ def evaluate(out: Callable[[str], None] = print) -> dict:
         "realtime_factor_pytorch_cached": round(cached_s * sr, 2),
         "realtime_factor_naive": round(naive_s * sr, 1),
         "pitch_ok_frac": round(pitch_ok, 4),
+        "pitch_temperature": PITCH_TEMPERATURE,
+        "pitch_median_error_pct": round(100 * float(np.median(pitch_errors)), 3),
+        "pitch_max_error_pct": round(100 * float(np.max(pitch_errors)), 3),
+        "pitch_ok_frac_by_temperature": {
+            k: round(v, 4) for k, v in sorted(pitch_by_temperature.items())
+        },
         "receptive_field_samples": rf,
         "receptive_field_ms": round(1000 * rf / sr, 1),
         "seconds": round(time.time() - start, 1),
@@ -146,8 +146,44 @@ def evaluate(out: Callable[[str], None] = print) -> dict:
     out(f"{'note':<6}{'timbre':<10}{'target Hz':>10}{'dominant Hz':>13}{'ok':>5}")
     for name, tim, target, f, ok in rows:
         out(f"{name:<6}{tim:<10}{target:>10.1f}{f:>13.1f}{'yes' if ok else 'NO':>5}")
-    out(f"{'pitch within 3 %':<44}{pitch_ok:>10.2%}")
+    out(f"{'pitch within 3 % (temperature 1)':<44}{pitch_ok:>10.2%}")
+    out(
+        f"{'pitch error, median / largest':<44}{100 * np.median(pitch_errors):>9.3f}% / {100 * np.max(pitch_errors):.3f}%"
+    )
+    for temp in PITCH_OTHER_TEMPERATURES:
+        label = f"pitch within 3 % (temperature {temp})"
+        out(f"{label:<44}{pitch_by_temperature[str(temp)]:>10.2%}")
     return result
+
+
+def _pitch_rows(
+    model: WaveNet, temperature: float
+) -> list[tuple[str, str, float, float, bool]]:
+    """(note, timbre, target Hz, dominant Hz, within tolerance) of every fixed pitch request."""
+    sr = model.cfg.sample_rate
+    rows = []
+    for i, (n_idx, t_idx) in enumerate(
+        (n, t) for n in PITCH_NOTES for t in range(len(task.TIMBRES))
+    ):
+        tokens = generate_compiled(
+            model,
+            n_idx,
+            t_idx,
+            uniforms(_SEED + 100 + i, int(PITCH_SECONDS * sr)),
+            temperature,
+        )
+        f = audio.dominant_frequency(mulaw.decode(tokens), sr)
+        target = task.note_hz(n_idx)
+        rows.append(
+            (
+                task.NOTES[n_idx],
+                task.TIMBRE_NAMES[t_idx],
+                target,
+                f,
+                abs(f - target) / target <= PITCH_TOLERANCE,
+            )
+        )
+    return rows
 
 
 if __name__ == "__main__":

@@ -10,6 +10,10 @@ push the current one. One sample then costs one column per layer, so the speed-u
 with the receptive field. The queues start with zeros, exactly the causal zero padding that the
 model saw in training, so both paths compute the same logits and, with the same uniform numbers
 (sampling.py), draw the same samples.
+
+Both take the same local conditioning: at position t (the input x_t, predicting x_{t+1}) the
+features of the phase of a note held at the requested pitch (task.steady_phase), computed element
+by element so that a window, a step and a whole clip agree to the bit.
 """
 
 from __future__ import annotations
@@ -20,10 +24,16 @@ import torch
 from .model import WaveNet
 from .mulaw import SILENCE
 from .sampling import sample_class
+from .task import local_features, steady_phase
 
 
 def _cond(note: int, timbre: int) -> tuple[torch.Tensor, torch.Tensor]:
     return torch.tensor([note]), torch.tensor([timbre])
+
+
+def local_track(note: int, start: int, n: int) -> torch.Tensor:
+    """The local conditioning of positions start … start + n − 1 for `note`. float32 [1, 4, n]."""
+    return torch.from_numpy(local_features(steady_phase(note, start, n)[None]))
 
 
 @torch.no_grad()
@@ -40,9 +50,12 @@ def generate_naive(
     start = len(tokens)
     n, t = _cond(note, timbre)
     rf = model.receptive_field
+    track = local_track(note, 0, start + len(u))
     for i in range(len(u)):
-        window = torch.tensor([tokens[-rf:]])
-        logits = model(window, n, t)[0, :, -1].numpy()
+        end = len(tokens)
+        first = max(0, end - rf)
+        window = torch.tensor([tokens[first:end]])
+        logits = model(window, n, t, track[..., first:end])[0, :, -1].numpy()
         tokens.append(sample_class(logits, float(u[i]), temperature))
     return np.array(tokens[start:], dtype=np.int64)
 
@@ -52,10 +65,12 @@ class CachedGenerator:
 
     State: queue k is a ring buffer [d_k, channels]; the input of layer k at time τ lives in
     row τ mod d_k, so at time t row t mod d_k still holds a_k(t − d_k) (or zero if t < d_k).
+    The local conditioning of every layer is one [layers · 2c, 4] matrix applied once per step.
     """
 
     def __init__(self, model: WaveNet, note: int, timbre: int) -> None:
         self.model = model
+        self.note = note
         self.cond = _cond(note, timbre)
         with torch.no_grad():
             h = model.conditioning(*self.cond)[0]
@@ -77,6 +92,11 @@ class CachedGenerator:
                         layer.out.bias,
                     )
                 )
+            # U_k of every layer stacked: [layers · 2c, local_channels], and the biases alike.
+            self.w_local = torch.cat(
+                [layer.local.weight[:, :, 0] for layer in model.layers]
+            )
+            self.biases = torch.cat([bias for _, _, _, bias, _, _ in self.layers])
         self.channels = model.cfg.residual_channels
         self.queues = [torch.zeros(d, self.channels) for d, *_ in self.layers]
         self.t = 0
@@ -90,8 +110,13 @@ class CachedGenerator:
         if self.t != 0:
             raise ValueError("prime() must come before any step()")
         inputs: list[torch.Tensor] = []
-        self.model(torch.tensor([tokens]), *self.cond, layer_inputs=inputs)
         length = len(tokens)
+        self.model(
+            torch.tensor([tokens]),
+            *self.cond,
+            local_track(self.note, 0, length),
+            layer_inputs=inputs,
+        )
         for q, (d, *_), a in zip(self.queues, self.layers, inputs, strict=True):
             for tau in range(max(0, length - d), length):
                 q[tau % d] = a[0, :, tau]
@@ -103,9 +128,12 @@ class CachedGenerator:
         m = self.model
         c = self.channels
         a = m.embed.weight[token]
+        y = local_track(self.note, self.t, 1)[0, :, 0]
+        # Bias + V^T h + U y of every layer at once: [layers, 2c].
+        biases = torch.addmv(self.biases, self.w_local, y).view(len(self.layers), 2 * c)
         skip = None
-        for q, (d, w_past, w_now, bias, w_out, b_out) in zip(
-            self.queues, self.layers, strict=True
+        for q, (d, w_past, w_now, _, w_out, b_out), bias in zip(
+            self.queues, self.layers, biases.unbind(0), strict=True
         ):
             row = self.t % d
             pre = torch.addmv(torch.addmv(bias, w_past, q[row]), w_now, a)

@@ -5,14 +5,21 @@ slightly jittered phases, a slight vibrato, and an attack–decay–sustain enve
 level and μ-law encoded. The sequence starts with one silent sample, the same start the generator
 uses, so training sees exactly what generation will: silence, then a note growing out of it.
 
-The conditioning is global (the note and the timbre of the whole clip), as WaveNet's speaker
-identity in section 3.1 of van den Oord et al. 2016. Nothing is downloaded.
+The note and the timbre are global conditioning (constant over the clip), as WaveNet's speaker
+identity in section 3.1 of van den Oord et al. 2016. The phase of the fundamental is local
+conditioning (one value per sample), as the log F0 among WaveNet's text-to-speech features
+(section 3.2): every example carries the running phase φ_t of the instantaneous frequency that
+made it, vibrato and pitch wander included, and `local_features` turns it into the per-sample
+inputs sin φ_t, cos φ_t, sin 2φ_t, cos 2φ_t. At generation the phase comes from the requested
+pitch (`steady_phase`). Nothing is downloaded.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from . import mulaw
@@ -87,8 +94,54 @@ def _wander(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.interp(np.arange(n) / _WANDER_STEP, np.arange(points), dev)
 
 
+def steady_phase(note: int, start: int, n: int) -> np.ndarray:
+    """Phase (radians) of the fundamental at generator positions start … start + n − 1. float64 [n].
+
+    Position t is the input x_t, whose output predicts sample t of the note (x_{t+1}); the note
+    held exactly at its pitch has phase 2π f0 (t + 1) / sample rate there, the synthesiser's phase
+    without vibrato or wander. One multiplication per element, so every generator that asks for
+    position t gets the same number, however it slices the clip.
+    """
+    omega = 2.0 * math.pi * note_hz(note) / SAMPLE_RATE
+    return omega * (np.arange(start, start + n, dtype=np.float64) + 1.0)
+
+
+LOCAL_CHANNELS = 4  # sin φ, cos φ, sin 2φ, cos 2φ
+
+
+@numba.njit(cache=True)
+def _local_features(phase: np.ndarray) -> np.ndarray:
+    batch, n = phase.shape
+    out = np.empty((batch, LOCAL_CHANNELS, n), dtype=np.float32)
+    for b in range(batch):
+        for t in range(n):
+            p = phase[b, t]
+            out[b, 0, t] = math.sin(p)
+            out[b, 1, t] = math.cos(p)
+            out[b, 2, t] = math.sin(2.0 * p)
+            out[b, 3, t] = math.cos(2.0 * p)
+    return out
+
+
+def local_features(phase: np.ndarray) -> np.ndarray:
+    """phase [batch, n] (radians) -> float32 [batch, 4, n]: sin φ, cos φ, sin 2φ, cos 2φ.
+
+    One scalar sin/cos per element (compiled, no vectorised approximation), so an element never
+    depends on where it sits in the array: the naive, cached and compiled generators, which cut
+    the clip differently, all see the same features.
+    """
+    return _local_features(np.ascontiguousarray(phase, dtype=np.float64))
+
+
 def synth_note(rng: np.random.Generator, note: int, timbre: int, n: int) -> np.ndarray:
     """One note of `n` samples in [-1, 1], starting at its onset. Returns float64 [n]."""
+    return synth(rng, note, timbre, n)[0]
+
+
+def synth(
+    rng: np.random.Generator, note: int, timbre: int, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """One note from its onset: (audio float64 [n] in [-1, 1], phase of its fundamental float64 [n])."""
     t = np.arange(n) / SAMPLE_RATE
     spec = TIMBRES[timbre]
     depth = rng.uniform(*_VIBRATO_DEPTH)
@@ -114,20 +167,24 @@ def synth_note(rng: np.random.Generator, note: int, timbre: int, n: int) -> np.n
         t / attack,
         sustain + (1.0 - sustain) * np.exp(-(t - attack) / decay),
     )
-    return rng.uniform(*_LEVEL) * env * wave
+    return rng.uniform(*_LEVEL) * env * wave, phase
 
 
 def make_batch(
     rng: np.random.Generator, batch: int, length: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Random notes: (x [batch, length + 1] μ-law classes starting with SILENCE, note [batch], timbre [batch])."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Random notes: (x [batch, length + 1] μ-law classes starting with SILENCE, note [batch],
+    timbre [batch], phase [batch, length]). phase[b, t] is the phase of sample x[b, t + 1], the
+    one that input position t predicts."""
     notes = rng.integers(0, N_NOTES, size=batch)
     timbres = rng.integers(0, len(TIMBRES), size=batch)
     x = np.empty((batch, length + 1), dtype=np.int64)
+    phase = np.empty((batch, length), dtype=np.float64)
     x[:, 0] = mulaw.SILENCE
     for b in range(batch):
-        x[b, 1:] = mulaw.encode(synth_note(rng, int(notes[b]), int(timbres[b]), length))
-    return x, notes, timbres
+        wave, phase[b] = synth(rng, int(notes[b]), int(timbres[b]), length)
+        x[b, 1:] = mulaw.encode(wave)
+    return x, notes, timbres, phase
 
 
 def heldout_batch(
@@ -137,14 +194,28 @@ def heldout_batch(
     return make_batch(np.random.default_rng(seed), batch, length)
 
 
-def describe(x: np.ndarray, notes: np.ndarray, timbres: np.ndarray) -> str:
-    """A human-readable summary of a batch, one line per note."""
+def describe(
+    x: np.ndarray,
+    notes: np.ndarray,
+    timbres: np.ndarray,
+    phase: np.ndarray | None = None,
+) -> str:
+    """A human-readable summary of a batch, one line per note (with the phase: its mean frequency)."""
     lines = []
     for b in range(len(notes)):
         audio = mulaw.decode(x[b, 1:])
+        mean_hz = ""
+        if phase is not None and phase.shape[1] > 1:
+            hz = (
+                (phase[b, -1] - phase[b, 0])
+                / (phase.shape[1] - 1)
+                * SAMPLE_RATE
+                / (2 * math.pi)
+            )
+            mean_hz = f"phase track {hz:6.1f} Hz, "
         lines.append(
             f"{NOTES[notes[b]]:>3} ({note_hz(int(notes[b])):6.1f} Hz) {TIMBRE_NAMES[timbres[b]]:<8} "
-            f"{x.shape[1] - 1} samples, peak {np.max(np.abs(audio)):.2f}, "
+            f"{x.shape[1] - 1} samples, {mean_hz}peak {np.max(np.abs(audio)):.2f}, "
             f"first classes {' '.join(str(int(v)) for v in x[b, :8])} …"
         )
     return "\n".join(lines)

@@ -38,13 +38,17 @@ CHECK_SET = {"batch": 2, "length": 2048, "seed": 7_000_001}
 
 def unigram_logprobs(rng: np.random.Generator, length: int) -> np.ndarray:
     """log p(class) of μ-law classes over fresh training notes: the no-context baseline. [256]."""
-    x, _, _ = task.make_batch(rng, _UNIGRAM_NOTES, length)
+    x, _, _, _ = task.make_batch(rng, _UNIGRAM_NOTES, length)
     counts = np.bincount(x[:, 1:].ravel(), minlength=mulaw.N_CLASSES) + _LAPLACE
     return np.log(counts / counts.sum())
 
 
 def heldout_nll(
-    model: WaveNet, x: np.ndarray, notes: np.ndarray, timbres: np.ndarray
+    model: WaveNet,
+    x: np.ndarray,
+    notes: np.ndarray,
+    timbres: np.ndarray,
+    phase: np.ndarray,
 ) -> float:
     """Mean next-sample NLL in nats over a fixed batch (evaluated in chunks of 4 notes)."""
     model.eval()
@@ -56,6 +60,7 @@ def heldout_nll(
                 xb,
                 torch.from_numpy(notes[i : i + 4]),
                 torch.from_numpy(timbres[i : i + 4]),
+                torch.from_numpy(task.local_features(phase[i : i + 4])),
             )
             n = xb.shape[0] * (xb.shape[1] - 1)
             total += float(loss) * n
@@ -93,6 +98,7 @@ def train(
     eval_every: int,
     out: Path | None = WEIGHTS,
     init: Path | None = None,
+    input_noise: float = 0.0,
     on_step: Callable[[int, float], None] | None = None,
     show_progress: bool = True,
 ) -> tuple[WaveNet, dict]:
@@ -101,11 +107,11 @@ def train(
     rng = np.random.default_rng(seed)
     model = WaveNet(cfg)
     if init is not None:  # continue from a checkpoint (a second, fine-tuning run)
-        model.load_state_dict(torch.load(init, map_location="cpu")["model"])
+        load_init(model, init)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    hx, hn, ht = task.heldout_batch()
+    held = task.heldout_batch()
     logp = unigram_logprobs(np.random.default_rng(seed + 1), length)
-    metrics = {"nll": float("inf"), "nll_unigram": unigram_nll(logp, hx)}
+    metrics = {"nll": float("inf"), "nll_unigram": unigram_nll(logp, held[0])}
     start = time.time()
     first_long = int(long_from * steps)
     bar = tqdm(range(steps), desc="wavenet", disable=not show_progress)
@@ -114,11 +120,18 @@ def train(
             group["lr"] = learning_rate(step, steps, lr)
         long_phase = step >= first_long
         if long_phase:
-            x, notes, timbres = task.make_batch(rng, batch, length)
+            x, notes, timbres, phase = task.make_batch(rng, batch, length)
         else:
-            x, notes, timbres = task.make_batch(rng, short_batch, short_length)
+            x, notes, timbres, phase = task.make_batch(rng, short_batch, short_length)
+        inputs = None
+        if input_noise > 0:
+            inputs = torch.from_numpy(noisy_inputs(rng, x, input_noise))
         loss = model.loss(
-            torch.from_numpy(x), torch.from_numpy(notes), torch.from_numpy(timbres)
+            torch.from_numpy(x),
+            torch.from_numpy(notes),
+            torch.from_numpy(timbres),
+            torch.from_numpy(task.local_features(phase)),
+            inputs,
         )
         opt.zero_grad()
         loss.backward()
@@ -135,7 +148,7 @@ def train(
             or out_of_time
         )
         if due:
-            nll = heldout_nll(model, hx, hn, ht)
+            nll = heldout_nll(model, *held)
             bar.set_postfix(
                 heldout=f"{nll:.3f}", unigram=f"{metrics['nll_unigram']:.3f}"
             )
@@ -151,6 +164,32 @@ def train(
             break
     metrics["total_minutes"] = (time.time() - start) / 60
     return model, metrics
+
+
+def noisy_inputs(rng: np.random.Generator, x: np.ndarray, std: float) -> np.ndarray:
+    """The inputs x[:, :-1] with Gaussian noise of `std` μ-law classes added (rounded, clipped).
+
+    Generation feeds the network its own samples, each off the most likely value by about the
+    spread of its softmax; noise of that size in the training inputs (as LPCNet does) teaches the
+    network to follow the conditioning rather than copy every wobble of its past output. The
+    targets stay clean. The first input (the silent start) is kept.
+    """
+    noisy = x[:, :-1] + np.rint(rng.normal(0.0, std, (x.shape[0], x.shape[1] - 1)))
+    noisy[:, 0] = x[:, 0]
+    return np.clip(noisy, 0, mulaw.N_CLASSES - 1).astype(np.int64)
+
+
+def load_init(model: WaveNet, path: Path) -> None:
+    """Load a checkpoint's weights into `model`. A checkpoint from before the local conditioning
+    lacks the U_k of each layer: they start at zero, so the model starts as the one it was."""
+    state = torch.load(path, map_location="cpu")["model"]
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if unexpected or any(not k.endswith(".local.weight") for k in missing):
+        raise ValueError(f"{path} does not fit this model: {missing + unexpected}")
+    with torch.no_grad():
+        for k, layer in enumerate(model.layers):
+            if f"layers.{k}.local.weight" in missing:
+                layer.local.weight.zero_()
 
 
 def save(model: WaveNet, step: int, metrics: dict, out: Path, logp: np.ndarray) -> None:
@@ -177,7 +216,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument(
         "--steps",
         type=int,
-        default=1200,
+        default=2000,
         help="optimiser steps (the cosine schedule spans them)",
     )
     p.add_argument(
@@ -189,7 +228,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument(
         "--long-from",
         type=float,
-        default=0.75,
+        default=0.6,
         help="fraction of the steps before phase 2 (long notes)",
     )
     p.add_argument(
@@ -215,6 +254,12 @@ def main(argv: list[str] | None = None) -> None:
         type=int,
         default=50,
         help="phase-2 steps between held-out NLL checks",
+    )
+    p.add_argument(
+        "--input-noise",
+        type=float,
+        default=0.0,
+        help="std (μ-law classes) of Gaussian noise added to the training inputs",
     )
     p.add_argument("--out", type=Path, default=WEIGHTS, help="checkpoint path")
     p.add_argument(
@@ -246,6 +291,7 @@ def main(argv: list[str] | None = None) -> None:
         args.eval_every,
         args.out,
         args.init,
+        args.input_noise,
     )
     print(
         f"held-out NLL {metrics['nll']:.4f} nats/sample (unigram μ-law baseline {metrics['nll_unigram']:.4f}) "

@@ -32,9 +32,10 @@ def test_the_inputs_on_some_path_are_exactly_those_the_output_depends_on() -> No
     x = model.embed(torch.randint(0, 256, (1, 60))).detach().requires_grad_(True)
     # Gradient of the last output with respect to each input column (bypassing the lookup).
     h = model.conditioning(torch.tensor([0]), torch.tensor([0]))
+    y = torch.randn(1, TINY.local_channels, 60)
     a, skip = x.transpose(1, 2), 0.0
     for layer in model.layers:
-        a, s = layer(a, h)
+        a, s = layer(a, h, y)
         skip = skip + s
     skip[..., -1].sum().backward()
     depends = {int(i) - 59 for i in torch.nonzero(x.grad[0].abs().sum(1)).flatten()}
