@@ -27,7 +27,7 @@ with d_k zeros, so the whole model sees zeros before the start of a sequence. Th
 conditioning at position t is the phase of the sample it predicts; it is known in advance (it
 comes from the requested pitch), so it does not break causality in the inputs x.
 The residual stream is 16 channels wide rather than the suggested 32: the
-training budget is ~30 minutes of one shared core, and the cached path still beats the naive one
+training budget is ~20 minutes of one shared core, and the cached path still beats the naive one
 by far more than the 20× asked for.
 """
 
@@ -50,7 +50,7 @@ def _default_dilations() -> list[int]:
 
 @dataclass
 class Config:
-    """CPU-sized defaults: ~69 k parameters; trains in ~30 min, runs in real time on one core."""
+    """CPU-sized defaults: ~69 k parameters; trains in ~20 min, runs in real time on one core."""
 
     sample_rate: int = 16_000
     residual_channels: int = 16

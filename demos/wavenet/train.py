@@ -1,12 +1,13 @@
 """Train the bundled WaveNet on synthesised notes (teacher forcing, eq. 1 of van den Oord et al. 2016).
 
-Every training sequence is one note from its onset, longer than the receptive field (5,120 >
+Every training sequence is one note from its onset with the phase track of its fundamental (the
+local conditioning, task.local_features), longer than the receptive field (5,120 >
 4,095 samples), so the loss covers both the onset, where the causal padding stands for the
 silence before the note, and the sustained part, where the whole receptive field is audio. All
 positions are trained, none wasted on context-only padding. Adam, warm-up then cosine decay,
 gradient clipping; the best held-out NLL is kept.
 
-    python -m demos.wavenet.train                 # ~20–25 min on one idle core
+    python -m demos.wavenet.train                 # 17.5 min on one core of the shared machine
     python -m demos.wavenet.train --steps 20      # a smoke run
 """
 
