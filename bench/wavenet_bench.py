@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from demos.wavenet.engine import CompiledGenerator, generate_compiled
 from demos.wavenet.fast import generate_cached, generate_naive
