@@ -132,16 +132,17 @@ def flush_redis(args) -> None:
 
 
 def published_talks(args) -> list[list]:
-    """[[slug, [languages]], …] of the published talks."""
+    """[[slug, [languages], [languages with a concept graph]], …] of the published talks."""
     import psycopg
 
     with psycopg.connect(f"{PG}/{args.db}") as conn:
         rows = conn.execute(
-            "SELECT t.slug, array_agg(tr.lang ORDER BY tr.lang) FROM talks_talk t "
-            "JOIN talks_talktranslation tr ON tr.talk_id = t.id "
-            "WHERE t.status = 'published' AND t.kind = 'invited_talk' GROUP BY t.slug ORDER BY t.slug"
+            "SELECT t.slug, array_agg(tr.lang ORDER BY tr.lang), "
+            "array(SELECT g.lang FROM graphs_conceptgraph g WHERE g.talk_id = t.id ORDER BY g.lang) "
+            "FROM talks_talk t JOIN talks_talktranslation tr ON tr.talk_id = t.id "
+            "WHERE t.status = 'published' AND t.kind = 'invited_talk' GROUP BY t.id, t.slug ORDER BY t.slug"
         ).fetchall()
-    return [[slug, list(langs)] for slug, langs in rows]
+    return [[slug, list(langs), list(graphs)] for slug, langs, graphs in rows]
 
 
 def demo_runs(args, since: float) -> dict[str, int]:
@@ -325,9 +326,9 @@ def main(argv: list[str] | None = None) -> int:
     setup["scale_vault"] = round(manage(env, "scale_vault", "--talks", str(args.talks), "--quiet"), 1)
     flush_redis(args)  # index tasks the imports queued: the corpus is indexed already
     talks = published_talks(args)
-    slugs = [slug for slug, _langs in talks]
+    slugs = [talk[0] for talk in talks]
     figures["talks_published"] = len(talks)
-    figures["translations"] = sum(len(langs) for _slug, langs in talks)
+    figures["translations"] = sum(len(talk[1]) for talk in talks)
     talks_file = RESULTS / "talks.json"
     talks_file.write_text(json.dumps(talks))
     env["LOAD_TALKS_FILE"] = str(talks_file)
