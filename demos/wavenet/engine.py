@@ -6,9 +6,9 @@ compiled function: per sample it does the same arithmetic (two matrix-vector pro
 plus the output head) on float32 weights that stay in cache, with the same zero-initialised ring
 buffers, the same local conditioning features (task.local_features of the requested pitch's
 phase, added to each layer's pre-activation through its U_k), and draws each class with the same
-`sample_class` and the same uniform numbers. tanh is
-computed in float64 with a branch-free series (|error| < 1e-8) that the compiler vectorises, since
-the scalar libm tanh alone would cost about half the budget of real time.
+`sample_class` and the same uniform numbers. tanh is computed in float64 with a branch-free
+series (|error| < 1e-8) that the compiler vectorises, since the scalar libm tanh alone would cost
+about half the budget of real time.
 """
 
 from __future__ import annotations
