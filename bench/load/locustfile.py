@@ -20,6 +20,7 @@ import itertools
 import json
 import os
 import random
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -78,7 +79,14 @@ class TalkPageUser(HttpUser):
     """Talk pages alone, in both languages, over every talk. ``LOAD_PACING_S`` > 0: each client sends
     one request every that many seconds (a paced load below saturation) instead of back to back."""
 
-    wait_time = constant_pacing(float(os.environ.get("LOAD_PACING_S", "0")))
+    pacing = float(os.environ.get("LOAD_PACING_S", "0"))
+    wait_time = constant_pacing(pacing)
+
+    def on_start(self):
+        # Independent visitors: spread the clients' phases over one period (all start at once, and
+        # constant pacing would otherwise keep them firing together in bursts of every client).
+        if self.pacing:
+            time.sleep(random.uniform(0, self.pacing))  # gevent-patched: yields to the other clients
 
     @task
     def talk_page(self):
