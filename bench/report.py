@@ -201,7 +201,7 @@ def _table(header: list[str], rows: list[list]) -> list[str]:
     return out
 
 
-def section(name: str, r: dict) -> list[str]:
+def section(name: str, r: dict, encode_ms: float | None = None) -> list[str]:
     f = r.get("figures") or {}
     out = [f"### {name}: {BENCHES[name][2]}", "",
            f"`{r['command']}` — {r['seconds']:.0f} s, load average {r['load_before']} → {r['load_after']}"
@@ -238,13 +238,13 @@ def section(name: str, r: dict) -> list[str]:
                         round(x["compiled_us_per_sample"], 2), f"{x['cached_over_naive']:.1f}×", round(x["rtf_naive"], 1),
                         round(x["rtf_cached"], 2), round(x["rtf_compiled"], 4), x["same_samples"]] for x in f["rows"]])
     elif name == "load":
-        out += load_section(f)
+        out += load_section(f, encode_ms)
     return out + [""]
 
 
-def load_section(f: dict) -> list[str]:
-    out = [f"{f['talks_published']:,} published talks; gunicorn `{f.get('gunicorn', '')}` "
-           f"({f.get('gunicorn_workers')} workers); {f['users']} clients with no think time; setup (s): "
+def load_section(f: dict, encode_ms: float | None = None) -> list[str]:
+    out = [f"{f['talks_published']:,} published talks (+ the corpus discussion); gunicorn `{f.get('gunicorn', '')}` "
+           f"({f.get('gunicorn_workers')} workers); {f['users']} clients; setup (s): "
            + ", ".join(f"{k} {v}" for k, v in f["setup_s"].items()) + ".", ""]
     w = f.get("warmup", {})
     u = w.get("uncached_talk_page_ms", {})
@@ -261,6 +261,36 @@ def load_section(f: dict) -> list[str]:
                        for n, r in stats.items()])
         out.append("")
     out.append(f"Demo runs posted during the mix, by final status: {f.get('demo_runs')}.")
+    mix = f["phases"].get("mix", {})
+    n_search = sum(r["requests"] for n, r in mix.items() if n.startswith("search"))
+    total = mix.get("Aggregated", {})
+    cpu_note = ""
+    if encode_ms and n_search and total.get("rps"):
+        seconds = total["requests"] / total["rps"]
+        share = n_search * encode_ms / 1000 / ((os.cpu_count() or 2) * seconds)
+        cpu_note = (f" (search_bench: encode p50 {encode_ms:.0f} ms): the mix's {n_search:,} searches "
+                    f"({n_search / total['requests']:.0%} of its requests) need about {share:.0%} of the "
+                    f"{os.cpu_count()} cores for that alone")
+    out += [
+        "",
+        "How to read these figures:",
+        "",
+        ("- Clients send their next request as soon as the answer arrives, so a phase runs the server at "
+        "saturation and latency is mostly queueing (Little's law: mean latency ≈ clients ÷ throughput). The "
+        "paced phase offers a load well below saturation and shows the latency a visitor sees."),
+        ("- Talk pages, the talk list, graph pages and the talks/graph API are served from the page cache "
+        "(`talks/cache.py`, Redis here) once rendered; every talk page was rendered once before the phases "
+        "(the uncached figure above). Talks are picked with Zipf popularity, so the long tail of graph pages "
+        "and API details is still rendered for the first time during the mix."),
+        ("- The mix saturates the 2 cores. A search encodes the question with every embedding model"
+         + cpu_note + "; cached pages wait in the same queue as searches and first renders, hence their long "
+         "tail in the mix. Search and uncached renders are what to make cheaper (or move off the web "
+         "processes) for more mixed throughput."),
+        ("- gunicorn runs `make serve-prod`'s configuration except `GUNICORN_MAX_REQUESTS=0`: with its default "
+        "(recycle a worker after 5,000 requests) each worker would restart every half minute to few minutes at these rates, "
+        "and a fresh worker spends its first search loading the models and the index of ~60k entries (the "
+        "search warm-up above). The load generator shares the 2 cores with the server."),
+    ]
     return out
 
 
@@ -288,8 +318,10 @@ def write_report(results: dict[str, dict], info: dict, started: dt.datetime, tot
         "## Figures",
         "",
     ]
+    search_rows = ((results.get("search") or {}).get("figures") or {}).get("rows") or []
+    encode_ms = search_rows[0]["encode_p50_ms"] if search_rows else None
     for name, r in results.items():
-        lines += section(name, r)
+        lines += section(name, r, encode_ms)
     lines += ["Full outputs: `bench/results/<name>.log` (not committed). Regenerate with `make bench`."]
     REPORT.write_text("\n".join(lines) + "\n")
 
