@@ -143,7 +143,7 @@ def copy_search_entries(sources: dict[str, list[ParsedDocument]]) -> int:
             for e in template.get((origin, p.lang, p.number), []):
                 body = p.text if e.kind == IndexEntry.Kind.POINT else e.text
                 rows.append(IndexEntry(point=p, kind=e.kind, node_key=e.node_key, text=body,
-                                       terms=" ".join(text.terms(body)), checksum=indexer.checksum(body),
+                                       terms=" ".join(text.terms(body)), checksum=indexer.entry_checksum(body),
                                        **{m: getattr(e, m) for m in embedders.DEFAULT_MODELS}))
         if not rows:
             break
