@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
 from search.models import IndexEntry
 from talks.models import Origin, SummaryPoint, Talk
-from tests.admin_support import make_editor
 
 CHANGELIST = reverse("admin:talks_talk_changelist")
-
-
-@pytest.fixture
-def editor(client, django_user_model, corpus_db):
-    user = make_editor(django_user_model)
-    client.force_login(user)
-    return user
 
 
 def test_draft_reviewed_published_and_back(client, editor):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -13,20 +12,13 @@ from django.urls import reverse
 from graphs.models import ConceptGraph
 from search.engine import SearchParams, search
 from talks.models import Origin, SummaryPoint, Talk, TalkTranslation
-from tests.admin_support import change_form_data, make_editor
+from tests.admin_support import change_form_data
 
 CORPUS = Path(settings.BASE_DIR) / "data" / "corpus"
 KORAY = (CORPUS / "004_2eedf50d99983cd3.txt").read_text()
 GRAVES_ES = (CORPUS / "000_0c866e8fe9d94a0f.txt").read_text()
 IMPORT = reverse("admin:talks_talk_paste_import")
 NEW_SLUG = "koray-kavukcuoglu-iclr-2018-copy"
-
-
-@pytest.fixture
-def editor(client, django_user_model, corpus_db):
-    user = make_editor(django_user_model)
-    client.force_login(user)
-    return user
 
 
 def test_preview_of_corpus_file_004_counts_points_and_graph_and_writes_nothing(client, editor):

@@ -3,20 +3,12 @@ and when, and any version can be restored from the admin."""
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
 from graphs.models import ConceptGraph
 from talks.importers.api import import_documents, parse_pasted
 from talks.models import Origin, SummaryPoint, Talk, TalkTranslation
-from tests.admin_support import change_form_data, make_editor
-
-
-@pytest.fixture
-def editor(client, django_user_model, corpus_db):
-    user = make_editor(django_user_model)
-    client.force_login(user)
-    return user
+from tests.admin_support import change_form_data
 
 
 def test_bulk_import_records_history_for_talks_translations_and_points(empty_vault, django_user_model):
