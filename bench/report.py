@@ -306,10 +306,11 @@ def write_report(results: dict[str, dict], info: dict, started: dt.datetime, tot
         f"Redis {info['redis']}, gunicorn {info['versions']['gunicorn']}, locust {info['versions']['locust']}, "
         f"torch {info['versions']['torch']}, Celery {info['versions']['celery']}.",
         "",
-        ("The machine is shared: other jobs (test runs, model training) ran during these benchmarks, so "
-        "absolute times are noisier and slower than on an idle machine; each benchmark's load average "
-        "before and after is given with it. Ratios are measured within one run, against a baseline taken "
-        "under the same load. The load generator (locust) runs on the same 2 cores as the server."),
+        ("The machine is shared with other jobs (test runs, model training), which may run during the "
+        "benchmarks and make absolute times noisier and slower than on an idle machine: each benchmark's "
+        "1-minute load average before and after it is given with it (the load test raises its own). "
+        "Ratios are measured within one run, against a baseline taken under the same load. The load "
+        "generator (locust) runs on the same 2 cores as the server."),
         "",
         "## Targets",
         "",
