@@ -9,6 +9,7 @@ the finders (VAULT_PLAIN_STATIC=1): the manifest build of collectstatic takes mi
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -16,6 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 import pytest
@@ -60,6 +62,10 @@ def fetch(url: str, headers: dict | None = None):
         return error.code, error.headers, error.read()
 
 
+#: Each running server's log file, by its URL.
+LOGS: dict[str, Path] = {}
+
+
 @pytest.fixture(scope="module")
 def prod_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("serve-prod")
@@ -81,6 +87,7 @@ def prod_server(tmp_path_factory):
     proc = subprocess.Popen([GUNICORN, "-c", "vault/gunicorn.conf.py"], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
+    LOGS[url] = folder / "gunicorn.log"
     try:
         deadline = time.time() + 90
         while time.time() < deadline:
@@ -138,6 +145,19 @@ def test_api_and_static_files(prod_server):
 def test_an_unknown_host_is_refused(prod_server):
     status, _, _ = fetch(f"{prod_server}/en/", {"Host": "evil.example.org"})
     assert status == 400
+
+
+def test_each_worker_warms_search_in_the_background_and_keeps_serving(prod_server):
+    assert fetch(f"{prod_server}/healthz")[0] == 200  # answered while the models load
+    deadline = time.time() + 300
+    while LOGS[prod_server].read_text().count("search warmed up") < 2:  # GUNICORN_WORKERS=2
+        assert "search warm-up failed" not in LOGS[prod_server].read_text()
+        assert time.time() < deadline, LOGS[prod_server].read_text()[-3000:]
+        time.sleep(1)
+    t0 = time.perf_counter()
+    status, _, body = fetch(f"{prod_server}/api/search/?q=external+memory+for+neural+networks&k=3")
+    assert status == 200 and isinstance(json.loads(body), list)  # (this server's index is empty)
+    assert time.perf_counter() - t0 < 10  # the query was encoded by models already loaded
 
 
 def test_gunicorn_refuses_to_boot_without_a_secret_key(tmp_path):

@@ -12,8 +12,13 @@ Every value can be overridden from the environment (``GUNICORN_WORKERS``, ``GUNI
   flight keep both cores busy; a slow client never blocks a whole process.
 * Torch uses one thread per process (``OMP_NUM_THREADS=1``; ``search/embedders.py`` also sets it):
   3 processes × 2 BLAS threads on 2 cores only contend.
-* ``max_requests`` with jitter recycles workers one at a time, bounding any slow leak; ``timeout``
-  kills a worker stuck for 30 s (demo runs happen in Celery, never in a request).
+* No recycling by default (``GUNICORN_MAX_REQUESTS=0``): a new process pays ~35 s (minutes under
+  load) to load the search models and index, so recycling every few thousand requests made searches
+  time out under the load test; no leak is known. Set ``GUNICORN_MAX_REQUESTS`` to bound one.
+  ``timeout`` kills a worker stuck for 30 s (demo runs happen in Celery, never in a request).
+* Each worker warms search in a background thread as it starts (``post_worker_init``; ``SEARCH_WARMUP=0``
+  turns it off): the first query then finds the models and the index loaded; pages are served
+  meanwhile.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 backlog = 512
 # Heartbeat files in RAM, not on a disk that may stall under load.
@@ -52,3 +57,21 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # "" turns it of
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 proc_name = "knowledge-vault"
+
+
+def post_worker_init(worker) -> None:
+    """Load the search models and the vector index in the background (see the module docstring)."""
+    if os.environ.get("SEARCH_WARMUP", "1") == "0":
+        return
+    import threading
+
+    def warm() -> None:
+        try:
+            from search.engine import SearchParams, search
+
+            search(SearchParams(q="warm-up query", lang="any", k=1))
+            worker.log.info("search warmed up")
+        except Exception:  # a cold search still works; never take the worker down for this
+            worker.log.exception("search warm-up failed")
+
+    threading.Thread(target=warm, name="search-warmup", daemon=True).start()
