@@ -95,9 +95,15 @@ class TalkPageUser(HttpUser):
 
 
 class VisitorUser(HttpUser):
-    """The realistic mix (weights ≈ share of requests)."""
+    """The realistic mix (weights ≈ share of requests). ``LOAD_PACING_S`` > 0: each visitor makes one
+    request every that many seconds (people read between clicks) instead of back to back."""
 
-    wait_time = constant(0)
+    pacing = float(os.environ.get("LOAD_PACING_S", "0"))
+    wait_time = constant_pacing(pacing)
+
+    def on_start(self):
+        if self.pacing:  # independent visitors: spread their phases over one period (see TalkPageUser)
+            time.sleep(random.uniform(0, self.pacing))
 
     @task(20)
     def talk_page_en(self):
