@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from vault.middleware import DATABASE_ERRORS, database_unavailable
+from vault.middleware import DATABASE_ERRORS, database_unavailable, wants_json
 
 from .cache import cached_page
 from .filters import TalkFilters
@@ -106,7 +106,7 @@ def source_text(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _error(request: HttpRequest, status: int, message: str) -> HttpResponse:
-    if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+    if wants_json(request):
         return JsonResponse({"error": message, "status": status}, status=status)
     return render(request, "error.html", {"status": status, "message": message}, status=status)
 

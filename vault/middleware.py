@@ -24,6 +24,7 @@ RETRY_AFTER_S = 30
 
 
 def wants_json(request: HttpRequest) -> bool:
+    """Whether an error answer should be JSON: the API, or a client asking for JSON."""
     return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
 
 

@@ -5,19 +5,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.graph_support import node_xy
+
 pytestmark = pytest.mark.browser
 
 GRAVES = "alex-graves-iclr-2017"
 KORAY = "koray-kavukcuoglu-iclr-2018"
-
-# Where a vis-network node is on screen: its canvas position mapped to page coordinates.
-_NODE_XY = """key => {
-  const box = document.querySelector('[data-graph-network]');
-  const net = box.visNetwork;
-  const p = net.canvasToDOM(net.getPositions([key])[key]);
-  const r = box.getBoundingClientRect();
-  return {x: r.left + p.x, y: r.top + p.y};
-}"""
 
 
 def wait_for_graph(page) -> None:
@@ -29,7 +22,7 @@ def wait_for_graph(page) -> None:
 
 def click_node(page, key: str) -> None:
     page.get_by_test_id("graph-network").scroll_into_view_if_needed()
-    xy = page.evaluate(_NODE_XY, key)
+    xy = node_xy(page, key)
     page.mouse.click(xy["x"], xy["y"])
 
 

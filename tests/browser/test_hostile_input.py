@@ -18,6 +18,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.browser.graph_support import node_xy
 from tests.live import LiveStack
 
 pytestmark = pytest.mark.browser
@@ -137,23 +138,13 @@ def test_mermaid_view_renders_labels_as_text_and_ignores_directives(watched, hos
     assert_inert(page)
 
 
-# Where a vis-network node is on screen: its canvas position mapped to page coordinates.
-_NODE_XY = """key => {
-  const box = document.querySelector('[data-graph-network]');
-  const net = box.visNetwork;
-  const p = net.canvasToDOM(net.getPositions([key])[key]);
-  const r = box.getBoundingClientRect();
-  return {x: r.left + p.x, y: r.top + p.y};
-}"""
-
-
 def test_vis_network_tooltips_are_text(watched, hostile_url):
     page = watched
     open_page(page, f"{hostile_url}/en/graph/talks/{SLUG}/")
     page.wait_for_selector('[data-graph-network][data-settled="true"]', timeout=60_000)
     page.get_by_test_id("graph-network").scroll_into_view_if_needed()
     for key in ("A", "B", "C", "D", "E"):
-        xy = page.evaluate(_NODE_XY, key)
+        xy = node_xy(page, key)
         page.mouse.move(xy["x"], xy["y"])
         page.wait_for_timeout(250)  # tooltipDelay 150 ms
         page.mouse.click(xy["x"], xy["y"])
