@@ -6,21 +6,20 @@ commit together with the talk's points: a reader sees the old graph or the new o
 The importer sends one signal per document, so this runs once per graph, and thousands of graphs
 are imported at a time (``bench/import_bench.py``): rows are written with one multi-row
 ``INSERT … RETURNING id`` per table instead of ORM ``create``/``bulk_create``, whose per-object and
-per-query overhead dominated the import. Five queries per new graph, whatever its size.
+per-query overhead dominated the import (``vault/sql.py``). Five queries per new graph, whatever its size.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection, models
+from django.db import connection
 from django.utils import timezone
 
 from graphs import mermaid
 from graphs.models import ConceptEdge, ConceptGraph, ConceptGroup, ConceptNode
 from talks.models import Talk
-
-_ADAPTED = (models.JSONField, models.DateTimeField)
+from vault import sql
 
 
 def linked_points(node: mermaid.Node, known: Iterable[int] | None) -> list[int]:
@@ -32,42 +31,6 @@ def linked_points(node: mermaid.Node, known: Iterable[int] | None) -> list[int]:
 
 def _linked(cited: tuple[int, ...], known: set[int] | None) -> list[int]:
     return list(cited) if known is None else [n for n in cited if n in known]
-
-
-def _insert(
-    model, columns: list[str], rows: list[tuple], returning: bool = False
-) -> list[int]:
-    """``INSERT`` ``rows`` into ``model``'s table in multi-row statements; the new ids when ``returning``.
-
-    JSON and datetime values go through their field's ``get_db_prep_save`` (adapted per backend). Ids come back
-    with ``RETURNING`` in insertion order, as Django's own ``bulk_create`` relies on (SQLite >= 3.35,
-    PostgreSQL).
-    """
-    if not rows:
-        return []
-    fields = [model._meta.get_field(name) for name in columns]
-    # Ints, strings and NULLs pass as they are; JSON and datetimes need the backend's adaptation.
-    needs_prep = [isinstance(f, _ADAPTED) for f in fields]
-    quote = connection.ops.quote_name
-    head = "INSERT INTO {} ({}) VALUES ".format(
-        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
-    )
-    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    tail = f" RETURNING {quote('id')}" if returning else ""
-    batch = max(1, connection.ops.bulk_batch_size(fields, rows))
-    ids: list[int] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch):
-            chunk = rows[start : start + batch]
-            params = [
-                f.get_db_prep_save(v, connection) if prep else v
-                for row in chunk
-                for f, prep, v in zip(fields, needs_prep, row, strict=True)
-            ]
-            cursor.execute(head + ", ".join([one_row] * len(chunk)) + tail, params)
-            if returning:
-                ids += [r[0] for r in cursor.fetchall()]
-    return ids
 
 
 def delete_graph(talk: Talk, lang: str) -> None:
@@ -102,7 +65,7 @@ def replace_graph(
     if graph is None:
         return None
     known = set(known_points) if known_points is not None else None
-    (graph_id,) = _insert(
+    (graph_id,) = sql.insert(
         ConceptGraph,
         ["talk", "lang", "direction", "source", "created_at"],
         [(talk.pk, lang, graph.direction, mermaid.serialise(graph), timezone.now())],
@@ -111,7 +74,7 @@ def replace_graph(
     group_ids = dict(
         zip(
             [g.name for g in graph.groups],
-            _insert(
+            sql.insert(
                 ConceptGroup,
                 ["graph", "order", "name", "style"],
                 [(graph_id, i, g.name, g.style) for i, g in enumerate(graph.groups)],
@@ -144,11 +107,11 @@ def replace_graph(
     node_ids = dict(
         zip(
             [n.key for n in graph.nodes],
-            _insert(ConceptNode, columns, nodes, returning=True),
+            sql.insert(ConceptNode, columns, nodes, returning=True),
             strict=True,
         )
     )
-    _insert(
+    sql.insert(
         ConceptEdge,
         ["graph", "order", "source", "target", "label", "style"],
         [

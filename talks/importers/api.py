@@ -26,6 +26,7 @@ from talks.models import (
     TalkTranslation,
 )
 from talks.signals import preview_built, translation_imported
+from vault import sql
 
 from . import history
 from .knowledge_vault import ImportProblem, Metadata, ParsedDocument, decode, parse
@@ -230,7 +231,7 @@ def _write_points(docs: list[ParsedDocument], talks: dict[str, Talk], new_talks:
     if gone:
         SummaryPoint.objects.filter(pk__in=gone).delete()  # post_delete writes their "-" history rows
     SummaryPoint.objects.bulk_update(updated, ["text", "source", "origin"], batch_size=500)
-    ids = history.insert(SummaryPoint, _POINT_COLUMNS, created, returning=True)
+    ids = sql.insert(SummaryPoint, _POINT_COLUMNS, created, returning=True)
     history.record_rows(SummaryPoint, ["id", *_POINT_COLUMNS], [(i, *row) for i, row in zip(ids, created, strict=True)],
                         "+", user, "import")
     history.record(SummaryPoint, updated, "~", user, "import")
