@@ -88,11 +88,16 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20, help="timed runs (default 20)")
     parser.add_argument(
-        "--broker", choices=("redis", "filesystem"), default="redis", help="Celery broker (default redis)"
+        "--broker",
+        choices=("redis", "filesystem"),
+        default="redis",
+        help="Celery broker (default redis)",
     )
     args = parser.parse_args(argv)
     if args.broker == "redis":
-        os.environ["CELERY_BROKER_URL"] = os.environ.get("CELERY_BROKER_URL", "").strip() or DEFAULT_REDIS
+        os.environ["CELERY_BROKER_URL"] = (
+            os.environ.get("CELERY_BROKER_URL", "").strip() or DEFAULT_REDIS
+        )
     else:
         os.environ.pop("CELERY_BROKER_URL", None)
 
@@ -124,8 +129,14 @@ def main(argv: list[str] | None = None) -> dict:
         "demo": SLUG,
         "broker": args.broker,
         "runs": args.runs,
-        "post_to_result_ms": {"p50": round(statistics.median(totals), 1), "p95": round(percentile(totals, 95), 1)},
-        "pure_inference_ms": {"p50": round(statistics.median(pure), 1), "p95": round(percentile(pure, 95), 1)},
+        "post_to_result_ms": {
+            "p50": round(statistics.median(totals), 1),
+            "p95": round(percentile(totals, 95), 1),
+        },
+        "pure_inference_ms": {
+            "p50": round(statistics.median(pure), 1),
+            "p95": round(percentile(pure, 95), 1),
+        },
         "worker_inference_ms": {"p50": round(statistics.median(worker_inference), 1)},
         "overhead_ms_p50": round(statistics.median(totals) - statistics.median(pure), 1),
         "overhead_per_run_ms": {
@@ -138,13 +149,23 @@ def main(argv: list[str] | None = None) -> dict:
     }
     figures["meets_target"] = figures["overhead_ms_p50"] <= TARGET_OVERHEAD_MS
     print(f"\n{'':28}{'p50 ms':>10}{'p95 ms':>10}")
-    print(f"{'POST → result (platform)':28}{figures['post_to_result_ms']['p50']:>10}{figures['post_to_result_ms']['p95']:>10}")
-    print(f"{'pure inference (in-process)':28}{figures['pure_inference_ms']['p50']:>10}{figures['pure_inference_ms']['p95']:>10}")
+    print(
+        f"{'POST → result (platform)':28}{figures['post_to_result_ms']['p50']:>10}{figures['post_to_result_ms']['p95']:>10}"
+    )
+    print(
+        f"{'pure inference (in-process)':28}{figures['pure_inference_ms']['p50']:>10}{figures['pure_inference_ms']['p95']:>10}"
+    )
     print(f"{'inference inside the worker':28}{figures['worker_inference_ms']['p50']:>10}")
-    print(f"{'overhead per run':28}{figures['overhead_per_run_ms']['p50']:>10}{figures['overhead_per_run_ms']['p95']:>10}")
-    print(f"load average (1 min) before/after: {load_before:.2f}/{load_after:.2f} on {os.cpu_count()} CPUs")
+    print(
+        f"{'overhead per run':28}{figures['overhead_per_run_ms']['p50']:>10}{figures['overhead_per_run_ms']['p95']:>10}"
+    )
+    print(
+        f"load average (1 min) before/after: {load_before:.2f}/{load_after:.2f} on {os.cpu_count()} CPUs"
+    )
     verdict = "meets" if figures["meets_target"] else "MISSES"
-    print(f"\nplatform overhead (p50 difference): {figures['overhead_ms_p50']} ms — {verdict} the ≤ {TARGET_OVERHEAD_MS} ms target")
+    print(
+        f"\nplatform overhead (p50 difference): {figures['overhead_ms_p50']} ms — {verdict} the ≤ {TARGET_OVERHEAD_MS} ms target"
+    )
     print(json.dumps(figures))
     return figures
 

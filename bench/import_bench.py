@@ -32,12 +32,18 @@ def generate(folder: Path, n_talks: int) -> list[Path]:
     for i in range(n_talks):
         speaker = f"Speaker {i:05d}"
         year = 2000 + i % 25
-        en_i = en.replace("Alex Graves ICLR 2017", f"{speaker} ICLR {year}").replace("sequential data", f"data {i}")
+        en_i = en.replace("Alex Graves ICLR 2017", f"{speaker} ICLR {year}").replace(
+            "sequential data", f"data {i}"
+        )
         path_en = folder / f"{i:05d}_en.txt"
         path_en.write_text(en_i)
         path_es = folder / f"{i:05d}_es.txt"
         path_es.write_text(es.replace("datos secuenciales", f"datos {i}"))
-        manifest[path_es.name] = {"slug": f"speaker-{i:05d}-iclr-{year}", "lang": "es", "title": f"Charla {i}"}
+        manifest[path_es.name] = {
+            "slug": f"speaker-{i:05d}-iclr-{year}",
+            "lang": "es",
+            "title": f"Charla {i}",
+        }
         files += [path_en, path_es]
     import json
 
@@ -47,7 +53,9 @@ def generate(folder: Path, n_talks: int) -> list[Path]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--talks", type=int, default=2000, help="number of talks to generate (2 files each)")
+    parser.add_argument(
+        "--talks", type=int, default=2000, help="number of talks to generate (2 files each)"
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="import-bench-"))
@@ -60,7 +68,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from talks.importers.api import import_documents, load_file
+    from talks.importers.writer import import_documents, load_file
     from talks.models import SummaryPoint, Talk
     from talks.signals import translation_imported
 
@@ -70,7 +78,9 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     (tmp / "corpus").mkdir()
     files = generate(tmp / "corpus", args.talks)
-    print(f"generated {args.talks} talks × 2 languages × 30 points ({len(files)} files) on {connection.vendor}")
+    print(
+        f"generated {args.talks} talks × 2 languages × 30 points ({len(files)} files) on {connection.vendor}"
+    )
 
     t0 = time.perf_counter()
     docs = [load_file(path) for path in files]
@@ -83,14 +93,26 @@ def main() -> None:
     assert Talk.objects.count() == args.talks and SummaryPoint.objects.count() == args.talks * 60
 
     db_s = import_s - parse_s
-    print(f"parse only      : {parse_s:7.2f} s  {args.talks / parse_s:8.1f} talks/s ({len(docs)} files)")
+    print(
+        f"parse only      : {parse_s:7.2f} s  {args.talks / parse_s:8.1f} talks/s ({len(docs)} files)"
+    )
     print(f"parse + import  : {import_s:7.2f} s  {args.talks / import_s:8.1f} talks/s")
     print(f"database part   : {db_s:7.2f} s  ratio db/parse = {db_s / parse_s:.2f}× (target ≤ 4×)")
-    print(json.dumps({
-        "talks": args.talks, "files": len(files), "database": connection.vendor, "parse_s": round(parse_s, 2),
-        "import_s": round(import_s, 2), "db_s": round(db_s, 2), "db_over_parse": round(db_s / parse_s, 2),
-        "target_db_over_parse": 4, "met": db_s / parse_s <= 4,
-    }))
+    print(
+        json.dumps(
+            {
+                "talks": args.talks,
+                "files": len(files),
+                "database": connection.vendor,
+                "parse_s": round(parse_s, 2),
+                "import_s": round(import_s, 2),
+                "db_s": round(db_s, 2),
+                "db_over_parse": round(db_s / parse_s, 2),
+                "target_db_over_parse": 4,
+                "met": db_s / parse_s <= 4,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

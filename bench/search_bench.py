@@ -29,13 +29,14 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vault.settings")  # the language list
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from search import embedders, index, lexical, text  # noqa: E402
-from search.eval.compare_models import load_points  # noqa: E402
-from search.eval.queries import load_queries  # noqa: E402
+from search import analyzer, embedders, lexical, vector_index
+from search.eval.compare_models import load_points
+from search.eval.queries import load_queries
 
 MODELS = embedders.DEFAULT_MODELS
 #: Share of words dropped and weight of the borrowed point's vector in a generated variant.
@@ -83,9 +84,7 @@ def generate(points, vecs, n: int, rng: np.random.Generator):
         words = [w for w in points[s][3].split() if rng.random() > DROP]
         clause = points[o][3].split(",")[0]
         texts.append(" ".join(words) + " " + clause)
-    langs = np.array(
-        [index.LANG_CODES.index(points[s][1]) for s in src], dtype=np.uint8
-    )
+    langs = np.array([("en", "es").index(points[s][1]) for s in src], dtype=np.uint8)
     numbers = np.array([points[s][2] for s in src])
     arrays = {
         "entry_ids": np.arange(1, n + 1),
@@ -97,14 +96,15 @@ def generate(points, vecs, n: int, rng: np.random.Generator):
         "event_ids": talk_ids % 7,
         "years": 2014 + talk_ids % 10,
         "vectors": out_vecs,
-        "terms": [" ".join(text.terms(t)) for t in texts],
+        "lang_codes": ("en", "es"),  # the corpus languages (bench runs without Django settings)
+        "terms": [" ".join(analyzer.terms(t)) for t in texts],
     }
     return arrays, texts
 
 
 def build(
     arrays, texts, ann: bool
-) -> tuple[index.VectorIndex, sqlite3.Connection, dict[str, float]]:
+) -> tuple[vector_index.VectorIndex, sqlite3.Connection, dict[str, float]]:
     n = len(texts)
     t0 = time.perf_counter()
     db = sqlite3.connect(":memory:")
@@ -113,11 +113,11 @@ def build(
     )
     db.executemany(
         "INSERT INTO search_fts(rowid, terms) VALUES (?, ?)",
-        ((i + 1, " ".join(text.terms(s))) for i, s in enumerate(texts)),
+        ((i + 1, " ".join(analyzer.terms(s))) for i, s in enumerate(texts)),
     )
     db.commit()
     t1 = time.perf_counter()
-    idx = index.VectorIndex(**arrays)
+    idx = vector_index.VectorIndex(**arrays)
     # Per-model moments (query standardisation) and document frequencies (the query's BM25
     # weight): computed once per index load, here rather than in the first query.
     idx.query_stats({m: v[0] for m, v in idx.vectors.items()})
@@ -125,9 +125,7 @@ def build(
     t2 = time.perf_counter()
     if ann:
         idx.build_ann()
-        idx.bm25(
-            np.zeros(0, np.int64), ["warm"]
-        )  # document frequencies for in-memory BM25
+        idx.bm25(np.zeros(0, np.int64), ["warm"])  # document frequencies for in-memory BM25
     t3 = time.perf_counter()
     return (
         idx,
@@ -141,7 +139,7 @@ def build(
     )
 
 
-def rank(idx: index.VectorIndex, db, qvecs, qlang: str, terms: list[str], exact: bool):
+def rank(idx: vector_index.VectorIndex, db, qvecs, qlang: str, terms: list[str], exact: bool):
     """What search.engine.search does between encoding and hydration."""
     if exact:
         ids, scores = lexical.sqlite_scores(db.cursor(), terms)
@@ -154,16 +152,14 @@ def rank(idx: index.VectorIndex, db, qvecs, qlang: str, terms: list[str], exact:
     return [g for g, _s, _r in idx.top_groups(scored, "any", K)]
 
 
-def ann_recall(idx: index.VectorIndex, queries, qv) -> float:
+def ann_recall(idx: vector_index.VectorIndex, queries, qv) -> float:
     """Recall@10 of the HNSW path against the exact scan on the fused semantic score (no words)."""
     none = (np.zeros(0, np.int64), np.zeros(0))
     out = []
     for q, v in zip(queries, qv, strict=True):
         exact = {
             g
-            for g, _s, _r in idx.top_groups(
-                idx.score(v, q.query_lang, *none, exact=True), "any", K
-            )
+            for g, _s, _r in idx.top_groups(idx.score(v, q.query_lang, *none, exact=True), "any", K)
         }
         approx = {
             g
@@ -209,8 +205,8 @@ def main(argv: list[str] | None = None) -> None:
         enc_ms.append((time.perf_counter() - t0) * 1000)
         qv.append(v)
     print(
-        f"ANN threshold in the app: {index.ANN_THRESHOLD} entries (HNSW M={index.HNSW_M}, "
-        f"efSearch={index.HNSW_EF_SEARCH}, {index.ANN_CANDIDATES} candidates per model)\n"
+        f"ANN threshold in the app: {vector_index.ANN_THRESHOLD} entries (HNSW M={vector_index.HNSW_M}, "
+        f"efSearch={vector_index.HNSW_EF_SEARCH}, {vector_index.ANN_CANDIDATES} candidates per model)\n"
     )
     header = (
         f"{'points':>7s} {'path':>6s} {'encode p50':>10s} {'rank p50':>8s} {'rank p95':>8s} {'total p50':>9s} "
@@ -220,7 +216,7 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     for n in args.sizes:
         arrays, texts = generate(points, vecs, n, rng)
-        idx, db, rate = build(arrays, texts, ann=n >= index.ANN_THRESHOLD or n >= 10000)
+        idx, db, rate = build(arrays, texts, ann=n >= vector_index.ANN_THRESHOLD or n >= 10000)
         results = {}
         for path, exact in (("exact", True), ("hnsw", False)):
             if path == "hnsw" and not idx._ann:
@@ -228,9 +224,7 @@ def main(argv: list[str] | None = None) -> None:
             rank_ms, tops = [], []
             for q, v in zip(queries, qv, strict=True):
                 t0 = time.perf_counter()
-                tops.append(
-                    rank(idx, db, v, q.query_lang, text.query_terms(q.text), exact)
-                )
+                tops.append(rank(idx, db, v, q.query_lang, analyzer.query_terms(q.text), exact))
                 rank_ms.append((time.perf_counter() - t0) * 1000)
             results[path] = (np.array(rank_ms), tops)
         for path, (rank_ms, tops) in results.items():
@@ -247,18 +241,31 @@ def main(argv: list[str] | None = None) -> None:
                 f"{np.median(total) / enc50:7.2f} {recall:>9s} {agree:>9s} "
                 f"{rate['fts']:>10.0f} {rate['matrix']:>9.0f} {rate['hnsw']:>9.0f}"
             )
-            rows.append({
-                "points": n, "path": path, "encode_p50_ms": round(enc50, 2),
-                "rank_p50_ms": round(float(np.median(rank_ms)), 2),
-                "rank_p95_ms": round(float(np.percentile(rank_ms, 95)), 2),
-                "total_p50_ms": round(float(np.median(total)), 2),
-                "total_p95_ms": round(float(np.percentile(total, 95)), 2),
-                "rank_over_encode": round(float(np.median(rank_ms)) / enc50, 3),
-                "recall_at_10": float(recall) if recall else None, "agree_at_10": float(agree) if agree else None,
-                "build_points_per_s": {k: round(float(v)) for k, v in rate.items()},
-            })
+            rows.append(
+                {
+                    "points": n,
+                    "path": path,
+                    "encode_p50_ms": round(enc50, 2),
+                    "rank_p50_ms": round(float(np.median(rank_ms)), 2),
+                    "rank_p95_ms": round(float(np.percentile(rank_ms, 95)), 2),
+                    "total_p50_ms": round(float(np.median(total)), 2),
+                    "total_p95_ms": round(float(np.percentile(total, 95)), 2),
+                    "rank_over_encode": round(float(np.median(rank_ms)) / enc50, 3),
+                    "recall_at_10": float(recall) if recall else None,
+                    "agree_at_10": float(agree) if agree else None,
+                    "build_points_per_s": {k: round(float(v)) for k, v in rate.items()},
+                }
+            )
         db.close()
-    print(json.dumps({"encode_points_per_s": round(enc_rate, 1), "ann_threshold": index.ANN_THRESHOLD, "rows": rows}))
+    print(
+        json.dumps(
+            {
+                "encode_points_per_s": round(enc_rate, 1),
+                "ann_threshold": vector_index.ANN_THRESHOLD,
+                "rows": rows,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -46,9 +46,7 @@ def main(argv: list[str] | None = None) -> None:
         default=8,
         help="naive samples timed per receptive field",
     )
-    p.add_argument(
-        "--cached-samples", type=int, default=400, help="PyTorch cached samples timed"
-    )
+    p.add_argument("--cached-samples", type=int, default=400, help="PyTorch cached samples timed")
     p.add_argument(
         "--compiled-seconds",
         type=float,
@@ -75,16 +73,10 @@ def main(argv: list[str] | None = None) -> None:
         # Warm-up outside the timing: first calls pay for kernel selection and allocation.
         generate_naive(model, 9, 1, u[:1], prompt=prompt)
         generate_cached(model, 9, 1, u[:1], prompt=prompt)
-        naive, naive_s = _cpu_per_sample(
-            k, generate_naive, model, 9, 1, u[:k], prompt=prompt
-        )
-        cached, cached_s = _cpu_per_sample(
-            len(u), generate_cached, model, 9, 1, u, prompt=prompt
-        )
+        naive, naive_s = _cpu_per_sample(k, generate_naive, model, 9, 1, u[:k], prompt=prompt)
+        cached, cached_s = _cpu_per_sample(len(u), generate_cached, model, 9, 1, u, prompt=prompt)
         same = np.array_equal(naive, cached[:k])
-        same &= np.array_equal(
-            generate_compiled(model, 9, 1, u), generate_cached(model, 9, 1, u)
-        )
+        same &= np.array_equal(generate_compiled(model, 9, 1, u), generate_cached(model, 9, 1, u))
         n = int(args.compiled_seconds * sr)
         gen = CompiledGenerator(model, 9, 1)
         gen.generate(uniforms(2, 10))  # compile outside the timing
@@ -94,11 +86,19 @@ def main(argv: list[str] | None = None) -> None:
             f"{naive_s / cached_s:>8.1f}× {naive_s * sr:>10.1f} {cached_s * sr:>11.2f} {compiled_s * sr:>13.4f} "
             f"{'yes' if same else 'NO':>5}   (nominal {label})"
         )
-        rows.append({
-            "receptive_field": rf, "naive_ms_per_sample": 1e3 * naive_s, "cached_ms_per_sample": 1e3 * cached_s,
-            "compiled_us_per_sample": 1e6 * compiled_s, "cached_over_naive": naive_s / cached_s,
-            "rtf_naive": naive_s * sr, "rtf_cached": cached_s * sr, "rtf_compiled": compiled_s * sr, "same_samples": bool(same),
-        })
+        rows.append(
+            {
+                "receptive_field": rf,
+                "naive_ms_per_sample": 1e3 * naive_s,
+                "cached_ms_per_sample": 1e3 * cached_s,
+                "compiled_us_per_sample": 1e6 * compiled_s,
+                "cached_over_naive": naive_s / cached_s,
+                "rtf_naive": naive_s * sr,
+                "rtf_cached": cached_s * sr,
+                "rtf_compiled": compiled_s * sr,
+                "same_samples": bool(same),
+            }
+        )
     print(json.dumps({"sample_rate": sr, "rows": rows}))
 
 

@@ -14,7 +14,16 @@ logger = logging.getLogger(__name__)
 
 @admin.register(DemoRun)
 class DemoRunAdmin(admin.ModelAdmin):
-    list_display = ("id", "demo", "status", "progress", "cached", "via_embed", "created_at", "inference_ms")
+    list_display = (
+        "id",
+        "demo",
+        "status",
+        "progress",
+        "cached",
+        "via_embed",
+        "created_at",
+        "inference_ms",
+    )
     list_filter = ("status", "demo", "cached", "via_embed")
     search_fields = ("id", "demo", "requester", "task_id")
     date_hierarchy = "created_at"
@@ -31,8 +40,10 @@ class DemoRunAdmin(admin.ModelAdmin):
     @admin.action(description="Cancel the selected runs (queued or running)")
     def cancel_runs(self, request, queryset) -> None:
         active = list(queryset.filter(status__in=(DemoRun.Status.QUEUED, DemoRun.Status.RUNNING)))
-        count = DemoRun.objects.filter(pk__in=[r.pk for r in active]).active().update(
-            status=DemoRun.Status.FAILED, error=CANCELLED, finished_at=timezone.now()
+        count = (
+            DemoRun.objects.filter(pk__in=[r.pk for r in active])
+            .active()
+            .update(status=DemoRun.Status.FAILED, error=CANCELLED, finished_at=timezone.now())
         )
         for run in active:
             if run.task_id:

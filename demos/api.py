@@ -26,6 +26,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from vault import languages
+
 from . import conf, registry, services
 from .models import DemoRun
 
@@ -50,7 +52,10 @@ def demo_payload(demo: registry.Demo, request: HttpRequest) -> dict[str, Any]:
         "time_limit_s": demo.time_limit_s,
         "params": demo.params_schema,
         "urls": {
-            "page": {lang: request.build_absolute_uri(f"/{lang}/demos/{demo.slug}/") for lang in ("en", "es")},
+            "page": {
+                lang: request.build_absolute_uri(f"/{lang}/demos/{demo.slug}/")
+                for lang in languages.codes()
+            },
             "embed": request.build_absolute_uri(reverse("demos_embed:demo", args=[demo.slug])),
             "runs": request.build_absolute_uri(reverse("demos_api:runs", args=[demo.slug])),
         },
@@ -92,7 +97,9 @@ def demo_list(request: Request) -> Response:
     return Response({"results": [demo_payload(d, request) for d in registry.all_demos()]})
 
 
-@extend_schema(operation_id="demos_detail", responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
+@extend_schema(
+    operation_id="demos_detail", responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}
+)
 @api_view(["GET"])
 @authentication_classes([])
 @permission_classes([AllowAny])
@@ -106,8 +113,14 @@ def demo_detail(request: Request, slug: str) -> Response:
 @extend_schema(
     operation_id="demos_run_create",
     request=OpenApiTypes.OBJECT,
-    responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT, 413: OpenApiTypes.OBJECT,
-               429: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
+    responses={
+        201: OpenApiTypes.OBJECT,
+        400: OpenApiTypes.OBJECT,
+        404: OpenApiTypes.OBJECT,
+        413: OpenApiTypes.OBJECT,
+        429: OpenApiTypes.OBJECT,
+        503: OpenApiTypes.OBJECT,
+    },
 )
 @api_view(["POST"])
 @authentication_classes([])
@@ -127,15 +140,23 @@ def run_create(request: Request, slug: str) -> Response:
     body = request.data if request.body else {}
     if not isinstance(body, dict) or set(body) - {"params"}:
         return Response(
-            {"error": "invalid request", "status": 400, "fields": {"non_field_errors": ['Send {"params": {...}}.']}},
+            {
+                "error": "invalid request",
+                "status": 400,
+                "fields": {"non_field_errors": ['Send {"params": {...}}.']},
+            },
             status=400,
         )
     params, errors = demo.validate(body.get("params", {}))
     if errors:
-        return Response({"error": "invalid parameters", "status": 400, "fields": errors}, status=400)
+        return Response(
+            {"error": "invalid parameters", "status": 400, "fields": errors}, status=400
+        )
     try:
         run = services.start_run(
-            demo, params, services.client_fingerprint(request),
+            demo,
+            params,
+            services.client_fingerprint(request),
             via_embed=request.headers.get("X-Demo-Embed") == "1",
         )
     except services.Refused as refused:
@@ -147,7 +168,11 @@ def run_create(request: Request, slug: str) -> Response:
 
 @extend_schema(
     operation_id="demos_run_detail",
-    parameters=[OpenApiParameter("wait", OpenApiTypes.FLOAT, description="Hold the answer up to this many seconds (≤ 10)")],
+    parameters=[
+        OpenApiParameter(
+            "wait", OpenApiTypes.FLOAT, description="Hold the answer up to this many seconds (≤ 10)"
+        )
+    ],
     responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
 )
 @api_view(["GET"])

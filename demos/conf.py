@@ -1,4 +1,5 @@
-"""The demo platform's settings: ``DEMOS_*`` in Django settings, else the environment, else a default.
+"""The demo platform's settings: ``DEMOS_*`` in Django settings (``vault/settings.py`` reads them from
+the environment, like every other variable).
 
 Defaults run out of the box and are sized for the 2-core machine the demos are budgeted on.
 
@@ -20,16 +21,13 @@ Defaults run out of the box and are sized for the 2-core machine the demos are b
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from django.conf import settings
 
 
 def _get(name: str, default: Any) -> Any:
-    if hasattr(settings, name):
-        return getattr(settings, name)
-    return os.environ.get(name, default)
+    return getattr(settings, name, default)
 
 
 def frame_ancestors() -> list[str]:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from .embedding import make_embeddable
+from .embeds import make_embeddable
 
 EMBED_PREFIX = "/embed/"
 

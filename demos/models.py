@@ -32,7 +32,7 @@ def params_digest(slug: str, params: dict[str, Any], fingerprint: str) -> str:
     return hashlib.sha256(f"{slug}|{fingerprint}|{canonical}".encode()).hexdigest()
 
 
-class DemoRunQuerySet(models.QuerySet):
+class DemoRunQuerySet(models.QuerySet["DemoRun"]):
     def active(self) -> DemoRunQuerySet:
         return self.filter(status__in=(DemoRun.Status.QUEUED, DemoRun.Status.RUNNING))
 
@@ -53,17 +53,22 @@ class DemoRunQuerySet(models.QuerySet):
         now = timezone.now()
         silent_since = now - timedelta(seconds=conf.heartbeat_timeout_s())
         lost = self.filter(status=DemoRun.Status.RUNNING).filter(
-            Q(heartbeat_at__lt=silent_since) | Q(heartbeat_at__isnull=True, started_at__lt=silent_since)
+            Q(heartbeat_at__lt=silent_since)
+            | Q(heartbeat_at__isnull=True, started_at__lt=silent_since)
         )
         waited_since = now - timedelta(seconds=conf.queue_timeout_s())
         never = self.filter(status=DemoRun.Status.QUEUED, created_at__lt=waited_since)
         if not (lost | never).exists():
             return 0
         count = lost.update(status=DemoRun.Status.FAILED, error=WORKER_LOST, finished_at=now)
-        return count + never.update(status=DemoRun.Status.FAILED, error=NEVER_STARTED, finished_at=now)
+        return count + never.update(
+            status=DemoRun.Status.FAILED, error=NEVER_STARTED, finished_at=now
+        )
 
     def recent_by(self, requester: str, seconds: int) -> DemoRunQuerySet:
-        return self.filter(requester=requester, created_at__gte=timezone.now() - timedelta(seconds=seconds))
+        return self.filter(
+            requester=requester, created_at__gte=timezone.now() - timedelta(seconds=seconds)
+        )
 
 
 class DemoRun(models.Model):
@@ -78,7 +83,9 @@ class DemoRun(models.Model):
     demo = models.SlugField(max_length=50, db_index=True)
     params = models.JSONField(default=dict)
     params_hash = models.CharField(max_length=64, db_index=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.CharField(max_length=200, blank=True)
     result = models.JSONField(null=True, blank=True)
@@ -92,13 +99,17 @@ class DemoRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    inference_ms = models.FloatField(null=True, blank=True, help_text="Time inside the demo's infer.run")
+    inference_ms = models.FloatField(
+        null=True, blank=True, help_text="Time inside the demo's infer.run"
+    )
 
     objects = DemoRunQuerySet.as_manager()
 
     class Meta:
         ordering = ("-created_at",)
-        indexes = (models.Index(fields=["demo", "params_hash", "status"], name="demorun_cache_idx"),)
+        indexes = (
+            models.Index(fields=["demo", "params_hash", "status"], name="demorun_cache_idx"),
+        )
 
     def __str__(self) -> str:
         return f"{self.demo} {self.status} {self.id}"

@@ -2,9 +2,9 @@
 
 from django.urls import path
 
-from . import embedding
+from . import embeds
 
 app_name = "demos_oembed"
 urlpatterns = [
-    path("", embedding.oembed, name="oembed"),
+    path("", embeds.oembed, name="oembed"),
 ]

@@ -75,6 +75,7 @@ class Demo:
     @cached_property
     def folder(self) -> Path:
         spec = importlib.util.find_spec(self.package)
+        assert spec is not None and spec.submodule_search_locations is not None  # a package
         return Path(next(iter(spec.submodule_search_locations)))
 
     def has_module(self, name: str) -> bool:
@@ -159,7 +160,9 @@ def get(slug: str) -> Demo | None:
 
 def for_talk(talk_slug: str) -> list[Demo]:
     """Demos that illustrate a talk (``META["talk"]``) or relate to it (``META["also_talks"]``)."""
-    return [d for d in all_demos() if d.talk == talk_slug or talk_slug in d.meta.get("also_talks", [])]
+    return [
+        d for d in all_demos() if d.talk == talk_slug or talk_slug in d.meta.get("also_talks", [])
+    ]
 
 
 def reset() -> None:

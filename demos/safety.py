@@ -20,7 +20,9 @@ GENERIC_ERROR = "The demo failed on these parameters."
 # An absolute POSIX path of two or more parts, or a Windows drive path.
 _PATH_RE = re.compile(r"(?:[A-Za-z]:\\|(?<![\w.])/)(?:[\w.\-+@~]+[/\\])+[\w.\-+@~]*")
 _SECRET_PLACES = tuple(
-    str(p) for p in {Path(__file__).resolve().parent.parent, Path(sys.prefix), Path.home()} if str(p) != "/"
+    str(p)
+    for p in {Path(__file__).resolve().parent.parent, Path(sys.prefix), Path.home()}
+    if str(p) != "/"
 )
 # Exceptions whose message is written for the user (a plug-in rejecting a value it was given).
 USER_ERRORS = (ValueError,)

@@ -17,9 +17,19 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from vault import languages
+
 PARAM_TYPES = ("int", "float", "choice", "str", "bool")
-REQUIRED_META_KEYS = ("slug", "title", "summary", "explanation", "talk", "points", "nodes", "params")
-LANGS = ("en", "es")
+REQUIRED_META_KEYS = (
+    "slug",
+    "title",
+    "summary",
+    "explanation",
+    "talk",
+    "points",
+    "nodes",
+    "params",
+)
 # Strings arrive from the URL or JSON; even a schema without max_length gets a ceiling.
 DEFAULT_STR_MAX = 256
 _TRUE = {"1", "true", "on", "yes"}
@@ -31,7 +41,9 @@ class MetaError(ValueError):
 
 
 def _bilingual(value: Any) -> bool:
-    return isinstance(value, Mapping) and all(isinstance(value.get(lang), str) for lang in LANGS)
+    return isinstance(value, Mapping) and all(
+        isinstance(value.get(lang), str) for lang in languages.codes()
+    )
 
 
 def check_meta(meta: Mapping[str, Any]) -> None:
@@ -61,9 +73,13 @@ def _check_param(name: str, spec: Any) -> None:
     if not _bilingual(spec.get("label")):
         raise MetaError(f"parameter {name!r} needs an EN/ES label")
     kind = spec["type"]
-    if kind in ("int", "float") and not ("min" in spec and "max" in spec and spec["min"] <= spec["max"]):
+    if kind in ("int", "float") and not (
+        "min" in spec and "max" in spec and spec["min"] <= spec["max"]
+    ):
         raise MetaError(f"parameter {name!r}: numbers need min <= max")
-    if kind == "choice" and not (spec.get("choices") and all(isinstance(c, str) for c in spec["choices"])):
+    if kind == "choice" and not (
+        spec.get("choices") and all(isinstance(c, str) for c in spec["choices"])
+    ):
         raise MetaError(f"parameter {name!r}: choice needs a list of strings")
     if kind == "str" and spec.get("pattern") is not None:
         try:

@@ -58,7 +58,9 @@ def check_rate(requester: str) -> None:
         return
     # A slot frees when the oldest run of the window ages out of it.
     oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
-    wait = (oldest + timedelta(seconds=window) - timezone.now()).total_seconds() if oldest else window
+    wait = (
+        (oldest + timedelta(seconds=window) - timezone.now()).total_seconds() if oldest else window
+    )
     raise Refused(429, "Too many runs from this client; wait a little.", max(1, math.ceil(wait)))
 
 
@@ -69,7 +71,9 @@ def check_queue() -> None:
         raise Refused(503, "The demo queue is full; try again shortly.", QUEUE_RETRY_AFTER_S)
 
 
-def start_run(demo: registry.Demo, params: dict[str, Any], requester: str, *, via_embed: bool = False) -> DemoRun:
+def start_run(
+    demo: registry.Demo, params: dict[str, Any], requester: str, *, via_embed: bool = False
+) -> DemoRun:
     """A new run of ``demo`` with validated ``params``: served from the cache when possible, else queued.
 
     Raises :class:`Refused` for the rate limit or the queue cap.
@@ -81,17 +85,33 @@ def start_run(demo: registry.Demo, params: dict[str, Any], requester: str, *, vi
         if hit is not None:
             now = timezone.now()
             return DemoRun.objects.create(
-                demo=demo.slug, params=params, params_hash=digest, status=DemoRun.Status.DONE,
-                progress=100, message="done", result=hit.result, cached=True, requester=requester,
-                via_embed=via_embed, created_at=now, started_at=now, finished_at=now, inference_ms=0,
+                demo=demo.slug,
+                params=params,
+                params_hash=digest,
+                status=DemoRun.Status.DONE,
+                progress=100,
+                message="done",
+                result=hit.result,
+                cached=True,
+                requester=requester,
+                via_embed=via_embed,
+                created_at=now,
+                started_at=now,
+                finished_at=now,
+                inference_ms=0,
             )
     check_queue()
     run = None
     try:
         with transaction.atomic():
             run = DemoRun.objects.create(
-                demo=demo.slug, params=params, params_hash=digest, requester=requester, via_embed=via_embed,
-                message="queued", task_id=str(uuid.uuid4()),
+                demo=demo.slug,
+                params=params,
+                params_hash=digest,
+                requester=requester,
+                via_embed=via_embed,
+                message="queued",
+                task_id=str(uuid.uuid4()),
             )
             enqueue(run, demo)  # sent when the block commits; a broker error surfaces here
     except BROKER_ERRORS:
@@ -100,5 +120,9 @@ def start_run(demo: registry.Demo, params: dict[str, Any], requester: str, *, vi
         logger.exception("could not queue a %s run: the broker is unavailable", demo.slug)
         if run is not None:
             DemoRun.objects.filter(pk=run.pk).delete()
-        raise Refused(503, "The demo service is unavailable right now; try again shortly.", BROKER_RETRY_AFTER_S)
+        raise Refused(
+            503,
+            "The demo service is unavailable right now; try again shortly.",
+            BROKER_RETRY_AFTER_S,
+        ) from None
     return run

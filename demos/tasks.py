@@ -113,7 +113,10 @@ def _finish(run_id: str, **fields: Any) -> bool:
 def run_demo(self, run_id: str) -> dict[str, Any]:
     now = timezone.now()
     claimed = DemoRun.objects.filter(pk=run_id, status=DemoRun.Status.QUEUED).update(
-        status=DemoRun.Status.RUNNING, started_at=now, heartbeat_at=now, message="starting",
+        status=DemoRun.Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        message="starting",
         task_id=self.request.id or "",
     )
     if not claimed:
@@ -139,7 +142,9 @@ def run_demo(self, run_id: str) -> dict[str, Any]:
             progress=pct, message=message, heartbeat_at=timezone.now()
         )
         if self.request.id and not self.request.is_eager:
-            self.update_state(state="PROGRESS", meta={"run": run_id, "progress": pct, "message": message})
+            self.update_state(
+                state="PROGRESS", meta={"run": run_id, "progress": pct, "message": message}
+            )
 
     heartbeat = _Heartbeat(run_id)
     heartbeat.start()
@@ -150,7 +155,8 @@ def run_demo(self, run_id: str) -> dict[str, Any]:
         result = safety.clean_result(infer.run(dict(run.params), progress), conf.max_result_bytes())
     except SoftTimeLimitExceeded:
         _finish(
-            run_id, status=DemoRun.Status.FAILED,
+            run_id,
+            status=DemoRun.Status.FAILED,
             error=f"The demo took longer than its limit of {demo.time_limit_s:g} s and was stopped.",
         )
         return {"status": DemoRun.Status.FAILED}
@@ -163,7 +169,11 @@ def run_demo(self, run_id: str) -> dict[str, Any]:
         heartbeat.stopped.set()
     inference_ms = round((time.perf_counter() - started) * 1000, 2)
     _finish(
-        run_id, status=DemoRun.Status.DONE, result=result, progress=100, message="done",
+        run_id,
+        status=DemoRun.Status.DONE,
+        result=result,
+        progress=100,
+        message="done",
         inference_ms=inference_ms,
     )
     return {"status": DemoRun.Status.DONE}

@@ -18,10 +18,11 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from talks.models import SummaryPoint, Talk
+from vault import languages
 
 from . import registry, schema
-from .embedding import embeddable
-from .text import ui
+from .embeds import embeddable
+from .ui_text import ui
 
 EMBED_WIDTH = 760
 EMBED_HEIGHT = 900
@@ -29,7 +30,7 @@ EMBED_HEIGHT = 900
 
 def _lang(request: HttpRequest) -> str:
     lang = request.GET.get("lang") or translation.get_language() or "en"
-    return lang if lang in ("en", "es") else "en"
+    return languages.pick(lang)
 
 
 def _demo_or_404(slug: str) -> registry.Demo:
@@ -79,7 +80,11 @@ def controls(demo: registry.Demo, lang: str, values: dict[str, Any]) -> list[dic
 def query_string(demo: registry.Demo, values: dict[str, Any]) -> str:
     """The query string of the parameters that differ from the defaults (short shareable links)."""
     defaults = demo.defaults()
-    changed = {k: (str(v).lower() if isinstance(v, bool) else v) for k, v in values.items() if v != defaults[k]}
+    changed = {
+        k: (str(v).lower() if isinstance(v, bool) else v)
+        for k, v in values.items()
+        if v != defaults[k]
+    }
     return urlencode(changed)
 
 
@@ -106,12 +111,16 @@ def renderer_js(demo: registry.Demo) -> str | None:
     return path if finders.find(path) else None
 
 
-def page_context(request: HttpRequest, demo: registry.Demo, lang: str, *, embed: bool) -> dict[str, Any]:
+def page_context(
+    request: HttpRequest, demo: registry.Demo, lang: str, *, embed: bool
+) -> dict[str, Any]:
     values, rejected = initial_values(demo, request.GET)
     qs = query_string(demo, values)
     page_path = f"/{lang}/demos/{demo.slug}/"
     embed_path = reverse("demos_embed:demo", args=[demo.slug])
-    embed_src = request.build_absolute_uri(f"{embed_path}?{urlencode({'lang': lang})}{'&' + qs if qs else ''}")
+    embed_src = request.build_absolute_uri(
+        f"{embed_path}?{urlencode({'lang': lang})}{'&' + qs if qs else ''}"
+    )
     page_url = request.build_absolute_uri(page_path + (f"?{qs}" if qs else ""))
     return {
         "demo": demo,
@@ -120,7 +129,9 @@ def page_context(request: HttpRequest, demo: registry.Demo, lang: str, *, embed:
         "t": ui(lang),
         "title": demo.title(lang),
         "summary": demo.text("summary", lang),
-        "paragraphs": [p.strip() for p in demo.text("explanation", lang).split("\n\n") if p.strip()],
+        "paragraphs": [
+            p.strip() for p in demo.text("explanation", lang).split("\n\n") if p.strip()
+        ],
         "controls": controls(demo, lang, values),
         "rejected": rejected,
         "embed": embed,
@@ -128,8 +139,9 @@ def page_context(request: HttpRequest, demo: registry.Demo, lang: str, *, embed:
         "embed_src": embed_src,
         "embed_width": EMBED_WIDTH,
         "embed_height": EMBED_HEIGHT,
-        "oembed_url": request.build_absolute_uri(reverse("demos_oembed:oembed") + "?" + urlencode(
-            {"url": page_url, "format": "json"})),
+        "oembed_url": request.build_absolute_uri(
+            reverse("demos_oembed:oembed") + "?" + urlencode({"url": page_url, "format": "json"})
+        ),
         "config": {
             "slug": demo.slug,
             "lang": lang,

@@ -16,6 +16,7 @@ No Django settings are needed (the parsers import no models).
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -23,7 +24,9 @@ import atheris
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-with atheris.instrument_imports(include=["talks.importers.knowledge_vault", "graphs.mermaid", "fuzz.mutations"]):
+with atheris.instrument_imports(
+    include=["talks.importers.knowledge_vault", "graphs.mermaid", "fuzz.mutations"]
+):
     from fuzz.mutations import KINDS, corpus_files, graph_sources, mutate
     from graphs.mermaid import MermaidSyntaxError
     from graphs.mermaid import parse as parse_mermaid
@@ -44,8 +47,11 @@ def _defaults() -> dict[str, Metadata]:
 
 def _mutations(fdp: atheris.FuzzedDataProvider) -> list[tuple[str, int, int]]:
     return [
-        (FAST_KINDS[fdp.ConsumeIntInRange(0, len(FAST_KINDS) - 1)], fdp.ConsumeIntInRange(0, 2**20),
-         fdp.ConsumeIntInRange(0, 2**20))
+        (
+            FAST_KINDS[fdp.ConsumeIntInRange(0, len(FAST_KINDS) - 1)],
+            fdp.ConsumeIntInRange(0, 2**20),
+            fdp.ConsumeIntInRange(0, 2**20),
+        )
         for _ in range(fdp.ConsumeIntInRange(0, 4))
     ]
 
@@ -59,15 +65,11 @@ def test_one_input(raw: bytes) -> None:
     fdp = atheris.FuzzedDataProvider(raw)
     name, data = FILES[fdp.ConsumeIntInRange(0, len(FILES) - 1)]
     data = _splice(mutate(data, _mutations(fdp)), fdp)
-    try:
+    with contextlib.suppress(ImportProblem):
         parse(decode(data, name), filename=name, defaults=DEFAULTS[name])
-    except ImportProblem:
-        pass
     graph = _splice(mutate(GRAPHS[fdp.ConsumeIntInRange(0, len(GRAPHS) - 1)], _mutations(fdp)), fdp)
-    try:
+    with contextlib.suppress(MermaidSyntaxError):
         parse_mermaid(graph.decode("utf-8", "replace"))
-    except MermaidSyntaxError:
-        pass
 
 
 def main() -> None:

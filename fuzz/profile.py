@@ -29,15 +29,20 @@ class Hang(AssertionError):
 
 
 def fuzz_settings(ci_examples: int) -> settings:
-    examples = int(os.environ.get("FUZZ_EXAMPLES", "0")) or (ci_examples * 50 if PROFILE == "long" else ci_examples)
+    examples = int(os.environ.get("FUZZ_EXAMPLES", "0")) or (
+        ci_examples * 50 if PROFILE == "long" else ci_examples
+    )
     return settings(
         max_examples=examples,
         derandomize=PROFILE != "long",
         deadline=timedelta(seconds=DEADLINE_S),
         database=None,
         print_blob=True,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                               HealthCheck.data_too_large],
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.data_too_large,
+        ],
     )
 
 

@@ -40,11 +40,11 @@ class ConceptGraphAdmin(admin.ModelAdmin):
 
     @admin.display(description="nodes", ordering="node_total")
     def node_count(self, obj: ConceptGraph) -> int:
-        return obj.node_total
+        return int(getattr(obj, "node_total", 0))  # annotated by get_queryset
 
     @admin.display(description="edges", ordering="edge_total")
     def edge_count(self, obj: ConceptGraph) -> int:
-        return obj.edge_total
+        return int(getattr(obj, "edge_total", 0))  # annotated by get_queryset
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -42,9 +42,7 @@ def centrality(g: nx.DiGraph, top: int = TOP_CONCEPTS) -> dict[str, list[dict]]:
     graph has any: the root node names the talk itself, not one of its concepts.
     """
     undirected = g.to_undirected(as_view=True)
-    betweenness = (
-        nx.betweenness_centrality(undirected, normalized=True) if len(g) > 2 else {}
-    )
+    betweenness = nx.betweenness_centrality(undirected, normalized=True) if len(g) > 2 else {}
     degree = dict(undirected.degree())
     concepts = [k for k, data in g.nodes(data=True) if data["points"]]
     if concepts:

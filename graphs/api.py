@@ -24,9 +24,7 @@ class _ApiError(Exception):
 def _graph_for(request: HttpRequest, slug: str) -> ConceptGraph:
     lang = request.GET.get("lang", "")
     if lang and lang not in LANG_CODES:
-        raise _ApiError(
-            400, f"unknown language {lang!r}; use one of {', '.join(LANG_CODES)}"
-        )
+        raise _ApiError(400, f"unknown language {lang!r}; use one of {', '.join(LANG_CODES)}")
     talk = Talk.objects.published().filter(slug=slug).first()
     if talk is None:
         raise _ApiError(404, f"no talk {slug!r}")
@@ -59,13 +57,9 @@ def _endpoint(
     return view
 
 
-def _download(
-    body: bytes | str, content_type: str, row: ConceptGraph, ext: str
-) -> HttpResponse:
+def _download(body: bytes | str, content_type: str, row: ConceptGraph, ext: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{row.talk.slug}-{row.lang}.{ext}"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{row.talk.slug}-{row.lang}.{ext}"'
     return response
 
 
@@ -79,16 +73,14 @@ def graph_data(row: ConceptGraph) -> HttpResponse:
             "talk": row.talk.slug,
             "lang": row.lang,
             "direction": row.direction,
-            "groups": [
-                {"name": gr.name, "style": gr.style, "fill": gr.fill} for gr in groups
-            ],
+            "groups": [{"name": gr.name, "style": gr.style, "fill": gr.fill} for gr in groups],
             "nodes": [
                 {
                     "key": n.key,
                     "label": n.label,
                     "title": n.title,
                     "shape": n.shape,
-                    "group": n.group.name if n.group_id else None,
+                    "group": n.group.name if n.group is not None else None,
                     "points": n.points,
                 }
                 for n in nodes

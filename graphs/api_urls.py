@@ -7,7 +7,9 @@ from talks.cache import cached_page
 
 app_name = "graphs_api"
 urlpatterns = [
-    path("talks/<slug:slug>/graph/", cached_page(params=("lang",))(api.talk_graph), name="talk-graph"),
+    path(
+        "talks/<slug:slug>/graph/", cached_page(params=("lang",))(api.talk_graph), name="talk-graph"
+    ),
     path("talks/<slug:slug>/graph.mmd", api.talk_graph_mmd, name="talk-graph-mmd"),
     path(
         "talks/<slug:slug>/graph.graphml",

@@ -20,9 +20,7 @@ class GraphsConfig(AppConfig):
             receivers.on_translation_imported,
             dispatch_uid="graphs.translation_imported",
         )
-        preview_built.connect(
-            receivers.on_preview_built, dispatch_uid="graphs.preview_built"
-        )
+        preview_built.connect(receivers.on_preview_built, dispatch_uid="graphs.preview_built")
         post_save.connect(
             receivers.on_translation_saved,
             sender=TalkTranslation,

@@ -130,9 +130,7 @@ _SAFE_STYLE_VALUE = re.compile(r"[#\w.%() -]{1,100}")
 class MermaidSyntaxError(ValueError):
     """The one error the parser raises: where (offset, line, column) and what was expected."""
 
-    def __init__(
-        self, text: str, position: int, expected: str, found: str | None = None
-    ) -> None:
+    def __init__(self, text: str, position: int, expected: str, found: str | None = None) -> None:
         self.position = position
         self.line = text.count("\n", 0, position) + 1
         self.column = position - (text.rfind("\n", 0, position) + 1) + 1
@@ -145,9 +143,7 @@ class MermaidSyntaxError(ValueError):
 
 def _where(text: str, position: int) -> str:
     line = text.count("\n", 0, position) + 1
-    return (
-        f"line {line}, column {position - (text.rfind(chr(10), 0, position) + 1) + 1}"
-    )
+    return f"line {line}, column {position - (text.rfind(chr(10), 0, position) + 1) + 1}"
 
 
 def _describe(text: str, position: int) -> str:
@@ -290,7 +286,9 @@ class _Parser:
         """Skip whitespace, ``%%`` comments and empty statements (``;``)."""
         text = self.text
         while True:
-            self.pos = _WS.match(text, self.pos).end()
+            gap = _WS.match(text, self.pos)
+            assert gap is not None  # r"\s*" matches the empty string
+            self.pos = gap.end()
             if text.startswith("%%", self.pos):
                 end = text.find("\n", self.pos)
                 self.pos = len(text) if end < 0 else end
@@ -300,7 +298,9 @@ class _Parser:
                 return
 
     def hspace(self) -> None:
-        self.pos = _HSPACE.match(self.text, self.pos).end()
+        gap = _HSPACE.match(self.text, self.pos)
+        assert gap is not None  # r"[ \t]*" matches the empty string
+        self.pos = gap.end()
 
     def expect(self, pattern: re.Pattern[str], what: str) -> str:
         match = pattern.match(self.text, self.pos)
@@ -341,8 +341,7 @@ class _Parser:
         return Graph(
             self.direction,
             tuple(
-                Node(k, label, shape, groups_of.get(k))
-                for k, (label, shape) in self.nodes.items()
+                Node(k, label, shape, groups_of.get(k)) for k, (label, shape) in self.nodes.items()
             ),
             tuple(self.edges),
             tuple(self.groups.values()),
@@ -404,7 +403,9 @@ class _Parser:
             words.append(match.group(1))
             end = match.end()
         if len(words) > 1:
-            after = _HSPACE.match(text, end).end()
+            gap = _HSPACE.match(text, end)
+            assert gap is not None  # r"[ \t]*" matches the empty string
+            after = gap.end()
             if after >= len(text) or text[after] in ",;\r\n":
                 self.pos = end
                 return " ".join(words)
@@ -435,12 +436,16 @@ class _Parser:
         source = self.node()
         while True:
             # Hot loop of large graphs: regexes and locals rather than helper calls.
-            arrow = arrows.match(text, ws.match(text, self.pos).end())
+            gap = ws.match(text, self.pos)
+            assert gap is not None  # r"\s*" matches the empty string
+            arrow = arrows.match(text, gap.end())
             if not arrow:
                 return
             self.pos = arrow.end()
             label = self.edge_label() if text.startswith("|", self.pos) else ""
-            self.pos = ws.match(text, self.pos).end()
+            gap = ws.match(text, self.pos)
+            assert gap is not None
+            self.pos = gap.end()
             if not ids.match(text, self.pos):
                 raise self.error(f"a node id after {arrow.group(0)!r}")
             target = self.node()
@@ -462,11 +467,11 @@ class _Parser:
         key = match.group(0)
         if key in _KEYWORDS:
             raise self.error("a node id", start, f"reserved word {key!r}")
-        self.pos = _HSPACE.match(text, match.end()).end()
+        gap = _HSPACE.match(text, match.end())
+        assert gap is not None  # r"[ \t]*" matches the empty string
+        self.pos = gap.end()
         shape, label = (
-            self.shape(key)
-            if text[self.pos : self.pos + 1] in _OPENERS
-            else ("rect", None)
+            self.shape(key) if text[self.pos : self.pos + 1] in _OPENERS else ("rect", None)
         )
         # (label, shape) per key; Node objects are built once, at the end, with their group.
         if label is not None:
@@ -501,16 +506,16 @@ class _Parser:
             self.pos = end + 1
             self.hspace()
         else:
-            raw = _UNQUOTED[SHAPES[shape][0][0]].match(text, self.pos).group(0)
+            unquoted = _UNQUOTED[SHAPES[shape][0][0]].match(text, self.pos)
+            assert unquoted is not None  # each pattern is r"[^...]*": it matches the empty string
+            raw = unquoted.group(0)
             self.pos += len(raw)
         if not text.startswith(closer, self.pos):
             raise self.error(unclosed(repr(closer)))
         self.pos += len(closer)
         label = _decode(raw)
         if not label:
-            raise self.error(
-                f"label text for node {key!r}", opened + len(SHAPES[shape][0])
-            )
+            raise self.error(f"label text for node {key!r}", opened + len(SHAPES[shape][0]))
         return shape, label
 
     def edge_label(self) -> str:
@@ -523,12 +528,12 @@ class _Parser:
             raw = text[self.pos + 1 : end]
             self.pos = end + 1
         else:
-            raw = _EDGE_TEXT.match(text, self.pos).group(0)
+            unquoted = _EDGE_TEXT.match(text, self.pos)
+            assert unquoted is not None  # r"[^|]*" matches the empty string
+            raw = unquoted.group(0)
             self.pos += len(raw)
         if not text.startswith("|", self.pos):
-            raise self.error(
-                f"'|' to close the edge label opened at {_where(text, opened)}"
-            )
+            raise self.error(f"'|' to close the edge label opened at {_where(text, opened)}")
         self.pos += 1
         label = _decode(raw)
         if not label:
@@ -543,9 +548,7 @@ class _Parser:
                     assignment.position,
                     f"unknown class {assignment.group!r}",
                 )
-            for key, position in zip(
-                assignment.keys, assignment.key_positions, strict=True
-            ):
+            for key, position in zip(assignment.keys, assignment.key_positions, strict=True):
                 if key not in self.nodes:
                     raise self.error(
                         "a node defined in the graph", position, f"unknown node {key!r}"

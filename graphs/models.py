@@ -14,21 +14,17 @@ from graphs import mermaid
 from talks.models import LANGUAGES, Talk
 
 
-class ConceptGraphQuerySet(models.QuerySet):
+class ConceptGraphQuerySet(models.QuerySet["ConceptGraph"]):
     def for_talk(self, talk: Talk | str, lang: str) -> ConceptGraph | None:
         lookup = {"talk": talk} if isinstance(talk, Talk) else {"talk__slug": talk}
         return self.filter(lang=lang, **lookup).first()
 
     def with_parts(self) -> ConceptGraphQuerySet:
-        return self.prefetch_related(
-            "groups", "nodes__group", "edges__source", "edges__target"
-        )
+        return self.prefetch_related("groups", "nodes__group", "edges__source", "edges__target")
 
 
 class ConceptGraph(models.Model):
-    talk = models.ForeignKey(
-        Talk, on_delete=models.CASCADE, related_name="concept_graphs"
-    )
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="concept_graphs")
     lang = models.CharField(max_length=5, choices=LANGUAGES)
     direction = models.CharField(max_length=2, default="LR")
     # Canonical Mermaid (graphs.mermaid.serialise): what the Mermaid view renders and `.mmd` returns.
@@ -40,9 +36,7 @@ class ConceptGraph(models.Model):
     class Meta:
         ordering = ["talk", "lang"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["talk", "lang"], name="concept_graph_talk_lang_unique"
-            )
+            models.UniqueConstraint(fields=["talk", "lang"], name="concept_graph_talk_lang_unique")
         ]
 
     def __str__(self) -> str:
@@ -52,20 +46,17 @@ class ConceptGraph(models.Model):
         """The parsed graph back from rows (uses prefetched ``groups``/``nodes``/``edges`` when present)."""
         groups = tuple(mermaid.Group(g.name, g.style) for g in self.groups.all())
         nodes = tuple(
-            mermaid.Node(n.key, n.label, n.shape, n.group.name if n.group_id else None)
+            mermaid.Node(n.key, n.label, n.shape, n.group.name if n.group is not None else None)
             for n in self.nodes.all()
         )
         edges = tuple(
-            mermaid.Edge(e.source.key, e.target.key, e.label, e.style)
-            for e in self.edges.all()
+            mermaid.Edge(e.source.key, e.target.key, e.label, e.style) for e in self.edges.all()
         )
         return mermaid.Graph(self.direction, nodes, edges, groups)
 
 
 class ConceptGroup(models.Model):
-    graph = models.ForeignKey(
-        ConceptGraph, on_delete=models.CASCADE, related_name="groups"
-    )
+    graph = models.ForeignKey(ConceptGraph, on_delete=models.CASCADE, related_name="groups")
     order = models.PositiveIntegerField()
     name = models.CharField(max_length=100)
     style = models.CharField(
@@ -96,9 +87,7 @@ class ConceptGroup(models.Model):
 
 
 class ConceptNode(models.Model):
-    graph = models.ForeignKey(
-        ConceptGraph, on_delete=models.CASCADE, related_name="nodes"
-    )
+    graph = models.ForeignKey(ConceptGraph, on_delete=models.CASCADE, related_name="nodes")
     order = models.PositiveIntegerField()
     key = models.CharField(max_length=100)
     label = models.TextField(
@@ -124,9 +113,7 @@ class ConceptNode(models.Model):
     class Meta:
         ordering = ["graph", "order"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["graph", "key"], name="concept_node_graph_key_unique"
-            )
+            models.UniqueConstraint(fields=["graph", "key"], name="concept_node_graph_key_unique")
         ]
         indexes = [models.Index(fields=["graph", "point"])]
 
@@ -135,16 +122,10 @@ class ConceptNode(models.Model):
 
 
 class ConceptEdge(models.Model):
-    graph = models.ForeignKey(
-        ConceptGraph, on_delete=models.CASCADE, related_name="edges"
-    )
+    graph = models.ForeignKey(ConceptGraph, on_delete=models.CASCADE, related_name="edges")
     order = models.PositiveIntegerField()
-    source = models.ForeignKey(
-        ConceptNode, on_delete=models.CASCADE, related_name="out_edges"
-    )
-    target = models.ForeignKey(
-        ConceptNode, on_delete=models.CASCADE, related_name="in_edges"
-    )
+    source = models.ForeignKey(ConceptNode, on_delete=models.CASCADE, related_name="out_edges")
+    target = models.ForeignKey(ConceptNode, on_delete=models.CASCADE, related_name="in_edges")
     label = models.CharField(max_length=500, blank=True)
     style = models.CharField(
         max_length=12, default="arrow", choices=[(s, s) for s in mermaid.EDGE_STYLES]

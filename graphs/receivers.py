@@ -11,6 +11,7 @@ import logging
 from graphs import mermaid
 from graphs.store import linked_points, replace_graph
 from talks.importers.knowledge_vault import ImportProblem, ParsedDocument
+from vault import sql
 
 
 def parse_document_graph(parsed: ParsedDocument) -> mermaid.Graph | None:
@@ -39,21 +40,20 @@ def _check_fits(graph: mermaid.Graph, parsed: ParsedDocument) -> None:
         ("class style", ConceptGroup, "style", [g.style for g in graph.groups]),
     )
     for what, model, field, values in limits:
-        limit = model._meta.get_field(field).max_length
+        limit = sql.max_length(model, field)
         for value in values:
             if len(value) > limit:
                 raise ImportProblem(
                     f"concept graph: a {what} is {len(value)} characters long (at most {limit}): {value[:40]!r}…",
-                    parsed.graph_line, parsed.filename,
+                    parsed.graph_line,
+                    parsed.filename,
                 )
 
 
 def on_translation_imported(
     sender, talk, lang: str, translation, parsed: ParsedDocument, **kwargs
 ) -> None:
-    replace_graph(
-        talk, lang, parse_document_graph(parsed), known_points=parsed.points.keys()
-    )
+    replace_graph(talk, lang, parse_document_graph(parsed), known_points=parsed.points.keys())
 
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,9 @@ def sync_translation(translation) -> bool:
     first through ``TalkTranslation.clean``).
     """
     try:
-        graph = mermaid.parse(translation.graph_source) if translation.graph_source.strip() else None
+        graph = (
+            mermaid.parse(translation.graph_source) if translation.graph_source.strip() else None
+        )
     except mermaid.MermaidSyntaxError as exc:
         log.warning("graph of %s not updated: %s", translation, exc)
         return False
@@ -100,10 +102,6 @@ def on_preview_built(sender, parsed: ParsedDocument, preview: dict, **kwargs) ->
     try:
         graph = parse_document_graph(parsed)
     except ImportProblem as problem:
-        preview["graph"] = {
-            parsed.lang: {"error": problem.message, "line": problem.line}
-        }
+        preview["graph"] = {parsed.lang: {"error": problem.message, "line": problem.line}}
         return
-    preview["graph"] = {
-        parsed.lang: graph_counts(graph, parsed.points.keys()) if graph else None
-    }
+    preview["graph"] = {parsed.lang: graph_counts(graph, parsed.points.keys()) if graph else None}

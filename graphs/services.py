@@ -7,7 +7,7 @@ import hashlib
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
-from graphs import analysis, interactive, mermaid, vault
+from graphs import analysis, concept_map, interactive, mermaid
 from graphs.models import ConceptGraph, ConceptNode
 from talks.cache import _cache as cache_call
 from talks.models import LANG_CODES, SummaryPoint, Talk
@@ -30,9 +30,7 @@ def _point_texts(
     """{number: {"text", "lang"}}: the page language's text where it exists, else the graph's language."""
     if points is None:
         points = {code: [] for code in LANG_CODES}
-        for p in SummaryPoint.objects.filter(
-            talk=talk, lang__in={graph_lang, page_lang}
-        ):
+        for p in SummaryPoint.objects.filter(talk=talk, lang__in={graph_lang, page_lang}):
             points.setdefault(p.lang, []).append(p)
     texts: dict[str, dict] = {}
     for code in (graph_lang, page_lang):  # later wins: the page language
@@ -80,8 +78,7 @@ def talk_graph_context(talk: Talk, lang: str, points: dict | None = None) -> dic
         "payload": payload,
         "payload_id": f"graph-data-{talk.slug}",
         "groups": [
-            {"name": gr.name, "fill": fills[gr.name], "count": members[gr.name]}
-            for gr in groups
+            {"name": gr.name, "fill": fills[gr.name], "count": members[gr.name]} for gr in groups
         ],
         "metrics": analysis.centrality(g),
         "counts": {
@@ -93,20 +90,16 @@ def talk_graph_context(talk: Talk, lang: str, points: dict | None = None) -> dic
 
 
 def _vault_version() -> str:
-    stats = ConceptGraph.objects.aggregate(
-        n=Count("id"), last=Max("id"), latest=Max("created_at")
-    )
+    stats = ConceptGraph.objects.aggregate(n=Count("id"), last=Max("id"), latest=Max("created_at"))
     talks = Talk.objects.aggregate(n=Count("id"), latest=Max("updated_at"))
-    return (
-        f"{stats['n']}-{stats['last']}-{stats['latest']}-{talks['n']}-{talks['latest']}"
-    )
+    return f"{stats['n']}-{stats['last']}-{stats['latest']}-{talks['n']}-{talks['latest']}"
 
 
-def vault_inputs(lang: str) -> list[vault.TalkConcepts]:
+def vault_inputs(lang: str) -> list[concept_map.TalkConcepts]:
     """One ``TalkConcepts`` per published talk: its graph nodes in every language, and its subject."""
     talks = {t.pk: t for t in Talk.objects.published().with_related()}
     concepts = {
-        pk: vault.TalkConcepts(
+        pk: concept_map.TalkConcepts(
             slug=t.slug,
             title=t.title_in(lang),
             url=t.get_absolute_url(),
@@ -128,7 +121,7 @@ def vault_summary(lang: str) -> dict:
     # Through talks.cache's guard: with the cache (Redis) down the map is built uncached, not a 500.
     summary = cache_call("get", key)
     if summary is None:
-        g, users = vault.build(vault_inputs(lang))
-        summary = vault.summarise(g, users)
+        g, users = concept_map.build(vault_inputs(lang))
+        summary = concept_map.summarise(g, users)
         cache_call("set", key, summary, VAULT_CACHE_SECONDS)
     return summary

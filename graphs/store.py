@@ -24,9 +24,7 @@ from vault import sql
 
 def linked_points(node: mermaid.Node, known: Iterable[int] | None) -> list[int]:
     """The points ``node`` cites that exist (all it cites when ``known`` is None)."""
-    return _linked(
-        mermaid.split_points(node.label)[1], None if known is None else set(known)
-    )
+    return _linked(mermaid.split_points(node.label)[1], None if known is None else set(known))
 
 
 def _linked(cited: tuple[int, ...], known: set[int] | None) -> list[int]:
@@ -90,9 +88,7 @@ def replace_graph(
         points = _linked(cited, known)
         group = group_ids.get(node.group) if node.group else None
         first = points[0] if points else None
-        nodes.append(
-            (graph_id, i, node.key, node.label, title, node.shape, group, points, first)
-        )
+        nodes.append((graph_id, i, node.key, node.label, title, node.shape, group, points, first))
     columns = [
         "graph",
         "order",

@@ -16,9 +16,7 @@ from talks.models import LANG_CODES, Talk
 @cached_page()
 def vault_graph(request: HttpRequest) -> HttpResponse:
     lang = translation.get_language()
-    return render(
-        request, "graphs/vault.html", {"summary": vault_summary(lang), "lang": lang}
-    )
+    return render(request, "graphs/vault.html", {"summary": vault_summary(lang), "lang": lang})
 
 
 @require_GET

@@ -62,27 +62,21 @@ def hit_json(hit: Hit) -> dict:
 
 @extend_schema(
     parameters=[
-        OpenApiParameter(
-            "q", OpenApiTypes.STR, description="the question, 1-500 characters"
-        ),
+        OpenApiParameter("q", OpenApiTypes.STR, description="the question, 1-500 characters"),
         OpenApiParameter(
             "lang",
             OpenApiTypes.STR,
             enum=["en", "es", "any"],
             description="language of the points",
         ),
-        OpenApiParameter(
-            "k", OpenApiTypes.INT, description="how many results, 1-50 (default 10)"
-        ),
+        OpenApiParameter("k", OpenApiTypes.INT, description="how many results, 1-50 (default 10)"),
         OpenApiParameter("talk", OpenApiTypes.STR, description="only this talk (slug)"),
         OpenApiParameter(
             "event",
             OpenApiTypes.STR,
             description="only this event (slug, e.g. iclr-2017)",
         ),
-        OpenApiParameter(
-            "year", OpenApiTypes.INT, description="only talks of this year"
-        ),
+        OpenApiParameter("year", OpenApiTypes.INT, description="only talks of this year"),
         OpenApiParameter(
             "like",
             OpenApiTypes.INT,

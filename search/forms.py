@@ -21,9 +21,7 @@ class SearchForm(forms.Form):
     lang = forms.ChoiceField(
         required=False,
         choices=[("any", "any"), ("en", "en"), ("es", "es")],
-        error_messages={
-            "invalid_choice": _("lang must be one of en, es, any (got %(value)s)")
-        },
+        error_messages={"invalid_choice": _("lang must be one of en, es, any (got %(value)s)")},
     )
     k = forms.IntegerField(required=False, min_value=1, max_value=MAX_K)
     talk = forms.SlugField(required=False, max_length=200)
@@ -45,9 +43,7 @@ class SearchForm(forms.Form):
                 code="too_long",
             )
         if _CONTROL.search(q):
-            raise ValidationError(
-                _("the query contains control characters"), code="malformed"
-            )
+            raise ValidationError(_("the query contains control characters"), code="malformed")
         if q and not _WORDISH.search(q):
             raise ValidationError(
                 _("the query has no letters or digits to search for"), code="malformed"
@@ -56,7 +52,10 @@ class SearchForm(forms.Form):
 
     def clean_like(self) -> int | None:
         like = self.cleaned_data.get("like")
-        if like is not None and not SummaryPoint.objects.filter(pk=like, talk__status="published").exists():
+        if (
+            like is not None
+            and not SummaryPoint.objects.filter(pk=like, talk__status="published").exists()
+        ):
             raise ValidationError(
                 _("there is no summary point %(id)d") % {"id": like},
                 code="unknown_point",
@@ -64,7 +63,7 @@ class SearchForm(forms.Form):
         return like
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if not self.errors and not data.get("q") and data.get("like") is None:
             raise ValidationError(
                 _("the query is empty: pass q (or like=<point id>)"), code="empty"
@@ -78,7 +77,5 @@ class SearchForm(forms.Form):
         parts = []
         for field, errors in self.errors.items():
             for e in errors:
-                parts.append(
-                    e if field == "__all__" or field == "q" else f"{field}: {e}"
-                )
+                parts.append(str(e) if field in ("__all__", "q") else f"{field}: {e}")
         return "; ".join(parts)

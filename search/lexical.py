@@ -1,6 +1,6 @@
 """Lexical matching in the database: SQLite FTS5 (embedded default) or PostgreSQL full-text search.
 
-Both search ``IndexEntry.terms`` (folded, prefix-stemmed words from ``search.text``) for any of the
+Both search ``IndexEntry.terms`` (folded, prefix-stemmed words from ``search.analyzer``) for any of the
 query's terms and return BM25 scores (Robertson & Zaragoza 2009), bigger is better:
 
 - SQLite: FTS5's built-in ``bm25()`` (negated: FTS5 ranks ascending).
@@ -93,9 +93,7 @@ def _postgres(terms: list[str], limit: int) -> tuple[np.ndarray, np.ndarray]:
     for entry_id, body in matched:
         tf = Counter(body.split())
         length = sum(tf.values())
-        norm = ranking.BM25_K1 * (
-            1 - ranking.BM25_B + ranking.BM25_B * length / avg_len
-        )
+        norm = ranking.BM25_K1 * (1 - ranking.BM25_B + ranking.BM25_B * length / avg_len)
         s = 0.0
         for t in terms:
             f = tf.get(t, 0)

@@ -19,16 +19,14 @@ class IndexEntry(models.Model):
         POINT = "point", "summary point"
         NODE = "node", "concept-map label"
 
-    point = models.ForeignKey(
-        SummaryPoint, on_delete=models.CASCADE, related_name="search_entries"
-    )
+    point = models.ForeignKey(SummaryPoint, on_delete=models.CASCADE, related_name="search_entries")
     kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.POINT)
     node_key = models.CharField(
         max_length=20, blank=True, help_text="graph node id for kind=node, e.g. 'F'"
     )
     text = models.TextField(help_text="the text that was embedded")
     terms = models.TextField(
-        help_text="lexical terms (search.text.terms), space-separated, for full-text search"
+        help_text="lexical terms (search.analyzer.terms), space-separated, for full-text search"
     )
     checksum = models.CharField(max_length=64)
     minilm = models.BinaryField(help_text="all-MiniLM-L6-v2 vector, float32[384]")

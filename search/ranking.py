@@ -93,9 +93,7 @@ def fuse(
 def idf(n_docs: int, df):
     """FTS5's BM25 idf: ``log((N - df + 0.5) / (df + 0.5))``, floored at 1e-6 (scalar or array)."""
     return np.maximum(
-        np.log(
-            (n_docs - np.asarray(df, dtype=np.float64) + 0.5) / (np.asarray(df) + 0.5)
-        ),
+        np.log((n_docs - np.asarray(df, dtype=np.float64) + 0.5) / (np.asarray(df) + 0.5)),
         _IDF_FLOOR,
     )
 
@@ -126,10 +124,7 @@ def rrf_matrix(score_lists: Sequence[np.ndarray], k: int = RRF_K) -> np.ndarray:
     """Reciprocal-rank fusion of several [n_queries, n_docs] score matrices -> [n_queries, n_docs]."""
     total = np.zeros_like(np.asarray(score_lists[0], dtype=np.float64))
     for scores in score_lists:
-        ranks = (
-            np.argsort(np.argsort(-np.asarray(scores), axis=1, kind="stable"), axis=1)
-            + 1
-        )
+        ranks = np.argsort(np.argsort(-np.asarray(scores), axis=1, kind="stable"), axis=1) + 1
         total += 1.0 / (k + ranks)
     return total
 

@@ -51,11 +51,7 @@ def on_translation_saved(
     **kwargs,
 ):
     """An edited concept graph changes the node labels that cite the points."""
-    if (
-        raw
-        or created
-        or "graph_source" not in (kwargs.get("update_fields") or {"graph_source"})
-    ):
+    if raw or created or "graph_source" not in (kwargs.get("update_fields") or {"graph_source"}):
         return
     from .tasks import index_translation
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import indexer
+from . import entries
 
 
 @shared_task(name="search.index_points", ignore_result=True)
 def index_points(point_ids: list[int]) -> int:
     """Re-encode the entries of these points (a point was created or edited)."""
-    return indexer.index_points(point_ids)
+    return entries.index_points(point_ids)
 
 
 @shared_task(name="search.index_translation", ignore_result=True)
 def index_translation(talk_id: int, lang: str) -> int:
     """Index every point of a talk in one language (a translation was imported)."""
-    return indexer.index_translation(talk_id, lang)
+    return entries.index_translation(talk_id, lang)

@@ -84,7 +84,9 @@ class LangPointFormSet(BaseInlineFormSet):
         super().clean()
         for form in self.forms:
             if form.cleaned_data and form.cleaned_data.get("lang") not in (None, self.lang):
-                form.add_error(None, _("A point in this list must be in %(lang)s.") % {"lang": self.lang})
+                form.add_error(
+                    None, _("A point in this list must be in %(lang)s.") % {"lang": self.lang}
+                )
 
 
 class PointInlineBase(admin.TabularInline):
@@ -105,8 +107,12 @@ def point_inline(lang: str, name: str) -> type[PointInlineBase]:
     return type(
         f"{lang.title()}PointInline",
         (PointInlineBase,),
-        {"lang": lang, "formset": LangPointFormSet, "verbose_name": _("point (%s)") % name,
-         "verbose_name_plural": _("Points (%s)") % name},
+        {
+            "lang": lang,
+            "formset": LangPointFormSet,
+            "verbose_name": _("point (%s)") % name,
+            "verbose_name_plural": _("Points (%s)") % name,
+        },
     )
 
 
@@ -116,8 +122,18 @@ POINT_INLINES = [point_inline(code, name) for code, name in LANGUAGES]
 class TranslationInline(admin.StackedInline):
     model = TalkTranslation
     extra = 0
-    fields = ["lang", "title", "license", "attribution", "graph_source", "graph_editor", "thread",
-              "generator", "origin", "source"]
+    fields = [
+        "lang",
+        "title",
+        "license",
+        "attribution",
+        "graph_source",
+        "graph_editor",
+        "thread",
+        "generator",
+        "origin",
+        "source",
+    ]
     readonly_fields = ["graph_editor", "generator", "origin", "source"]
 
     @admin.display(description=_("Concept graph"))
@@ -125,7 +141,9 @@ class TranslationInline(admin.StackedInline):
         if not obj or not obj.pk:
             return "—"
         url = reverse("admin:talks_talktranslation_graph", args=[obj.pk])
-        return format_html('<a href="{}" data-testid="graph-editor-link">{}</a>', url, _("Open the Mermaid editor"))
+        return format_html(
+            '<a href="{}" data-testid="graph-editor-link">{}</a>', url, _("Open the Mermaid editor")
+        )
 
 
 class SourceInline(admin.TabularInline):
@@ -133,7 +151,7 @@ class SourceInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["lang", "filename", "generator", "checksum", "imported_at", "imported_by"]
-    readonly_fields = fields
+    readonly_fields = ("lang", "filename", "generator", "checksum", "imported_at", "imported_by")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -156,29 +174,60 @@ class StatusFilter(admin.SimpleListFilter):
 
 @admin.register(Talk)
 class TalkAdmin(SimpleHistoryAdmin):
-    list_display = ["slug", "title", "kind", "speaker", "event", "status", "provenance", "updated_at"]
+    list_display = [
+        "slug",
+        "title",
+        "kind",
+        "speaker",
+        "event",
+        "status",
+        "provenance",
+        "updated_at",
+    ]
     list_filter = [StatusFilter, "kind", "event", "speaker"]
     search_fields = ["slug", "translations__title", "speaker__name"]
     inlines = [TranslationInline, *POINT_INLINES, SourceInline]
     autocomplete_fields = ["related_talk", "speaker"]
     readonly_fields = ["provenance", "side_by_side"]
-    actions = ["mark_reviewed", "publish", "unpublish", "reimport", "rebuild_search_vectors",
-               "export_vault_text", "export_json"]
+    actions = [
+        "mark_reviewed",
+        "publish",
+        "unpublish",
+        "reimport",
+        "rebuild_search_vectors",
+        "export_vault_text",
+        "export_json",
+    ]
     history_list_display = ["status"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_related().annotate(
-            edited_points=Count("points", filter=Q(points__origin=Origin.EDITED))
+        return (
+            super()
+            .get_queryset(request)
+            .with_related()
+            .annotate(edited_points=Count("points", filter=Q(points__origin=Origin.EDITED)))
         )
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("import/", wrap(lambda request: paste_import_view(self, request)), name="talks_talk_paste_import"),
-            path("review/", wrap(lambda request: admin_views.review_queue(self, request)), name="talks_talk_review"),
-            path("<int:pk>/side-by-side/", wrap(lambda request, pk: admin_views.side_by_side(self, request, pk)),
-                 name="talks_talk_side_by_side"),
-        ] + super().get_urls()
+            path(
+                "import/",
+                wrap(lambda request: paste_import_view(self, request)),
+                name="talks_talk_paste_import",
+            ),
+            path(
+                "review/",
+                wrap(lambda request: admin_views.review_queue(self, request)),
+                name="talks_talk_review",
+            ),
+            path(
+                "<int:pk>/side-by-side/",
+                wrap(lambda request, pk: admin_views.side_by_side(self, request, pk)),
+                name="talks_talk_side_by_side",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.display(description=_("title"))
     def title(self, obj: Talk) -> str:
@@ -190,7 +239,9 @@ class TalkAdmin(SimpleHistoryAdmin):
         edited = getattr(obj, "edited_points", None)
         if edited is None:
             edited = obj.points.filter(origin=Origin.EDITED).count()
-        origin = _("edited by a person (%(n)d points)") % {"n": edited} if edited else _("as imported")
+        origin = (
+            _("edited by a person (%(n)d points)") % {"n": edited} if edited else _("as imported")
+        )
         return " · ".join([*sorted(generators), str(origin)])
 
     @admin.display(description=_("EN/ES"))
@@ -198,7 +249,9 @@ class TalkAdmin(SimpleHistoryAdmin):
         if not obj.pk:
             return "—"
         url = reverse("admin:talks_talk_side_by_side", args=[obj.pk])
-        return format_html('<a href="{}" data-testid="side-by-side-link">{}</a>', url, _("Compare EN and ES"))
+        return format_html(
+            '<a href="{}" data-testid="side-by-side-link">{}</a>', url, _("Compare EN and ES")
+        )
 
     def save_formset(self, request, form, formset, change):
         if getattr(formset, "lang", ""):
@@ -206,15 +259,21 @@ class TalkAdmin(SimpleHistoryAdmin):
             return
         for inline_form in formset.forms:
             if inline_form.has_changed() and isinstance(inline_form.instance, TalkTranslation):
-                _mark_edited(request, inline_form.instance, inline_form.changed_data,
-                             {"title", "graph_source", "thread"})
+                _mark_edited(
+                    request,
+                    inline_form.instance,
+                    inline_form.changed_data,
+                    {"title", "graph_source", "thread"},
+                )
         super().save_formset(request, form, formset, change)
 
     def _save_points(self, request, formset) -> None:
         """Save a language's points (validation has refused numbers another point of the talk uses)."""
         for point_form in formset.forms:
             if point_form.has_changed():
-                _mark_edited(request, point_form.instance, point_form.changed_data, {"text", "number"})
+                _mark_edited(
+                    request, point_form.instance, point_form.changed_data, {"text", "number"}
+                )
         formset.save()
 
     # --- bulk actions -------------------------------------------------------------------------------
@@ -228,7 +287,10 @@ class TalkAdmin(SimpleHistoryAdmin):
                 talk.save(update_fields=["status", "updated_at"])
                 self.log_change(request, talk, f"Status set to {status}")
                 n += 1
-        messages.success(request, _("%(n)d talk(s) set to %(status)s.") % {"n": n, "status": Talk.Status(status).label})
+        messages.success(
+            request,
+            _("%(n)d talk(s) set to %(status)s.") % {"n": n, "status": Talk.Status(status).label},
+        )
 
     @admin.action(description=_("Mark the selected talks as reviewed"), permissions=["change"])
     def mark_reviewed(self, request, queryset):
@@ -242,7 +304,9 @@ class TalkAdmin(SimpleHistoryAdmin):
     def unpublish(self, request, queryset):
         self._set_status(request, queryset, Talk.Status.DRAFT)
 
-    @admin.action(description=_("Re-import from the stored source (undoes edits)"), permissions=["change"])
+    @admin.action(
+        description=_("Re-import from the stored source (undoes edits)"), permissions=["change"]
+    )
     def reimport(self, request, queryset):
         try:
             with transaction.atomic():
@@ -252,16 +316,22 @@ class TalkAdmin(SimpleHistoryAdmin):
             return
         for talk in queryset:
             self.log_change(request, talk, "Re-imported from the stored source")
-        messages.success(request, _("%(n)d text(s) re-imported from their stored source.") % {"n": len(results)})
+        messages.success(
+            request, _("%(n)d text(s) re-imported from their stored source.") % {"n": len(results)}
+        )
 
     @admin.action(description=_("Rebuild the search vectors"), permissions=["change"])
     def rebuild_search_vectors(self, request, queryset):
         from search.tasks import index_translation
 
-        pairs = list(TalkTranslation.objects.filter(talk__in=queryset).values_list("talk_id", "lang"))
+        pairs = list(
+            TalkTranslation.objects.filter(talk__in=queryset).values_list("talk_id", "lang")
+        )
         for talk_id, lang in pairs:
             transaction.on_commit(lambda t=talk_id, lang=lang: index_translation.delay(t, lang))
-        messages.success(request, _("%(n)d translation(s) queued for re-indexing.") % {"n": len(pairs)})
+        messages.success(
+            request, _("%(n)d translation(s) queued for re-indexing.") % {"n": len(pairs)}
+        )
 
     @admin.action(description=_("Export as Knowledge Vault text (zip)"), permissions=["view"])
     def export_vault_text(self, request, queryset):
@@ -284,8 +354,18 @@ class TalkTranslationAdmin(SimpleHistoryAdmin):
     list_display = ["talk", "lang", "title", "generator", "origin"]
     list_filter = ["lang", "origin"]
     search_fields = ["talk__slug", "title"]
-    fields = ["talk", "lang", "title", "license", "attribution", "graph_source", "thread", "generator", "origin",
-              "source"]
+    fields = [
+        "talk",
+        "lang",
+        "title",
+        "license",
+        "attribution",
+        "graph_source",
+        "thread",
+        "generator",
+        "origin",
+        "source",
+    ]
     readonly_fields = ["generator", "origin", "source"]
     autocomplete_fields = ["talk"]
     history_list_display = ["origin"]
@@ -293,10 +373,18 @@ class TalkTranslationAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("<int:pk>/graph/", wrap(lambda request, pk: admin_views.graph_editor(self, request, pk)),
-                 name="talks_talktranslation_graph"),
-            path("graph-check/", wrap(admin_views.graph_check), name="talks_talktranslation_graph_check"),
-        ] + super().get_urls()
+            path(
+                "<int:pk>/graph/",
+                wrap(lambda request, pk: admin_views.graph_editor(self, request, pk)),
+                name="talks_talktranslation_graph",
+            ),
+            path(
+                "graph-check/",
+                wrap(admin_views.graph_check),
+                name="talks_talktranslation_graph_check",
+            ),
+            *super().get_urls(),
+        ]
 
     def save_model(self, request, obj, form, change):
         _mark_edited(request, obj, form.changed_data, {"title", "graph_source", "thread"})
@@ -321,9 +409,26 @@ class SummaryPointAdmin(SimpleHistoryAdmin):
 
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(admin.ModelAdmin):
-    list_display = ["talk", "lang", "filename", "generator", "checksum", "imported_at", "imported_by"]
+    list_display = [
+        "talk",
+        "lang",
+        "filename",
+        "generator",
+        "checksum",
+        "imported_at",
+        "imported_by",
+    ]
     list_filter = ["lang"]
-    readonly_fields = ["talk", "lang", "filename", "generator", "raw_text", "checksum", "imported_at", "imported_by"]
+    readonly_fields = [
+        "talk",
+        "lang",
+        "filename",
+        "generator",
+        "raw_text",
+        "checksum",
+        "imported_at",
+        "imported_by",
+    ]
 
     def has_add_permission(self, request):
         return False

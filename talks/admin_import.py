@@ -19,10 +19,12 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from vault import languages
+
 from .curation import DocPreview, preview_text
-from .importers.api import import_documents
-from .importers.knowledge_vault import SUPPORTED_LANGS, ImportProblem, Metadata, decode
+from .importers.knowledge_vault import ImportProblem, Metadata, decode
 from .importers.manifest import entry_for
+from .importers.writer import import_documents
 from .models import Talk
 
 MAX_PASTE = 1_000_000
@@ -33,17 +35,32 @@ CORPUS_DIR = Path(settings.BASE_DIR) / "data" / "corpus"
 
 
 class PasteImportForm(forms.Form):
-    text = forms.CharField(label=_("Source text"), required=False, strip=False, max_length=MAX_PASTE,
-                           widget=forms.Textarea(attrs={"rows": 14, "cols": 100}))
-    slug = forms.SlugField(label=_("Talk slug"), required=False,
-                           help_text=_("Needed when the text has no header (speaker, event, year)."))
-    lang = forms.ChoiceField(label=_("Language"), required=False,
-                             choices=[("", _("Detect from the text"))] + [(c, c) for c in SUPPORTED_LANGS])
+    text = forms.CharField(
+        label=_("Source text"),
+        required=False,
+        strip=False,
+        max_length=MAX_PASTE,
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 100}),
+    )
+    slug = forms.SlugField(
+        label=_("Talk slug"),
+        required=False,
+        help_text=_("Needed when the text has no header (speaker, event, year)."),
+    )
+    lang = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("Detect from the text"))] + [(c, c) for c in languages.codes()],
+    )
     title = forms.CharField(label=_("Title"), required=False, max_length=500)
-    kind = forms.ChoiceField(label=_("Kind"), required=False,
-                             choices=[("", _("From the text"))] + list(Talk.Kind.choices))
-    status = forms.ChoiceField(label=_("Status of a new talk"), choices=Talk.Status.choices,
-                               initial=Talk.Status.DRAFT)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("From the text")), *list(Talk.Kind.choices)],
+    )
+    status = forms.ChoiceField(
+        label=_("Status of a new talk"), choices=Talk.Status.choices, initial=Talk.Status.DRAFT
+    )
 
 
 def _inputs(request, form: PasteImportForm) -> list[tuple[str, str | None, str, str]]:
@@ -52,12 +69,18 @@ def _inputs(request, form: PasteImportForm) -> list[tuple[str, str | None, str, 
     data = form.cleaned_data
     if data["text"].strip():
         out.append(_text_input(PASTED, data["text"], data["slug"]))
-    carried = zip(request.POST.getlist("carried_name"), request.POST.getlist("carried_text"),
-                  request.POST.getlist("carried_slug"), strict=False)
+    carried = zip(
+        request.POST.getlist("carried_name"),
+        request.POST.getlist("carried_text"),
+        request.POST.getlist("carried_slug"),
+        strict=False,
+    )
     out += [_text_input(name, text, slug) for name, text, slug in carried]
     for upload in request.FILES.getlist("files")[:MAX_FILES]:
         if upload.size > MAX_PASTE:
-            out.append((Path(upload.name).name, None, "", f"the file is larger than {MAX_PASTE:,} bytes"))
+            out.append(
+                (Path(upload.name).name, None, "", f"the file is larger than {MAX_PASTE:,} bytes")
+            )
             continue
         try:
             out.append((Path(upload.name).name, decode(upload.read(), upload.name), "", ""))
@@ -82,8 +105,12 @@ def _text_input(name: str, text: str, slug: str) -> tuple[str, str | None, str, 
 
 def _overrides(form: PasteImportForm, name: str, slug: str, single: bool) -> Metadata:
     data = form.cleaned_data
-    meta = Metadata(slug=slug or (data["slug"] if single else ""), lang=data["lang"],
-                    title=data["title"] if single else "", kind=data["kind"])
+    meta = Metadata(
+        slug=slug or (data["slug"] if single else ""),
+        lang=data["lang"],
+        title=data["title"] if single else "",
+        kind=data["kind"],
+    )
     manifest = entry_for(CORPUS_DIR / name) if name != PASTED else None
     return meta.merged_with(manifest) if manifest else meta
 
@@ -93,7 +120,9 @@ def _previews(request, form: PasteImportForm) -> list[DocPreview]:
     previews = []
     for name, text, slug, error in inputs:
         if text is None:
-            previews.append(DocPreview(filename=name, text="", problems=[ImportProblem(error, 0, name)]))
+            previews.append(
+                DocPreview(filename=name, text="", problems=[ImportProblem(error, 0, name)])
+            )
             continue
         preview = preview_text(text, name, _overrides(form, name, slug, len(inputs) == 1))
         preview.slug_override = slug
@@ -107,11 +136,21 @@ def paste_import_view(model_admin: admin.ModelAdmin, request):
 
         raise PermissionDenied
     form = PasteImportForm(request.POST or None)
-    context = {**model_admin.admin_site.each_context(request), "form": form, "opts": model_admin.model._meta,
-               "title": _("Import talks from text"), "previews": None, "max_files": MAX_FILES}
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "form": form,
+        "opts": model_admin.model._meta,
+        "title": _("Import talks from text"),
+        "previews": None,
+        "max_files": MAX_FILES,
+    }
     if request.method != "POST" or not form.is_valid():
-        return TemplateResponse(request, "admin/talks/paste_import.html", context,
-                                status=400 if request.method == "POST" else 200)
+        return TemplateResponse(
+            request,
+            "admin/talks/paste_import.html",
+            context,
+            status=400 if request.method == "POST" else 200,
+        )
     previews = _previews(request, form)
     context["previews"] = previews
     if not previews:
@@ -124,8 +163,11 @@ def paste_import_view(model_admin: admin.ModelAdmin, request):
     if not ok:
         return TemplateResponse(request, "admin/talks/paste_import.html", context, status=400)
     try:
-        results = import_documents([p.doc for p in previews], user=request.user,
-                                   new_status=form.cleaned_data["status"])
+        results = import_documents(
+            [p.doc for p in previews if p.doc is not None],
+            user=request.user,
+            new_status=form.cleaned_data["status"],
+        )
     except ImportProblem as problem:  # e.g. a receiver refused it; the transaction rolled back
         form.add_error("text", str(problem))
         return TemplateResponse(request, "admin/talks/paste_import.html", context, status=400)
@@ -133,7 +175,9 @@ def paste_import_view(model_admin: admin.ModelAdmin, request):
     for result in results:
         if result.status != "unchanged":
             LogEntry.objects.log_actions(
-                request.user.pk, [talks[result.slug]], ADDITION if result.status == "created" else CHANGE,
+                request.user.pk,
+                [talks[result.slug]],
+                ADDITION if result.status == "created" else CHANGE,
                 change_message=f"Imported {result.lang} text {result.file} ({result.status}) in the admin",
             )
         messages.success(request, _("%(slug)s [%(lang)s]: %(status)s.") % result.as_dict())

@@ -24,7 +24,12 @@ MAX_GRAPH_SOURCE = 1_000_000
 
 
 def _context(model_admin: admin.ModelAdmin, request: HttpRequest, title: str, **extra) -> dict:
-    return {**model_admin.admin_site.each_context(request), "opts": model_admin.model._meta, "title": title, **extra}
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": title,
+        **extra,
+    }
 
 
 def review_queue(model_admin: admin.ModelAdmin, request: HttpRequest):
@@ -32,22 +37,41 @@ def review_queue(model_admin: admin.ModelAdmin, request: HttpRequest):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     talks = (
-        Talk.objects.awaiting_review().with_related()
-        .annotate(n_points=Count("points"), edited=Count("points", filter=Q(points__origin=Origin.EDITED)),
-                  last_import=Max("sources__imported_at"))
+        Talk.objects.awaiting_review()
+        .with_related()
+        .annotate(
+            n_points=Count("points"),
+            edited=Count("points", filter=Q(points__origin=Origin.EDITED)),
+            last_import=Max("sources__imported_at"),
+        )
         .order_by("status", "-updated_at")
     )
     groups = [
-        (Talk.Status.DRAFT.label, _("Drafts to review"), [t for t in talks if t.status == Talk.Status.DRAFT]),
-        (Talk.Status.REVIEWED.label, _("Reviewed, waiting to be published"),
-         [t for t in talks if t.status == Talk.Status.REVIEWED]),
+        (
+            Talk.Status.DRAFT.label,
+            _("Drafts to review"),
+            [t for t in talks if t.status == Talk.Status.DRAFT],
+        ),
+        (
+            Talk.Status.REVIEWED.label,
+            _("Reviewed, waiting to be published"),
+            [t for t in talks if t.status == Talk.Status.REVIEWED],
+        ),
     ]
     edited_published = (
         Talk.objects.published().filter(points__origin=Origin.EDITED).distinct().with_related()
     )
-    return TemplateResponse(request, "admin/talks/review_queue.html", _context(
-        model_admin, request, _("Awaiting review"), groups=groups, edited_published=edited_published,
-    ))
+    return TemplateResponse(
+        request,
+        "admin/talks/review_queue.html",
+        _context(
+            model_admin,
+            request,
+            _("Awaiting review"),
+            groups=groups,
+            edited_published=edited_published,
+        ),
+    )
 
 
 def side_by_side(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int):
@@ -60,10 +84,19 @@ def side_by_side(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int):
         by_lang.setdefault(point.lang, {})[point.number] = point
     numbers = sorted(set().union(*(set(p) for p in by_lang.values())))
     rows = [(n, [by_lang[code].get(n) for code in LANG_CODES]) for n in numbers]
-    return TemplateResponse(request, "admin/talks/side_by_side.html", _context(
-        model_admin, request, _("%(talk)s: English and Spanish") % {"talk": talk.title_in("en")},
-        talk=talk, rows=rows, langs=LANG_CODES, original=talk,
-    ))
+    return TemplateResponse(
+        request,
+        "admin/talks/side_by_side.html",
+        _context(
+            model_admin,
+            request,
+            _("%(talk)s: English and Spanish") % {"talk": talk.title_in("en")},
+            talk=talk,
+            rows=rows,
+            langs=LANG_CODES,
+            original=talk,
+        ),
+    )
 
 
 def graph_editor(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int):
@@ -80,20 +113,31 @@ def graph_editor(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int):
         source = request.POST.get("graph_source", "").replace("\r\n", "\n")
         error = _check(source)
         if error is None:
-            with transaction.atomic():  # the receiver rebuilds the graph rows in the same transaction
+            # The receiver rebuilds the graph rows in the same transaction.
+            with transaction.atomic():
                 translation.graph_source = source
                 translation.origin = Origin.EDITED
-                translation._change_reason = "graph edited"
+                translation._change_reason = "graph edited"  # type: ignore[attr-defined]  # simple-history reads it
                 translation.save()
                 model_admin.log_change(request, translation, "Concept graph edited")
             messages.success(request, _("The concept graph was saved."))
             return redirect("admin:talks_talktranslation_graph", translation.pk)
         status = 400
-    return TemplateResponse(request, "admin/talks/graph_editor.html", _context(
-        model_admin, request, _("Concept graph: %(translation)s") % {"translation": translation},
-        translation=translation, source=source, error=error, original=translation,
-        check_url=reverse("admin:talks_talktranslation_graph_check"),
-    ), status=status)
+    return TemplateResponse(
+        request,
+        "admin/talks/graph_editor.html",
+        _context(
+            model_admin,
+            request,
+            _("Concept graph: %(translation)s") % {"translation": translation},
+            translation=translation,
+            source=source,
+            error=error,
+            original=translation,
+            check_url=reverse("admin:talks_talktranslation_graph_check"),
+        ),
+        status=status,
+    )
 
 
 def _check(source: str) -> dict | None:
@@ -115,13 +159,25 @@ def graph_check(request: HttpRequest):
     try:
         source = str(json.loads(request.body or b"{}").get("source", ""))
     except (ValueError, AttributeError):
-        return JsonResponse({"ok": False, "error": {"message": _("Send JSON: {\"source\": \"…\"}"), "line": 0,
-                                                     "column": 0}}, status=400)
+        return JsonResponse(
+            {
+                "ok": False,
+                "error": {"message": _('Send JSON: {"source": "…"}'), "line": 0, "column": 0},
+            },
+            status=400,
+        )
     error = _check(source)
     if error is not None:
         return JsonResponse({"ok": False, "error": error}, status=400)
     if not source.strip():
         return JsonResponse({"ok": True, "mermaid": "", "nodes": 0, "edges": 0, "groups": 0})
     graph = mermaid.parse(source)
-    return JsonResponse({"ok": True, "mermaid": mermaid.serialise(graph), "nodes": len(graph.nodes),
-                         "edges": len(graph.edges), "groups": len(graph.groups)})
+    return JsonResponse(
+        {
+            "ok": True,
+            "mermaid": mermaid.serialise(graph),
+            "nodes": len(graph.nodes),
+            "edges": len(graph.edges),
+            "groups": len(graph.groups),
+        }
+    )

@@ -27,9 +27,11 @@ class SourceSerializer(serializers.ModelSerializer):
 
 
 class TalkSummarySerializer(serializers.ModelSerializer):
-    event = serializers.StringRelatedField(allow_null=True)  # discussions have no event or speaker
+    event: serializers.StringRelatedField = serializers.StringRelatedField(
+        allow_null=True
+    )  # discussions have no event or speaker
     year = serializers.IntegerField(source="event.year", allow_null=True, default=None)
-    speaker = serializers.StringRelatedField(allow_null=True)
+    speaker: serializers.StringRelatedField = serializers.StringRelatedField(allow_null=True)
     titles = serializers.SerializerMethodField()
     languages = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
@@ -52,12 +54,19 @@ class TalkDetailSerializer(TalkSummarySerializer):
     points = serializers.SerializerMethodField()
     sources = SourceSerializer(many=True, read_only=True)
     license = serializers.SerializerMethodField()
-    related_talk = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    related_talk: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     vault_index = serializers.CharField()
 
     class Meta(TalkSummarySerializer.Meta):
-        fields = TalkSummarySerializer.Meta.fields + [
-            "vault_index", "related_talk", "points", "sources", "license",
+        fields = [
+            *TalkSummarySerializer.Meta.fields,
+            "vault_index",
+            "related_talk",
+            "points",
+            "sources",
+            "license",
         ]
 
     def get_points(self, talk: Talk) -> dict[str, list[dict]]:

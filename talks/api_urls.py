@@ -5,7 +5,12 @@ from .cache import cached_page
 
 app_name = "talks_api"
 urlpatterns = [
-    path("talks/", cached_page(params=("event", "year", "speaker", "language", "kind", "page"))(
-        api.TalkListView.as_view()), name="list"),
+    path(
+        "talks/",
+        cached_page(params=("event", "year", "speaker", "language", "kind", "page"))(
+            api.TalkListView.as_view()
+        ),
+        name="list",
+    ),
     path("talks/<slug:slug>/", cached_page()(api.TalkDetailView.as_view()), name="detail"),
 ]

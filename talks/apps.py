@@ -13,8 +13,19 @@ class TalksConfig(AppConfig):
         from . import cache
 
         # Everything a cached page shows: any save or delete of these makes every cached page stale.
-        labels = ["talks.Event", "talks.Speaker", "talks.Talk", "talks.TalkTranslation", "talks.SummaryPoint",
-                  "talks.SourceDocument"]
+        labels = [
+            "talks.Event",
+            "talks.Speaker",
+            "talks.Talk",
+            "talks.TalkTranslation",
+            "talks.SummaryPoint",
+            "talks.SourceDocument",
+        ]
         if apps.is_installed("graphs"):
-            labels += ["graphs.ConceptGraph", "graphs.ConceptGroup", "graphs.ConceptNode", "graphs.ConceptEdge"]
+            labels += [
+                "graphs.ConceptGraph",
+                "graphs.ConceptGroup",
+                "graphs.ConceptNode",
+                "graphs.ConceptEdge",
+            ]
         cache.connect_models(apps.get_model(label) for label in labels)

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -64,7 +65,9 @@ def _cache(op: str, *args):
     cache = caches["default"]
     try:
         if isinstance(cache, DatabaseCache) and transaction.get_connection().in_atomic_block:
-            with transaction.atomic():  # a savepoint: a failing cache query must not abort the caller's work
+            with (
+                transaction.atomic()
+            ):  # a savepoint: a failing cache query must not abort the caller's work
                 return getattr(cache, op)(*args)
         return getattr(cache, op)(*args)
     except Exception as exc:  # noqa: BLE001 — any backend error means "no cache", never a failed request
@@ -97,7 +100,7 @@ def _on_model_change(sender, using: str | None = None, **kwargs) -> None:
     content_changed(using)
 
 
-def connect_models(models: Iterable[type]) -> None:
+def connect_models(models: Iterable[type[Model]]) -> None:
     for model in models:
         uid = f"talks.cache.{model._meta.label_lower}"
         post_save.connect(_on_model_change, sender=model, dispatch_uid=uid + ".save")
@@ -114,7 +117,9 @@ def _cacheable(request: HttpRequest, params: tuple[str, ...]) -> bool:
     if request.method not in ("GET", "HEAD") or page_seconds() <= 0:
         return False
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:  # staff see drafts, the admin link…: never cached
+    if (
+        user is not None and user.is_authenticated
+    ):  # staff see drafts, the admin link…: never cached
         return False
     # Only declared parameters, each given once: anything else renders uncached.
     return all(name in params and len(request.GET.getlist(name)) == 1 for name in request.GET)
@@ -148,7 +153,9 @@ def cached_page(params: tuple[str, ...] = ()) -> Callable:
             # render replaces it, so the page stored below is stale on arrival and never served.
             key = _key(request, params)
             found = _cache("get_many", [VERSION_KEY, key])
-            version = (found or {}).get(VERSION_KEY) or (content_version() if found is not None else None)
+            version = (found or {}).get(VERSION_KEY) or (
+                content_version() if found is not None else None
+            )
             if version is None:
                 return view(request, *args, **kwargs)
             entry = found.get(key)
@@ -159,9 +166,15 @@ def cached_page(params: tuple[str, ...] = ()) -> Callable:
                 if hasattr(response, "render"):
                     response.render()
                 body = _CSRF_INPUT.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content)
-                headers = {k: v for k, v in response.headers.items() if k.lower() not in _NOT_STORED}
-                entry = {"version": version, "body": body, "content_type": response["Content-Type"],
-                         "headers": headers}
+                headers = {
+                    k: v for k, v in response.headers.items() if k.lower() not in _NOT_STORED
+                }
+                entry = {
+                    "version": version,
+                    "body": body,
+                    "content_type": response["Content-Type"],
+                    "headers": headers,
+                }
                 _cache("set", key, entry, page_seconds())
                 response[STATUS_HEADER] = "miss"
             return response

@@ -5,12 +5,12 @@ from the stored sources."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from graphs.store import linked_points
 
-from .importers.api import build_preview, import_documents
 from .importers.knowledge_vault import (
     ImportProblem,
     Metadata,
@@ -19,6 +19,7 @@ from .importers.knowledge_vault import (
     lint,
     parse,
 )
+from .importers.writer import build_preview, import_documents
 from .models import LANG_CODES, SourceDocument, SummaryPoint, Talk, TalkTranslation
 
 # A suggestion needs most points to align with the same-numbered point of the other language.
@@ -58,16 +59,25 @@ def preview_text(text: str, filename: str, overrides: Metadata) -> DocPreview:
             out.suggestions = suggest_talks(text, filename, overrides)
         return out
     out.summary = build_preview(out.doc)
-    if not out.doc.meta.title and not TalkTranslation.objects.filter(talk__slug=out.doc.slug, lang=out.doc.lang).exists():
+    if (
+        not out.doc.meta.title
+        and not TalkTranslation.objects.filter(talk__slug=out.doc.slug, lang=out.doc.lang).exists()
+    ):
         # The importer would refuse it on Confirm; say so now.
-        out.problems.append(ImportProblem("no title: the text has no header; fill in the Title field", 0, filename))
+        out.problems.append(
+            ImportProblem("no title: the text has no header; fill in the Title field", 0, filename)
+        )
     graph = out.doc.graph
     if graph is not None:
         known = set(out.doc.points)
         out.groups = [g.name for g in graph.groups]
         out.nodes = [
-            {"key": n.key, "label": " ".join(n.label.split()), "group": n.group or "",
-             "points": linked_points(n, known)}
+            {
+                "key": n.key,
+                "label": " ".join(n.label.split()),
+                "group": n.group or "",
+                "points": linked_points(n, known),
+            }
             for n in graph.nodes
         ]
         out.edges = [(e.source, e.target, e.label) for e in graph.edges]
@@ -81,19 +91,26 @@ def diff_with_stored(doc: ParsedDocument) -> dict | None:
     tr = talk.translation(doc.lang) if talk else None
     if tr is None:
         return None
-    stored = dict(SummaryPoint.objects.filter(talk=talk, lang=doc.lang).values_list("number", "text"))
+    stored = dict(
+        SummaryPoint.objects.filter(talk=talk, lang=doc.lang).values_list("number", "text")
+    )
     changed = [
         {"number": n, "old": stored[n], "new": doc.points[n]}
-        for n in sorted(set(stored) & set(doc.points)) if stored[n] != doc.points[n]
+        for n in sorted(set(stored) & set(doc.points))
+        if stored[n] != doc.points[n]
     ]
     return {
-        "title": (tr.title, doc.meta.title) if doc.meta.title and doc.meta.title != tr.title else None,
+        "title": (tr.title, doc.meta.title)
+        if doc.meta.title and doc.meta.title != tr.title
+        else None,
         "added": sorted(set(doc.points) - set(stored)),
         "removed": sorted(set(stored) - set(doc.points)),
         "changed": changed,
         "graph_changed": tr.graph_source.strip() != doc.graph_source.strip(),
-        "graph_counts": _graph_counts_change(talk, doc),
-        "unchanged": not changed and set(stored) == set(doc.points) and tr.graph_source.strip() == doc.graph_source.strip(),
+        "graph_counts": _graph_counts_change(tr.talk, doc),
+        "unchanged": not changed
+        and set(stored) == set(doc.points)
+        and tr.graph_source.strip() == doc.graph_source.strip(),
     }
 
 
@@ -116,7 +133,7 @@ def suggest_talks(text: str, filename: str, overrides: Metadata, limit: int = 3)
     """
     placeholder = Metadata(slug="-").merged_with(overrides)
     if not placeholder.lang:
-        from search.text import guess_language
+        from search.analyzer import guess_language
 
         try:
             parse(text, filename, placeholder)
@@ -129,26 +146,39 @@ def suggest_talks(text: str, filename: str, overrides: Metadata, limit: int = 3)
         return []
     lang = doc.lang
     numbers = sorted(doc.points)
-    from search.indexer import encode_cached
+    from search.entries import encode_cached
 
     query = encode_cached("use", [doc.points[n] for n in numbers], lang)
     others = [code for code in LANG_CODES if code != lang]
     candidates = (
-        Talk.objects.exclude(kind=Talk.Kind.DISCUSSION).filter(points__lang__in=others)
-        .exclude(translations__lang=lang).distinct().prefetch_related("translations")
+        Talk.objects.exclude(kind=Talk.Kind.DISCUSSION)
+        .filter(points__lang__in=others)
+        .exclude(translations__lang=lang)
+        .distinct()
+        .prefetch_related("translations")
     )
-    found = []
+    found: list[dict[str, Any]] = []
     for talk in candidates:
-        rows = list(SummaryPoint.objects.filter(talk=talk, lang__in=others).order_by("number")
-                    .values_list("number", "text", "lang"))
+        rows = list(
+            SummaryPoint.objects.filter(talk=talk, lang__in=others)
+            .order_by("number")
+            .values_list("number", "text", "lang")
+        )
         if not rows:
             continue
         vectors = encode_cached("use", [r[1] for r in rows], rows[0][2])
         sims = query @ vectors.T  # [n_query, n_talk]
         nearest = sims.argmax(axis=1)
         aligned = float(np.mean([rows[j][0] == n for n, j in zip(numbers, nearest, strict=True)]))
-        found.append({"slug": talk.slug, "title": talk.title_in(lang), "lang": lang, "aligned": aligned,
-                      "similarity": float(sims.max(axis=1).mean())})
+        found.append(
+            {
+                "slug": talk.slug,
+                "title": talk.title_in(lang),
+                "lang": lang,
+                "aligned": aligned,
+                "similarity": float(sims.max(axis=1).mean()),
+            }
+        )
     found.sort(key=lambda s: (s["aligned"], s["similarity"]), reverse=True)
     return [s for s in found if s["aligned"] >= MIN_ALIGNMENT][:limit]
 
@@ -158,12 +188,22 @@ def reimport_from_source(talks, user=None) -> list:
     docs = []
     for talk in talks:
         for tr in talk.translations.all():
-            source = tr.source or SourceDocument.objects.filter(talk=talk, lang=tr.lang).order_by("-imported_at").first()
+            source = (
+                tr.source
+                or SourceDocument.objects.filter(talk=talk, lang=tr.lang)
+                .order_by("-imported_at")
+                .first()
+            )
             if source is None:
                 continue
             defaults = Metadata(
-                slug=talk.slug, lang=tr.lang, kind=talk.kind, title=tr.title, subject=talk.subject,
-                related_talk=talk.related_talk.slug if talk.related_talk_id else "", attribution=tr.attribution,
+                slug=talk.slug,
+                lang=tr.lang,
+                kind=talk.kind,
+                title=tr.title,
+                subject=talk.subject,
+                related_talk=talk.related_talk.slug if talk.related_talk_id else "",
+                attribution=tr.attribution,
             )
             docs.append(parse(source.raw_text, source.filename, defaults))
     return import_documents(docs, user=user, force=True) if docs else []

@@ -44,7 +44,9 @@ def _talk_text(talk: Talk, tr: TalkTranslation) -> str:
     if talk.vault_index:
         out.append(f"{_VAULT_BRAND[tr.lang]} {talk.vault_index}")
     if talk.speaker and talk.event:
-        out.append(f"{talk.speaker.name} {talk.event.name} {talk.event.year} - {_KIND_WORDS[tr.lang]} - {tr.title}")
+        out.append(
+            f"{talk.speaker.name} {talk.event.name} {talk.event.year} - {_KIND_WORDS[tr.lang]} - {tr.title}"
+        )
     out.append("")
     if tr.generator:
         out += [f"{tr.generator}:", ""]
@@ -61,7 +63,9 @@ def _talk_text(talk: Talk, tr: TalkTranslation) -> str:
 def _graph_block(source: str) -> str:
     """The graph as one block with no blank line (the importer reads a graph up to a blank line)."""
     lines = source.strip().split("\n")
-    if all(line.strip() for line in lines) and re.match(r"^\s*(?:graph|flowchart)\s+(?:LR|RL|TD|TB|BT)\b", lines[0]):
+    if all(line.strip() for line in lines) and re.match(
+        r"^\s*(?:graph|flowchart)\s+(?:LR|RL|TD|TB|BT)\b", lines[0]
+    ):
         return source.strip()
     return mermaid.serialise(mermaid.parse(source)).strip()
 
@@ -76,7 +80,9 @@ def _discussion_text(tr: TalkTranslation) -> str:
             out += [paragraph, ""]
     match = _LICENCE.match(tr.license or "")
     if match:
-        out.append(f"Licensed under {match['licence']}{' with attribution required' if match['attr'] else ''}.")
+        out.append(
+            f"Licensed under {match['licence']}{' with attribution required' if match['attr'] else ''}."
+        )
     return "\n".join(out).strip("\n") + "\n"
 
 
@@ -85,11 +91,18 @@ def manifest_entry(talk: Talk, lang: str) -> dict:
     entry: dict = {"slug": talk.slug, "lang": lang}
     if talk.kind == Talk.Kind.DISCUSSION:
         tr = talk.translation(lang)
-        entry.update(kind="discussion", subject=talk.subject, title=tr.title if tr else "",
-                     attribution=tr.attribution if tr else "")
-        if talk.related_talk_id:
+        entry.update(
+            kind="discussion",
+            subject=talk.subject,
+            title=tr.title if tr else "",
+            attribution=tr.attribution if tr else "",
+        )
+        if talk.related_talk is not None:
             entry["related_talk"] = talk.related_talk.slug
-    elif not (talk.speaker and talk.event) or talk_slug(talk.speaker.name, talk.event.name, talk.event.year) != talk.slug:
+    elif (
+        not (talk.speaker and talk.event)
+        or talk_slug(talk.speaker.name, talk.event.name, talk.event.year) != talk.slug
+    ):
         # No header could name this talk: the manifest carries its metadata.
         tr = talk.translation(lang)
         entry.update(kind=talk.kind, title=tr.title if tr else "", vault_index=talk.vault_index)
@@ -112,7 +125,9 @@ def vault_zip(talks) -> bytes:
                 name = file_name(talk, lang)
                 archive.writestr(name, vault_text(talk, lang))
                 manifest[name] = manifest_entry(talk, lang)
-        archive.writestr("manifest.json", json.dumps({"files": manifest}, ensure_ascii=False, indent=2))
+        archive.writestr(
+            "manifest.json", json.dumps({"files": manifest}, ensure_ascii=False, indent=2)
+        )
     return buffer.getvalue()
 
 
@@ -120,33 +135,35 @@ def as_json(talks) -> list[dict]:
     """Talks with their translations, points and provenance, for ``application/json`` export."""
     out = []
     for talk in talks:
-        out.append({
-            "slug": talk.slug,
-            "kind": talk.kind,
-            "status": talk.status,
-            "speaker": talk.speaker.name if talk.speaker else None,
-            "event": talk.event.name if talk.event else None,
-            "year": talk.event.year if talk.event else None,
-            "vault_index": talk.vault_index,
-            "subject": talk.subject,
-            "related_talk": talk.related_talk.slug if talk.related_talk_id else None,
-            "translations": [
-                {
-                    "lang": tr.lang,
-                    "title": tr.title,
-                    "graph_source": tr.graph_source,
-                    "thread": tr.thread,
-                    "license": tr.license,
-                    "attribution": tr.attribution,
-                    "generator": tr.generator,
-                    "origin": tr.origin,
-                    "source": tr.source.filename if tr.source_id else None,
-                    "points": [
-                        {"number": p.number, "text": p.text, "origin": p.origin}
-                        for p in talk.points.filter(lang=tr.lang).order_by("number")
-                    ],
-                }
-                for tr in talk.translations.all()
-            ],
-        })
+        out.append(
+            {
+                "slug": talk.slug,
+                "kind": talk.kind,
+                "status": talk.status,
+                "speaker": talk.speaker.name if talk.speaker else None,
+                "event": talk.event.name if talk.event else None,
+                "year": talk.event.year if talk.event else None,
+                "vault_index": talk.vault_index,
+                "subject": talk.subject,
+                "related_talk": talk.related_talk.slug if talk.related_talk_id else None,
+                "translations": [
+                    {
+                        "lang": tr.lang,
+                        "title": tr.title,
+                        "graph_source": tr.graph_source,
+                        "thread": tr.thread,
+                        "license": tr.license,
+                        "attribution": tr.attribution,
+                        "generator": tr.generator,
+                        "origin": tr.origin,
+                        "source": tr.source.filename if tr.source_id else None,
+                        "points": [
+                            {"number": p.number, "text": p.text, "origin": p.origin}
+                            for p in talk.points.filter(lang=tr.lang).order_by("number")
+                        ],
+                    }
+                    for tr in talk.translations.all()
+                ],
+            }
+        )
     return out

@@ -45,7 +45,12 @@ class TalkFilters:
         return talks
 
     def querystring(self) -> str:
-        pairs = {"event": self.event, "year": self.year or "", "speaker": self.speaker, "language": self.language}
+        pairs = {
+            "event": self.event,
+            "year": self.year or "",
+            "speaker": self.speaker,
+            "language": self.language,
+        }
         return urlencode({k: v for k, v in pairs.items() if v})
 
     @staticmethod

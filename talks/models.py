@@ -12,8 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-LANGUAGES = (("en", "English"), ("es", "Español"))
-LANG_CODES = tuple(code for code, _name in LANGUAGES)
+from vault import languages
+
+#: Model choices: the site's languages (settings.LANGUAGES) by their own names.
+LANGUAGES = languages.native_names()
+LANG_CODES = languages.codes()
 
 
 class Origin(models.TextChoices):
@@ -34,7 +37,9 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["-year", "name"]
-        constraints = [models.UniqueConstraint(fields=["name", "year"], name="event_name_year_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "year"], name="event_name_year_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.year}"
@@ -83,14 +88,20 @@ class Talk(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INVITED_TALK)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
-    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.PROTECT, related_name="talks")
-    speaker = models.ForeignKey(Speaker, null=True, blank=True, on_delete=models.PROTECT, related_name="talks")
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="talks"
+    )
+    speaker = models.ForeignKey(
+        Speaker, null=True, blank=True, on_delete=models.PROTECT, related_name="talks"
+    )
     # A discussion is about a subject that a talk covers (e.g. "dnc"); it links to that talk.
     subject = models.CharField(max_length=100, blank=True)
     related_talk = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="discussions"
     )
-    vault_index = models.CharField(max_length=20, blank=True, help_text="e.g. 2/36 in the Knowledge Vault")
+    vault_index = models.CharField(
+        max_length=20, blank=True, help_text="e.g. 2/36 in the Knowledge Vault"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -129,7 +140,9 @@ class TalkTranslation(models.Model):
     talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="translations")
     lang = models.CharField(max_length=5, choices=LANGUAGES)
     title = models.CharField(max_length=500)
-    graph_source = models.TextField(blank=True, help_text="Mermaid source of the concept graph, as imported")
+    graph_source = models.TextField(
+        blank=True, help_text="Mermaid source of the concept graph, as imported"
+    )
     # Discussions: {"question": str, "score": int, "answers": [{"score": int, "text": str}]}
     thread = models.JSONField(default=dict, blank=True)
     license = models.CharField(max_length=200, blank=True)
@@ -146,7 +159,9 @@ class TalkTranslation(models.Model):
 
     class Meta:
         ordering = ["talk", "lang"]
-        constraints = [models.UniqueConstraint(fields=["talk", "lang"], name="translation_talk_lang_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["talk", "lang"], name="translation_talk_lang_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.talk.slug} [{self.lang}]"
@@ -180,7 +195,11 @@ class SummaryPoint(models.Model):
     number = models.PositiveSmallIntegerField()
     text = models.TextField()
     source = models.ForeignKey(
-        "SourceDocument", null=True, blank=True, on_delete=models.SET_NULL, related_name="points",
+        "SourceDocument",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="points",
         help_text="The document this point was imported from",
     )
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.IMPORTED)
@@ -191,7 +210,9 @@ class SummaryPoint(models.Model):
     class Meta:
         ordering = ["talk", "lang", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["talk", "lang", "number"], name="point_talk_lang_number_unique")
+            models.UniqueConstraint(
+                fields=["talk", "lang", "number"], name="point_talk_lang_number_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -217,7 +238,9 @@ class SourceDocument(models.Model):
     filename = models.CharField(max_length=300, blank=True)
     raw_text = models.TextField()
     checksum = models.CharField(max_length=64, help_text="SHA-256 of the UTF-8 bytes")
-    generator = models.CharField(max_length=300, blank=True, help_text="The export's generator line")
+    generator = models.CharField(
+        max_length=300, blank=True, help_text="The export's generator line"
+    )
     imported_at = models.DateTimeField(auto_now_add=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

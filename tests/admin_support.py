@@ -6,7 +6,9 @@ from django.contrib.auth.models import Group
 
 
 def make_editor(django_user_model, username: str = "editor", password: str = "pw-editor-123"):
-    user = django_user_model.objects.create_user(username, f"{username}@example.org", password, is_staff=True)
+    user = django_user_model.objects.create_user(
+        username, f"{username}@example.org", password, is_staff=True
+    )
     user.groups.add(Group.objects.get(name="Editor"))
     return user
 
@@ -33,4 +35,6 @@ def change_form_data(response) -> dict:
                 value = _value(sub[name])
                 if value != "":
                     data[sub.add_prefix(name)] = value
-    return {k: v for k, v in data.items() if v != "" or k.endswith(("-TOTAL_FORMS", "-INITIAL_FORMS"))}
+    return {
+        k: v for k, v in data.items() if v != "" or k.endswith(("-TOTAL_FORMS", "-INITIAL_FORMS"))
+    }

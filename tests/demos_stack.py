@@ -8,6 +8,7 @@ No Django import: the bench runs it from a plain Python process.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -62,7 +63,9 @@ class DemoStack(LiveStack):
             self.pg_name = f"vault_demos_{os.getpid()}"
             _postgres_admin(db_url, f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
             _postgres_admin(db_url, f'CREATE DATABASE "{self.pg_name}"')
-            self.env["DATABASE_URL"] = urlunparse(urlparse(db_url)._replace(path=f"/{self.pg_name}"))
+            self.env["DATABASE_URL"] = urlunparse(
+                urlparse(db_url)._replace(path=f"/{self.pg_name}")
+            )
         self.env.update(
             {
                 "DEMOS_EXTRA_PACKAGES": "tests.demo_plugins.probe",
@@ -73,7 +76,9 @@ class DemoStack(LiveStack):
         )
         if self.env.get("CELERY_BROKER_URL", "").startswith("redis://"):
             # Not the shared stack's Redis database: its worker must never take these messages.
-            self.env["CELERY_BROKER_URL"] = urlunparse(urlparse(self.env["CELERY_BROKER_URL"])._replace(path="/8"))
+            self.env["CELERY_BROKER_URL"] = urlunparse(
+                urlparse(self.env["CELERY_BROKER_URL"])._replace(path="/8")
+            )
             import redis
 
             redis.Redis.from_url(self.env["CELERY_BROKER_URL"]).flushdb()
@@ -86,7 +91,10 @@ class DemoStack(LiveStack):
         self.procs.append(
             subprocess.Popen(
                 [sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         )
         self._wait_http(f"{self.url}/api/demos/")
@@ -99,9 +107,7 @@ class DemoStack(LiveStack):
         proc = self.worker()
         family = psutil.Process(proc.pid).children(recursive=True)
         for child in [psutil.Process(proc.pid), *family]:
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):
                 child.send_signal(signal.SIGKILL)
-            except psutil.NoSuchProcess:
-                pass
         proc.wait(timeout=10)
         self.procs.remove(proc)

@@ -29,7 +29,10 @@ def run_now(django_capture_on_commit_callbacks):
     def post(client, slug: str, params: dict | None = None, **extra):
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(
-                f"/api/demos/{slug}/runs/", {"params": params or {}}, content_type="application/json", **extra
+                f"/api/demos/{slug}/runs/",
+                {"params": params or {}},
+                content_type="application/json",
+                **extra,
             )
 
     return post

@@ -8,6 +8,7 @@ temporary folder, or CELERY_BROKER_URL (Redis) when set.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -61,21 +62,33 @@ class LiveStack:
         self.pg_name = ""
         db_url = os.environ.get("DATABASE_URL", "")
         if db_url.startswith(("postgres://", "postgresql://")):
-            self.pg_name = f"vault_live_{os.getpid()}_{self.port}"  # one per stack: a session may run two
+            self.pg_name = (
+                f"vault_live_{os.getpid()}_{self.port}"  # one per stack: a session may run two
+            )
             _postgres_admin(db_url, f'DROP DATABASE IF EXISTS "{self.pg_name}"')
             _postgres_admin(db_url, f'CREATE DATABASE "{self.pg_name}"')
-            self.env["DATABASE_URL"] = urlunparse(urlparse(db_url)._replace(path=f"/{self.pg_name}"))
+            self.env["DATABASE_URL"] = urlunparse(
+                urlparse(db_url)._replace(path=f"/{self.pg_name}")
+            )
         if self.env.get("CELERY_BROKER_URL", "").startswith("redis://"):
             # A Redis database of its own, so a stale queue from another run is never consumed.
-            self.env["CELERY_BROKER_URL"] = urlunparse(urlparse(self.env["CELERY_BROKER_URL"])._replace(path="/7"))
+            self.env["CELERY_BROKER_URL"] = urlunparse(
+                urlparse(self.env["CELERY_BROKER_URL"])._replace(path="/7")
+            )
 
     def manage(self, *args: str, timeout: int = 600) -> str:
         result = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
             timeout=timeout,
         )
         if result.returncode != 0:
-            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+            raise RuntimeError(
+                f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+            )
         return result.stdout
 
     def start_web(self, *import_args: str) -> None:
@@ -84,11 +97,14 @@ class LiveStack:
         self.manage("createcachetable")
         self.manage("import_vault", "-v0", *import_args)
         self.manage("rebuild_search_index")
-        log = open(self.folder / "web.log", "w")
+        log = open(self.folder / "web.log", "w")  # noqa: SIM115 — the server process owns it until stop()
         self.procs.append(
             subprocess.Popen(
                 [sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         )
         self._wait_http(f"{self.url}/healthz")
@@ -96,11 +112,25 @@ class LiveStack:
     def start_worker(self) -> None:
         if any(getattr(p, "is_worker", False) for p in self.procs):
             return
-        log = open(self.folder / "worker.log", "w")
+        log = open(self.folder / "worker.log", "w")  # noqa: SIM115 — the worker process owns it until stop()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "vault", "worker", "--loglevel=INFO", "--concurrency=2",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "vault",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=2",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         proc.is_worker = True
         self.procs.append(proc)
@@ -111,7 +141,9 @@ class LiveStack:
             if proc.poll() is not None:
                 break
             time.sleep(0.3)
-        raise RuntimeError("the Celery worker did not start:\n" + (self.folder / "worker.log").read_text()[-3000:])
+        raise RuntimeError(
+            "the Celery worker did not start:\n" + (self.folder / "worker.log").read_text()[-3000:]
+        )
 
     def _wait_http(self, url: str, timeout: float = 90) -> None:
         deadline = time.time() + timeout
@@ -122,7 +154,9 @@ class LiveStack:
                         return
             except OSError:
                 time.sleep(0.3)
-        raise RuntimeError(f"{url} did not answer:\n" + (self.folder / "web.log").read_text()[-3000:])
+        raise RuntimeError(
+            f"{url} did not answer:\n" + (self.folder / "web.log").read_text()[-3000:]
+        )
 
     def stop(self) -> None:
         for proc in self.procs:
@@ -133,7 +167,9 @@ class LiveStack:
             except subprocess.TimeoutExpired:
                 proc.kill()
         if self.pg_name:
-            try:
-                _postgres_admin(os.environ["DATABASE_URL"], f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
-            except Exception:  # noqa: BLE001 — cleanup must not hide the test result
-                pass
+            # Cleanup must not hide the test result.
+            with contextlib.suppress(Exception):
+                _postgres_admin(
+                    os.environ["DATABASE_URL"],
+                    f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)',
+                )

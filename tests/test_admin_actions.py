@@ -13,8 +13,11 @@ CHANGELIST = reverse("admin:talks_talk_changelist")
 def test_draft_reviewed_published_and_back(client, editor):
     talk = Talk.objects.get(slug="jascha-sohl-dickstein-iclr-2023")
     url = talk.get_absolute_url()
-    for action, status, public in (("unpublish", "draft", 404), ("mark_reviewed", "reviewed", 404),
-                                   ("publish", "published", 200)):
+    for action, status, public in (
+        ("unpublish", "draft", 404),
+        ("mark_reviewed", "reviewed", 404),
+        ("publish", "published", 200),
+    ):
         client.post(CHANGELIST, {"action": action, "_selected_action": [talk.pk]})
         talk.refresh_from_db()
         assert talk.status == status and client.get(url).status_code == public
@@ -32,7 +35,9 @@ def test_reimport_from_the_stored_source_undoes_edits(client, editor):
     assert SummaryPoint.objects.filter(talk_id=point.talk_id).count() == 60
 
 
-def test_rebuild_search_vectors_reencodes_the_selected_talks(client, editor, django_capture_on_commit_callbacks):
+def test_rebuild_search_vectors_reencodes_the_selected_talks(
+    client, editor, django_capture_on_commit_callbacks
+):
     talk = Talk.objects.get(slug="koray-kavukcuoglu-iclr-2018")
     IndexEntry.objects.filter(point__talk=talk).delete()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

@@ -22,7 +22,9 @@ NEW_SLUG = "koray-kavukcuoglu-iclr-2018-copy"
 
 
 def test_preview_of_corpus_file_004_counts_points_and_graph_and_writes_nothing(client, editor):
-    response = client.post(IMPORT, {"text": KORAY, "slug": NEW_SLUG, "status": "draft", "preview": "1"})
+    response = client.post(
+        IMPORT, {"text": KORAY, "slug": NEW_SLUG, "status": "draft", "preview": "1"}
+    )
     html = response.content.decode()
     assert response.status_code == 200, html
     (preview,) = response.context["previews"]
@@ -35,7 +37,9 @@ def test_preview_of_corpus_file_004_counts_points_and_graph_and_writes_nothing(c
 
 
 def test_confirm_writes_a_draft_with_provenance_and_history(client, editor):
-    response = client.post(IMPORT, {"text": KORAY, "slug": NEW_SLUG, "status": "draft", "confirm": "1"})
+    response = client.post(
+        IMPORT, {"text": KORAY, "slug": NEW_SLUG, "status": "draft", "confirm": "1"}
+    )
     assert response.status_code == 302
     talk = Talk.objects.get(slug=NEW_SLUG)
     tr = talk.translations.get(lang="es")
@@ -64,7 +68,9 @@ def test_malformed_paste_lists_every_error_by_line_and_writes_nothing(client, ed
     bad = "\n".join(lines)
     before = (Talk.objects.count(), SummaryPoint.objects.count(), SummaryPoint.history.count())
 
-    preview = client.post(IMPORT, {"text": bad, "slug": NEW_SLUG, "status": "draft", "preview": "1"})
+    preview = client.post(
+        IMPORT, {"text": bad, "slug": NEW_SLUG, "status": "draft", "preview": "1"}
+    )
     html = preview.content.decode()
     problems = [(p.line, p.message) for p in preview.context["previews"][0].problems]
     assert (point_3 + 1, "duplicate point number 2 (first at line 34)") in problems
@@ -73,14 +79,22 @@ def test_malformed_paste_lists_every_error_by_line_and_writes_nothing(client, ed
     assert f"line {point_3 + 1}" in html and f"line {label_line}" in html
     assert 'data-testid="confirm"' not in html
 
-    confirm = client.post(IMPORT, {"text": bad, "slug": NEW_SLUG, "status": "draft", "confirm": "1"})
+    confirm = client.post(
+        IMPORT, {"text": bad, "slug": NEW_SLUG, "status": "draft", "confirm": "1"}
+    )
     assert confirm.status_code == 400
-    assert (Talk.objects.count(), SummaryPoint.objects.count(), SummaryPoint.history.count()) == before
+    assert (
+        Talk.objects.count(),
+        SummaryPoint.objects.count(),
+        SummaryPoint.history.count(),
+    ) == before
 
 
 def test_a_pasted_text_with_browser_line_endings_is_the_stored_text(client, editor):
     # Browsers send a textarea's lines with CRLF; the importer reads files with LF.
-    response = client.post(IMPORT, {"text": KORAY.replace("\n", "\r\n"), "status": "draft", "preview": "1"})
+    response = client.post(
+        IMPORT, {"text": KORAY.replace("\n", "\r\n"), "status": "draft", "preview": "1"}
+    )
     (preview,) = response.context["previews"]
     assert preview.summary["would_be"] == "unchanged" and preview.diff["unchanged"]
     assert "\r" not in preview.doc.graph_source
@@ -90,26 +104,41 @@ def test_preview_of_a_stored_talk_shows_the_diff(client, editor):
     changed = KORAY.replace("4.-WaveNet es un modelo", "4.-WaveNet es un gran modelo", 1)
     response = client.post(IMPORT, {"text": changed, "status": "draft", "preview": "1"})
     diff = response.context["previews"][0].diff
-    assert [c["number"] for c in diff["changed"]] == [4] and not diff["added"] and not diff["removed"]
+    assert (
+        [c["number"] for c in diff["changed"]] == [4] and not diff["added"] and not diff["removed"]
+    )
     assert "WaveNet es un gran modelo" in response.content.decode()
-    assert not diff["graph_changed"] and diff["graph_counts"] == {"nodes": (31, 31), "edges": (30, 30)}
+    assert not diff["graph_changed"] and diff["graph_counts"] == {
+        "nodes": (31, 31),
+        "edges": (30, 30),
+    }
 
-    header = "\n".join(KORAY.split("\n")[:5])  # vault index, talk header, image, blank, generator line
+    header = "\n".join(
+        KORAY.split("\n")[:5]
+    )  # vault index, talk header, image, blank, generator line
     cut = client.post(IMPORT, {"text": header + "\n\n1.-Uno.\n", "status": "draft", "preview": "1"})
     cut = cut.context["previews"][0]
     assert cut.ok, cut.problems
-    assert cut.diff["removed"] == list(range(2, 31)) and cut.diff["graph_counts"]["nodes"] == (31, 0)
+    assert cut.diff["removed"] == list(range(2, 31)) and cut.diff["graph_counts"]["nodes"] == (
+        31,
+        0,
+    )
 
 
 def test_uploading_several_files_imports_them_together(client, editor):
     Talk.objects.filter(slug="alex-graves-iclr-2017").delete()
-    files = [SimpleUploadedFile(name, (CORPUS / name).read_bytes(), "text/plain")
-             for name in ("003_d8bc2bdddd8060bd.txt", "000_0c866e8fe9d94a0f.txt")]
+    files = [
+        SimpleUploadedFile(name, (CORPUS / name).read_bytes(), "text/plain")
+        for name in ("003_d8bc2bdddd8060bd.txt", "000_0c866e8fe9d94a0f.txt")
+    ]
     preview = client.post(IMPORT, {"files": files, "status": "draft", "preview": "1"})
     assert [p.ok for p in preview.context["previews"]] == [True, True]
     # Confirm sends back the previewed files (hidden fields), as the page does.
-    carried = {"carried_name": [p.filename for p in preview.context["previews"]],
-               "carried_text": [p.text for p in preview.context["previews"]], "carried_slug": ["", ""]}
+    carried = {
+        "carried_name": [p.filename for p in preview.context["previews"]],
+        "carried_text": [p.text for p in preview.context["previews"]],
+        "carried_slug": ["", ""],
+    }
     response = client.post(IMPORT, {**carried, "status": "draft", "confirm": "1"})
     assert response.status_code == 302
     talk = Talk.objects.get(slug="alex-graves-iclr-2017")
@@ -125,16 +154,36 @@ def test_headerless_text_gets_the_talk_it_translates_suggested(client, editor):
     assert not doc.ok and doc.suggestions[0]["slug"] == "alex-graves-iclr-2017"
     assert doc.suggestions[0]["aligned"] >= 0.9
 
-    accepted = client.post(IMPORT, {"text": GRAVES_ES, "status": "draft", "preview": "1",
-                                    "accept": "0:alex-graves-iclr-2017"})
+    accepted = client.post(
+        IMPORT,
+        {"text": GRAVES_ES, "status": "draft", "preview": "1", "accept": "0:alex-graves-iclr-2017"},
+    )
     (doc,) = accepted.context["previews"]
     assert doc.doc.slug == "alex-graves-iclr-2017"
-    assert [p.message for p in doc.problems] == ["no title: the text has no header; fill in the Title field"]
-    titled = client.post(IMPORT, {"text": GRAVES_ES, "slug": "alex-graves-iclr-2017", "title": "Nuevas direcciones",
-                                  "status": "draft", "preview": "1"})
+    assert [p.message for p in doc.problems] == [
+        "no title: the text has no header; fill in the Title field"
+    ]
+    titled = client.post(
+        IMPORT,
+        {
+            "text": GRAVES_ES,
+            "slug": "alex-graves-iclr-2017",
+            "title": "Nuevas direcciones",
+            "status": "draft",
+            "preview": "1",
+        },
+    )
     assert titled.context["previews"][0].ok
-    confirm = client.post(IMPORT, {"text": GRAVES_ES, "slug": "alex-graves-iclr-2017", "title": "Nuevas direcciones",
-                                   "status": "draft", "confirm": "1"})
+    confirm = client.post(
+        IMPORT,
+        {
+            "text": GRAVES_ES,
+            "slug": "alex-graves-iclr-2017",
+            "title": "Nuevas direcciones",
+            "status": "draft",
+            "confirm": "1",
+        },
+    )
     assert confirm.status_code == 302 and graves.points.filter(lang="es").count() == 30
 
 
@@ -157,15 +206,26 @@ def test_editing_a_point_inline_marks_it_edited_and_keeps_numbers_unique(client,
     data = change_form_data(client.get(url))
     data["points-es-1-number"] = 3  # point 2 renumbered onto point 3
     response = client.post(url, data)
-    assert response.status_code == 200 and "Please correct the duplicate data for lang and number" in response.content.decode()
+    assert (
+        response.status_code == 200
+        and "Please correct the duplicate data for lang and number" in response.content.decode()
+    )
     assert talk.points.filter(lang="es", number=2).exists()
 
 
 def test_mermaid_check_endpoint_reports_parse_errors_with_their_line(client, editor):
     url = reverse("admin:talks_talktranslation_graph_check")
-    ok = client.post(url, {"source": "graph LR\nA[One 1] --> B[Two 2]"}, content_type="application/json")
-    assert ok.status_code == 200 and ok.json()["nodes"] == 2 and ok.json()["mermaid"].startswith("graph LR")
-    bad = client.post(url, {"source": "graph LR\nA[One 1] --> B[Two"}, content_type="application/json")
+    ok = client.post(
+        url, {"source": "graph LR\nA[One 1] --> B[Two 2]"}, content_type="application/json"
+    )
+    assert (
+        ok.status_code == 200
+        and ok.json()["nodes"] == 2
+        and ok.json()["mermaid"].startswith("graph LR")
+    )
+    bad = client.post(
+        url, {"source": "graph LR\nA[One 1] --> B[Two"}, content_type="application/json"
+    )
     assert bad.status_code == 400 and bad.json()["error"]["line"] == 2
     assert client.post(url, "not json", content_type="application/json").status_code == 400
 
@@ -207,11 +267,16 @@ def test_review_queue_lists_drafts_and_reviewed_talks(client, editor):
     Talk.objects.filter(slug="alex-graves-iclr-2017").update(status=Talk.Status.REVIEWED)
     response = client.get(reverse("admin:talks_talk_review"))
     groups = {state: [t.slug for t in talks] for state, _h, talks in response.context["groups"]}
-    assert groups == {"Draft": ["koray-kavukcuoglu-iclr-2018"], "Reviewed": ["alex-graves-iclr-2017"]}
+    assert groups == {
+        "Draft": ["koray-kavukcuoglu-iclr-2018"],
+        "Reviewed": ["alex-graves-iclr-2017"],
+    }
 
 
 def test_only_published_talks_show_in_pages_and_search(client, editor):
-    params = SearchParams(q="WaveNet audio generation dilated convolutions", lang="any", k=10, ui_lang="en")
+    params = SearchParams(
+        q="WaveNet audio generation dilated convolutions", lang="any", k=10, ui_lang="en"
+    )
     assert any(h.talk.slug == "koray-kavukcuoglu-iclr-2018" for h in search(params).hits)
     talk = Talk.objects.get(slug="koray-kavukcuoglu-iclr-2018")
     for status in (Talk.Status.DRAFT, Talk.Status.REVIEWED):
@@ -224,8 +289,10 @@ def test_only_published_talks_show_in_pages_and_search(client, editor):
 
 
 def test_a_file_that_is_not_utf8_or_too_large_is_refused_by_name(client, editor):
-    files = [SimpleUploadedFile("latin1.txt", "1.-Año\n".encode("latin-1"), "text/plain"),
-             SimpleUploadedFile("huge.txt", b"1.-x\n" * 300_000, "text/plain")]
+    files = [
+        SimpleUploadedFile("latin1.txt", "1.-Año\n".encode("latin-1"), "text/plain"),
+        SimpleUploadedFile("huge.txt", b"1.-x\n" * 300_000, "text/plain"),
+    ]
     response = client.post(IMPORT, {"files": files, "status": "draft", "confirm": "1"})
     assert response.status_code == 400
     problems = [str(p) for preview in response.context["previews"] for p in preview.problems]

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from graphs.models import ConceptGraph
 from talks.exporters import vault_text, vault_zip
-from talks.importers.api import parse_pasted
+from talks.importers.writer import parse_pasted
 from talks.models import Event, Speaker, Talk
 
 
@@ -21,14 +21,29 @@ def snapshot() -> dict:
     out = {}
     for talk in Talk.objects.with_related().order_by("slug"):
         out[talk.slug] = {
-            "talk": (talk.kind, talk.speaker and talk.speaker.name, talk.event and (talk.event.name, talk.event.year),
-                     talk.vault_index, talk.subject, talk.related_talk and talk.related_talk.slug),
+            "talk": (
+                talk.kind,
+                talk.speaker and talk.speaker.name,
+                talk.event and (talk.event.name, talk.event.year),
+                talk.vault_index,
+                talk.subject,
+                talk.related_talk and talk.related_talk.slug,
+            ),
             "translations": sorted(
-                (tr.lang, tr.title, tr.graph_source, json.dumps(tr.thread, sort_keys=True), tr.license,
-                 tr.attribution, tr.generator)
+                (
+                    tr.lang,
+                    tr.title,
+                    tr.graph_source,
+                    json.dumps(tr.thread, sort_keys=True),
+                    tr.license,
+                    tr.attribution,
+                    tr.generator,
+                )
                 for tr in talk.translations.all()
             ),
-            "points": list(talk.points.order_by("lang", "number").values_list("lang", "number", "text")),
+            "points": list(
+                talk.points.order_by("lang", "number").values_list("lang", "number", "text")
+            ),
             "graphs": sorted((g.lang, g.source) for g in ConceptGraph.objects.filter(talk=talk)),
         }
     return out
@@ -60,7 +75,9 @@ def test_exported_talk_text_parses_back_to_its_points_and_graph(corpus_db):
 
 @pytest.fixture
 def superuser_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("root", "r@example.org", "pw-123456"))
+    client.force_login(
+        django_user_model.objects.create_superuser("root", "r@example.org", "pw-123456")
+    )
     return client
 
 
@@ -69,17 +86,27 @@ def test_export_actions_download_text_zip_and_json(superuser_client, corpus_db):
     talks = list(Talk.objects.values_list("pk", flat=True))
     one = Talk.objects.get(slug="alex-graves-iclr-2017")
 
-    single = superuser_client.post(url, {"action": "export_vault_text", "_selected_action": [one.pk]})
+    single = superuser_client.post(
+        url, {"action": "export_vault_text", "_selected_action": [one.pk]}
+    )
     assert single["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(single.content)).namelist()
-    assert sorted(names) == ["alex-graves-iclr-2017.en.txt", "alex-graves-iclr-2017.es.txt", "manifest.json"]
+    assert sorted(names) == [
+        "alex-graves-iclr-2017.en.txt",
+        "alex-graves-iclr-2017.es.txt",
+        "manifest.json",
+    ]
 
     data = superuser_client.post(url, {"action": "export_json", "_selected_action": talks})
     assert data["Content-Type"].startswith("application/json")
     exported = {t["slug"]: t for t in json.loads(data.content)}
     assert set(exported) == set(Talk.objects.values_list("slug", flat=True))
-    graves_es = next(t for t in exported["alex-graves-iclr-2017"]["translations"] if t["lang"] == "es")
-    assert len(graves_es["points"]) == 30 and graves_es["generator"].startswith("Gráfico de Conceptos")
+    graves_es = next(
+        t for t in exported["alex-graves-iclr-2017"]["translations"] if t["lang"] == "es"
+    )
+    assert len(graves_es["points"]) == 30 and graves_es["generator"].startswith(
+        "Gráfico de Conceptos"
+    )
 
 
 def test_an_edited_graph_with_blank_lines_exports_as_one_block_that_parses_back(corpus_db):

@@ -6,29 +6,39 @@ from __future__ import annotations
 from django.urls import reverse
 
 from graphs.models import ConceptGraph
-from talks.importers.api import import_documents, parse_pasted
+from talks.importers.writer import import_documents, parse_pasted
 from talks.models import Origin, SummaryPoint, Talk, TalkTranslation
 from tests.admin_support import change_form_data
 
 
-def test_bulk_import_records_history_for_talks_translations_and_points(empty_vault, django_user_model):
+def test_bulk_import_records_history_for_talks_translations_and_points(
+    empty_vault, django_user_model
+):
     user = django_user_model.objects.create_user("importer")
     text = "Ada Lovelace ICLR 2031 - Invited Talk - Engines\n1.-First.\n2.-Second.\n"
     import_documents([parse_pasted(text)], user=user)
     talk = Talk.objects.get()
     assert [h.history_type for h in talk.history.all()] == ["+"]
     assert TalkTranslation.history.filter(talk_id=talk.pk, history_type="+").count() == 1
-    assert SummaryPoint.history.filter(talk_id=talk.pk, history_type="+", history_user=user).count() == 2
+    assert (
+        SummaryPoint.history.filter(talk_id=talk.pk, history_type="+", history_user=user).count()
+        == 2
+    )
 
     first = SummaryPoint.objects.get(talk=talk, number=1).pk
-    import_documents([parse_pasted(text.replace("Second.", "Second, again.\n3.-Third."))], user=user)
+    import_documents(
+        [parse_pasted(text.replace("Second.", "Second, again.\n3.-Third."))], user=user
+    )
     assert TalkTranslation.history.filter(talk_id=talk.pk, history_type="~").count() == 1
     # A re-import keeps each point's row (its id and history) and adds or removes only what changed.
     assert SummaryPoint.objects.get(talk=talk, number=1).pk == first
     assert SummaryPoint.history.filter(talk_id=talk.pk, history_type="~").count() == 2
     assert SummaryPoint.history.filter(talk_id=talk.pk, history_type="+").count() == 3
     second = SummaryPoint.objects.get(talk=talk, number=2)
-    assert [h.text for h in second.history.order_by("history_date", "history_id")] == ["Second.", "Second, again."]
+    assert [h.text for h in second.history.order_by("history_date", "history_id")] == [
+        "Second.",
+        "Second, again.",
+    ]
 
     import_documents([parse_pasted(text)], user=user)
     assert SummaryPoint.history.filter(talk_id=talk.pk, history_type="-", number=3).count() == 1
@@ -48,7 +58,9 @@ def test_a_point_edit_can_be_reverted_from_its_history(client, editor):
     history = client.get(reverse("admin:talks_summarypoint_history", args=[point.pk]))
     assert history.status_code == 200 and "WaveNet, según una persona." in history.content.decode()
     imported = point.history.earliest()
-    revert_url = reverse("admin:talks_summarypoint_simple_history", args=[point.pk, imported.history_id])
+    revert_url = reverse(
+        "admin:talks_summarypoint_simple_history", args=[point.pk, imported.history_id]
+    )
     form = client.get(revert_url)
     assert form.status_code == 200 and original in form.content.decode()
     assert client.post(revert_url, {**change_form_data(form), "_save": "Revert"}).status_code == 302
@@ -60,7 +72,10 @@ def test_a_point_edit_can_be_reverted_from_its_history(client, editor):
 def test_reverting_a_translation_restores_its_graph(client, editor):
     tr = TalkTranslation.objects.get(talk__slug="koray-kavukcuoglu-iclr-2018", lang="es")
     before = tr.history.earliest()
-    client.post(reverse("admin:talks_talktranslation_graph", args=[tr.pk]), {"graph_source": "graph LR\nA[X 1]"})
+    client.post(
+        reverse("admin:talks_talktranslation_graph", args=[tr.pk]),
+        {"graph_source": "graph LR\nA[X 1]"},
+    )
     assert ConceptGraph.objects.get(talk=tr.talk, lang="es").nodes.count() == 1
     url = reverse("admin:talks_talktranslation_simple_history", args=[tr.pk, before.history_id])
     response = client.post(url, {**change_form_data(client.get(url)), "_save": "Revert"})

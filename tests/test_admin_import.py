@@ -22,7 +22,9 @@ def test_preview_shows_what_would_be_imported_and_writes_nothing(client, staff, 
     response = client.post(URL, {"text": TEXT, "status": "draft", "preview": "1"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'data-testid="preview"' in html and "ada-lovelace-iclr-2031" in html and "created" in html
+    assert (
+        'data-testid="preview"' in html and "ada-lovelace-iclr-2031" in html and "created" in html
+    )
     assert not Talk.objects.filter(slug="ada-lovelace-iclr-2031").exists()
 
 
@@ -40,7 +42,10 @@ def test_malformed_paste_is_a_400_naming_the_line(client, staff, corpus_db):
     bad = TEXT + "2.-Again.\n"
     response = client.post(URL, {"text": bad, "status": "draft", "confirm": "1"})
     assert response.status_code == 400
-    assert "duplicate point number 2" in response.content.decode() and "line 4" in response.content.decode()
+    assert (
+        "duplicate point number 2" in response.content.decode()
+        and "line 4" in response.content.decode()
+    )
     assert SummaryPoint.objects.count() == before
 
 

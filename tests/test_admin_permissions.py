@@ -11,9 +11,18 @@ from tests.admin_support import make_editor
 
 
 def test_editor_group_curates_content_but_cannot_manage_users(db):
-    perms = set(Group.objects.get(name="Editor").permissions.values_list("content_type__app_label", "codename"))
-    assert {("talks", "change_talk"), ("talks", "change_summarypoint"), ("talks", "add_event"),
-            ("talks", "change_talktranslation"), ("talks", "view_historicalsummarypoint")} <= perms
+    perms = set(
+        Group.objects.get(name="Editor").permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+    assert {
+        ("talks", "change_talk"),
+        ("talks", "change_summarypoint"),
+        ("talks", "add_event"),
+        ("talks", "change_talktranslation"),
+        ("talks", "view_historicalsummarypoint"),
+    } <= perms
     assert not {p for p in perms if p[0] == "auth"}
 
 
@@ -57,5 +66,7 @@ def test_a_good_login_still_works_and_resets_failures(client, django_user_model)
     make_editor(django_user_model, "ed2", "right-password-2")
     login = reverse("admin:login")
     client.post(login, {"username": "ed2", "password": "wrong"})
-    response = client.post(login, {"username": "ed2", "password": "right-password-2", "next": "/en/curate/"})
+    response = client.post(
+        login, {"username": "ed2", "password": "right-password-2", "next": "/en/curate/"}
+    )
     assert response.status_code == 302 and client.get("/en/curate/").status_code == 200

@@ -14,7 +14,9 @@ def test_list_is_paginated_and_filterable(client, corpus_db):
     assert [t["speaker"] for t in talks] == ["Koray Kavukcuoglu"]
 
 
-@pytest.mark.parametrize("query, field", [("year=20x8", "year"), ("language=fr", "language"), ("kind=poster", "kind")])
+@pytest.mark.parametrize(
+    "query, field", [("year=20x8", "year"), ("language=fr", "language"), ("kind=poster", "kind")]
+)
 def test_bad_filters_are_a_json_400(client, corpus_db, query, field):
     response = client.get(f"/api/talks/?{query}")
     assert response.status_code == 400
@@ -55,4 +57,9 @@ def test_openapi_schema_and_offline_docs(client, corpus_db):
     docs = client.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in docs
     assert "cdn" not in docs.lower()
-    assert client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200
+    assert (
+        client.get(
+            "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js"
+        ).status_code
+        == 200
+    )

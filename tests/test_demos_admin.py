@@ -31,7 +31,10 @@ def test_cancel_fails_active_runs_and_leaves_finished_ones(admin_client):
     queued, running, done = _run("queued"), _run("running"), _run("done")
     response = admin_client.post(
         "/en/curate/demos/demorun/",
-        {"action": "cancel_runs", "_selected_action": [str(queued.pk), str(running.pk), str(done.pk)]},
+        {
+            "action": "cancel_runs",
+            "_selected_action": [str(queued.pk), str(running.pk), str(done.pk)],
+        },
         follow=True,
     )
     assert "Cancelled 2 run(s)" in response.content.decode()

@@ -33,7 +33,13 @@ def test_a_run_goes_from_post_to_a_done_result(client, probe, run_now):
     assert response["Location"] == run["url"]
     body = client.get(f"/api/demos/runs/{run['id']}/").json()
     assert body["status"] == "done" and body["progress"] == 100
-    assert body["result"]["echo"] == {"count": 3, "seconds": 0.0, "mode": "echo", "bits": "101", "flag": False}
+    assert body["result"]["echo"] == {
+        "count": 3,
+        "seconds": 0.0,
+        "mode": "echo",
+        "bits": "101",
+        "flag": False,
+    }
     assert body["inference_ms"] is not None and body["error"] == ""
 
 
@@ -48,7 +54,9 @@ def test_a_run_is_queued_until_a_worker_takes_it(client, probe, django_capture_o
 
 def test_bad_parameters_answer_400_with_field_errors(client, probe):
     response = client.post(
-        "/api/demos/probe/runs/", {"params": {"count": 99, "mode": "nope", "bits": "2"}}, content_type="application/json"
+        "/api/demos/probe/runs/",
+        {"params": {"count": 99, "mode": "nope", "bits": "2"}},
+        content_type="application/json",
     )
     assert response.status_code == 400
     fields = response.json()["fields"]
@@ -74,7 +82,9 @@ def test_an_oversized_body_answers_413(client, probe, settings):
 
 
 def test_an_unknown_demo_answers_404(client):
-    assert client.post("/api/demos/nope/runs/", {}, content_type="application/json").status_code == 404
+    assert (
+        client.post("/api/demos/nope/runs/", {}, content_type="application/json").status_code == 404
+    )
     assert client.get("/api/demos/runs/7b7d1b9e-1f6e-4c43-9d35-52a1c3b1f6aa/").status_code == 404
 
 
@@ -96,20 +106,31 @@ def test_the_rate_limit_window_slides(client, probe, settings, run_now):
     assert run_now(client, "probe", {"count": 2}).status_code == 201
 
 
-def test_a_full_queue_answers_503_with_retry_after(client, probe, settings, django_capture_on_commit_callbacks):
+def test_a_full_queue_answers_503_with_retry_after(
+    client, probe, settings, django_capture_on_commit_callbacks
+):
     settings.DEMOS_QUEUE_CAP = 2
     with django_capture_on_commit_callbacks(execute=False):
         for count in range(2):
-            assert client.post(
-                "/api/demos/probe/runs/", {"params": {"count": count}}, content_type="application/json"
-            ).status_code == 201
-        refused = client.post("/api/demos/probe/runs/", {"params": {"count": 7}}, content_type="application/json")
+            assert (
+                client.post(
+                    "/api/demos/probe/runs/",
+                    {"params": {"count": count}},
+                    content_type="application/json",
+                ).status_code
+                == 201
+            )
+        refused = client.post(
+            "/api/demos/probe/runs/", {"params": {"count": 7}}, content_type="application/json"
+        )
     assert refused.status_code == 503
     assert int(refused["Retry-After"]) > 0
     assert DemoRun.objects.count() == 2
 
 
-def test_identical_requests_of_a_deterministic_demo_come_from_the_cache(client, probe, run_now, monkeypatch):
+def test_identical_requests_of_a_deterministic_demo_come_from_the_cache(
+    client, probe, run_now, monkeypatch
+):
     first = run_now(client, "probe", {"count": 6}).json()
     calls = []
     monkeypatch.setattr(tasks.run_demo, "apply_async", lambda *a, **k: calls.append(a))
@@ -137,7 +158,11 @@ def test_a_failing_demo_ends_failed_without_paths_or_tracebacks(client, probe, r
         run = run_now(client, "probe", {"mode": mode}).json()
         body = client.get(f"/api/demos/runs/{run['id']}/").json()
         assert body["status"] == "failed" and body["result"] is None
-        assert "/" not in body["error"] and "Traceback" not in body["error"] and "probe" not in body["error"]
+        assert (
+            "/" not in body["error"]
+            and "Traceback" not in body["error"]
+            and "probe" not in body["error"]
+        )
     assert body["error"]  # a message, even for an unexpected crash
 
 
@@ -162,7 +187,12 @@ def test_a_running_run_whose_heartbeat_stopped_is_failed_when_read(client, probe
         demo="probe", params={}, params_hash="x", status="running", started_at=old, heartbeat_at=old
     )
     fresh = DemoRun.objects.create(
-        demo="probe", params={}, params_hash="y", status="running", started_at=old, heartbeat_at=timezone.now()
+        demo="probe",
+        params={},
+        params_hash="y",
+        status="running",
+        started_at=old,
+        heartbeat_at=timezone.now(),
     )
     body = client.get(f"/api/demos/runs/{run.id}/").json()
     assert body["status"] == "failed" and body["error"] == WORKER_LOST
@@ -187,9 +217,14 @@ def test_a_task_never_runs_a_run_twice(probe, run_now, client):
 
 
 def test_cancelled_runs_are_not_overwritten_by_their_task(probe):
-    run = DemoRun.objects.create(demo="probe", params={"count": 1, "seconds": 0, "mode": "echo", "bits": "",
-                                                         "flag": False}, params_hash="x")
-    DemoRun.objects.filter(pk=run.pk).update(status="failed", error="Cancelled by an administrator.")
+    run = DemoRun.objects.create(
+        demo="probe",
+        params={"count": 1, "seconds": 0, "mode": "echo", "bits": "", "flag": False},
+        params_hash="x",
+    )
+    DemoRun.objects.filter(pk=run.pk).update(
+        status="failed", error="Cancelled by an administrator."
+    )
     tasks.run_demo.apply(args=[str(run.pk)])
     run.refresh_from_db()
     assert run.status == "failed" and run.result is None

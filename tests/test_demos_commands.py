@@ -34,5 +34,5 @@ def test_eval_demo_prints_the_table_then_json_as_the_last_line(probe):
 
 def test_eval_demo_refuses_a_demo_without_evaluate(probe, monkeypatch):
     monkeypatch.setattr(type(probe), "has_module", lambda self, name: False)
-    with pytest.raises(CommandError, match="no evaluate.py"):
+    with pytest.raises(CommandError, match=r"no evaluate\.py"):
         call_command("eval_demo", "probe")

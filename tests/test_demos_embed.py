@@ -14,7 +14,11 @@ pytestmark = pytest.mark.django_db
 
 def csp(response) -> dict[str, str]:
     """The Content-Security-Policy header as {directive: sources}."""
-    parts = (p.strip().split(" ", 1) for p in response.get("Content-Security-Policy", "").split(";") if p.strip())
+    parts = (
+        p.strip().split(" ", 1)
+        for p in response.get("Content-Security-Policy", "").split(";")
+        if p.strip()
+    )
     return {p[0]: p[1] if len(p) > 1 else "" for p in parts}
 
 
@@ -38,7 +42,9 @@ def test_the_frame_ancestors_allow_list_is_configurable(client, probe, settings)
     assert csp(response)["script-src"] == "'self'"
 
 
-@pytest.mark.parametrize("path", ["/en/demos/", "/en/demos/probe/", "/en/talks/alex-graves-iclr-2017/", "/en/"])
+@pytest.mark.parametrize(
+    "path", ["/en/demos/", "/en/demos/probe/", "/en/talks/alex-graves-iclr-2017/", "/en/"]
+)
 def test_every_other_page_refuses_framing(client, probe, path):
     response = client.get(path)
     assert response.status_code == 200
@@ -59,7 +65,9 @@ def test_the_api_accepts_a_cookieless_post_with_csrf_checks_on(probe):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post("/api/demos/probe/runs/", {"params": {"count": 1}}, content_type="application/json")
+    response = strict.post(
+        "/api/demos/probe/runs/", {"params": {"count": 1}}, content_type="application/json"
+    )
     assert response.status_code == 201
 
 
@@ -86,7 +94,9 @@ def _assert_oembed(data: dict) -> None:
     assert data["version"] == "1.0" and data["type"] == "rich"
     assert isinstance(data["width"], int) and isinstance(data["height"], int)
     assert data["provider_name"] and data["provider_url"].startswith("http")
-    assert re.fullmatch(r'<iframe src="[^"]+" width="\d+" height="\d+" title="[^"]*"[^>]*></iframe>', data["html"])
+    assert re.fullmatch(
+        r'<iframe src="[^"]+" width="\d+" height="\d+" title="[^"]*"[^>]*></iframe>', data["html"]
+    )
 
 
 def test_demo_pages_advertise_oembed_and_the_endpoint_answers(client, probe):
@@ -104,15 +114,21 @@ def test_embed_pages_advertise_oembed_too(client, probe):
 
 
 def test_oembed_for_a_talk_embeds_its_graph(client):
-    data = client.get("/oembed/", {"url": "http://testserver/es/talks/koray-kavukcuoglu-iclr-2018/"}).json()
+    data = client.get(
+        "/oembed/", {"url": "http://testserver/es/talks/koray-kavukcuoglu-iclr-2018/"}
+    ).json()
     _assert_oembed(data)
     assert "/embed/talks/koray-kavukcuoglu-iclr-2018/graph/?lang=es" in data["html"]
-    graph = client.get("/oembed/", {"url": "http://testserver/embed/talks/alex-graves-iclr-2017/graph/"}).json()
+    graph = client.get(
+        "/oembed/", {"url": "http://testserver/embed/talks/alex-graves-iclr-2017/graph/"}
+    ).json()
     assert "/embed/talks/alex-graves-iclr-2017/graph/" in graph["html"]
 
 
 def test_oembed_honours_maxwidth_and_maxheight(client, probe):
-    data = client.get("/oembed/", {"url": "http://testserver/en/demos/probe/", "maxwidth": "380"}).json()
+    data = client.get(
+        "/oembed/", {"url": "http://testserver/en/demos/probe/", "maxwidth": "380"}
+    ).json()
     assert data["width"] <= 380 and data["height"] < 900
     assert f'width="{data["width"]}" height="{data["height"]}"' in data["html"]
 

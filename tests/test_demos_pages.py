@@ -52,7 +52,7 @@ def test_unknown_demos_are_404(client):
 
 def test_the_talk_page_shows_its_demos_beside_the_graph_nodes(client, probe):
     html = client.get("/en/talks/alex-graves-iclr-2017/").content.decode()
-    section = html[html.index('data-testid="talk-demos"'):]
+    section = html[html.index('data-testid="talk-demos"') :]
     assert "/en/demos/probe/" in section
     assert 'data-graph-node="Q"' in section and 'data-graph-node="R"' in section
 

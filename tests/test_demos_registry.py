@@ -26,7 +26,7 @@ def test_the_web_side_of_the_demos_never_imports_torch():
         import django
         django.setup()
         before = set(sys.modules)
-        import demos.api, demos.views, demos.embedding, demos.admin, demos.tasks, demos.services
+        import demos.api, demos.views, demos.embeds, demos.admin, demos.tasks, demos.services
         import demos.urls, demos.api_urls, demos.embed_urls, demos.oembed_urls
         from demos import registry
         demos_found = [d.slug for d in registry.all_demos()]
@@ -40,7 +40,12 @@ def test_the_web_side_of_the_demos_never_imports_torch():
         """
     )
     out = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert out.returncode == 0, out.stderr[-2000:]
     report = json.loads(out.stdout.strip().splitlines()[-1])

@@ -19,21 +19,49 @@ def test_missing_fields_take_their_defaults():
 
 
 def test_query_string_values_are_coerced_to_their_types():
-    clean, errors = schema.validate(PARAMS, {"count": "7", "seconds": "1.5", "flag": "true", "bits": "0101"})
+    clean, errors = schema.validate(
+        PARAMS, {"count": "7", "seconds": "1.5", "flag": "true", "bits": "0101"}
+    )
     assert errors == {}
-    assert clean["count"] == 7 and clean["seconds"] == 1.5 and clean["flag"] is True and clean["bits"] == "0101"
+    assert (
+        clean["count"] == 7
+        and clean["seconds"] == 1.5
+        and clean["flag"] is True
+        and clean["bits"] == "0101"
+    )
 
 
 @pytest.mark.parametrize(
     "field, value",
     [
-        ("count", -1), ("count", 9), ("count", 2.5), ("count", "two"), ("count", True), ("count", None),
-        ("count", [1]), ("count", ""), ("count", "1e999"),
-        ("seconds", -0.1), ("seconds", 30.01), ("seconds", "abc"), ("seconds", float("nan")),
-        ("seconds", float("inf")), ("seconds", False), ("seconds", {}),
-        ("mode", "ECHO"), ("mode", 1), ("mode", ""), ("mode", None),
-        ("bits", "012"), ("bits", "0" * 9), ("bits", 101), ("bits", None),
-        ("flag", "maybe"), ("flag", 2), ("flag", None), ("flag", [True]),
+        ("count", -1),
+        ("count", 9),
+        ("count", 2.5),
+        ("count", "two"),
+        ("count", True),
+        ("count", None),
+        ("count", [1]),
+        ("count", ""),
+        ("count", "1e999"),
+        ("seconds", -0.1),
+        ("seconds", 30.01),
+        ("seconds", "abc"),
+        ("seconds", float("nan")),
+        ("seconds", float("inf")),
+        ("seconds", False),
+        ("seconds", {}),
+        ("mode", "ECHO"),
+        ("mode", 1),
+        ("mode", ""),
+        ("mode", None),
+        ("bits", "012"),
+        ("bits", "0" * 9),
+        ("bits", 101),
+        ("bits", None),
+        ("flag", "maybe"),
+        ("flag", 2),
+        ("flag", None),
+        ("flag", [True]),
     ],
 )
 def test_every_bad_type_or_range_is_a_field_error(field, value):

@@ -48,7 +48,9 @@ def test_the_pilot_demo_runs_through_a_real_worker(live_worker):
 
 
 def test_progress_is_reported_while_a_run_works(demo_stack):
-    status, run = api(f"{demo_stack.url}/api/demos/probe/runs/", {"params": {"seconds": 1.5, "count": 1}})
+    status, run = api(
+        f"{demo_stack.url}/api/demos/probe/runs/", {"params": {"seconds": 1.5, "count": 1}}
+    )
     assert status == 201
     done, seen = follow(run["url"], {"done", "failed"})
     assert done["status"] == "done"
@@ -57,7 +59,9 @@ def test_progress_is_reported_while_a_run_works(demo_stack):
 
 
 def test_the_soft_time_limit_ends_a_run_as_failed(demo_stack):
-    status, run = api(f"{demo_stack.url}/api/demos/probe/runs/", {"params": {"seconds": 20, "count": 2}})
+    status, run = api(
+        f"{demo_stack.url}/api/demos/probe/runs/", {"params": {"seconds": 20, "count": 2}}
+    )
     assert status == 201
     started = time.time()
     failed, _ = follow(run["url"], {"done", "failed"}, timeout=30)
@@ -67,7 +71,9 @@ def test_the_soft_time_limit_ends_a_run_as_failed(demo_stack):
 
 
 def test_a_run_whose_worker_is_killed_ends_failed(demo_stack):
-    status, run = api(f"{demo_stack.url}/api/demos/probe/runs/", {"params": {"seconds": 2.5, "count": 3}})
+    status, run = api(
+        f"{demo_stack.url}/api/demos/probe/runs/", {"params": {"seconds": 2.5, "count": 3}}
+    )
     assert status == 201
     running, _ = follow(run["url"], {"running", "done", "failed"})
     assert running["status"] == "running"

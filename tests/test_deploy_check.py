@@ -26,24 +26,45 @@ PRODUCTION_ENV = {
 
 
 def run_django(tmp_path, env_update: dict, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k not in ("DEBUG", "VAULT_HTTPS")}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by conftest for Playwright, never in deployment
-    env.update({"DJANGO_SETTINGS_MODULE": "vault.settings", "VAULT_VAR_DIR": str(tmp_path), **env_update})
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION_ENV and k not in ("DEBUG", "VAULT_HTTPS")
+    }
+    env.pop(
+        "DJANGO_ALLOW_ASYNC_UNSAFE", None
+    )  # set by conftest for Playwright, never in deployment
+    env.update(
+        {"DJANGO_SETTINGS_MODULE": "vault.settings", "VAULT_VAR_DIR": str(tmp_path), **env_update}
+    )
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     result = run_django(
         tmp_path,
-        {"DEBUG": "0", "VAULT_HTTPS": "1", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "vault.example.org"},
-        "manage.py", "check", "--deploy", "--fail-level", "WARNING",
+        {
+            "DEBUG": "0",
+            "VAULT_HTTPS": "1",
+            "SECRET_KEY": STRONG_KEY,
+            "ALLOWED_HOSTS": "vault.example.org",
+        },
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_check_deploy_is_clean_in_production_mode_with_no_other_switch(tmp_path):
-    result = run_django(tmp_path, PRODUCTION_ENV, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    result = run_django(
+        tmp_path, PRODUCTION_ENV, "manage.py", "check", "--deploy", "--fail-level", "WARNING"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
@@ -61,7 +82,12 @@ def test_production_mode_turns_every_https_protection_on_by_default(tmp_path):
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout)
     assert shown == {
-        "redirect": True, "hsts": 31536000, "session": True, "csrf": True, "debug": False, "silenced": [],
+        "redirect": True,
+        "hsts": 31536000,
+        "session": True,
+        "csrf": True,
+        "debug": False,
+        "silenced": [],
         "upgrade": True,
     }
 
@@ -92,7 +118,10 @@ def test_manage_py_refuses_to_start_in_production_without_a_secret_key(tmp_path)
         ({"CELERY_BROKER_URL": ""}, "CELERY_BROKER_URL is not set"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is not set"),
         ({"SECRET_KEY": "too-short-secret"}, "SECRET_KEY is too weak"),
-        ({"SECRET_KEY": "django-insecure-" + "k" * 20 + "abcdefghijklmnopqrstuv"}, "SECRET_KEY is too weak"),
+        (
+            {"SECRET_KEY": "django-insecure-" + "k" * 20 + "abcdefghijklmnopqrstuv"},
+            "SECRET_KEY is too weak",
+        ),
         ({"SECRET_KEY": "a" * 60}, "SECRET_KEY is too weak"),
         ({"DEBUG": "1"}, "DEBUG is on"),
     ],

@@ -31,9 +31,9 @@ from django.db import OperationalError
 from django.test import RequestFactory
 
 from graphs.models import ConceptNode
-from talks.importers.api import import_documents
 from talks.importers.knowledge_vault import ImportProblem, parse
 from talks.importers.manifest import entry_for
+from talks.importers.writer import import_documents
 from talks.models import SourceDocument, SummaryPoint, TalkTranslation
 from talks.signals import translation_imported
 from tests.demos_stack import DemoStack, api, follow
@@ -70,9 +70,25 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [self.server, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder),
-             "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no"],
-            stdout=open(self.folder / "redis.log", "a"), stderr=subprocess.STDOUT,  # noqa: SIM115
+            [
+                self.server,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.folder),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--save",
+                "",
+                "--daemonize",
+                "no",
+            ],
+            stdout=open(self.folder / "redis.log", "a"),  # noqa: SIM115 — redis-server owns it
+            stderr=subprocess.STDOUT,
         )
         import redis
 
@@ -83,7 +99,9 @@ class PrivateRedis:
                     return
             except redis.ConnectionError:
                 time.sleep(0.1)
-        raise RuntimeError("the private redis-server did not start:\n" + (self.folder / "redis.log").read_text())
+        raise RuntimeError(
+            "the private redis-server did not start:\n" + (self.folder / "redis.log").read_text()
+        )
 
     def crash(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
@@ -117,9 +135,20 @@ def test_a_redis_outage_refuses_new_runs_with_503_and_queued_runs_resume(private
         if shared_broker is not None:
             os.environ["CELERY_BROKER_URL"] = shared_broker
     stack.env["CELERY_BROKER_URL"] = private_redis.url
-    stack.env["CACHE_URL"] = private_redis.url[:-1] + "1"  # the page cache on the same Redis, as in production
-    pages = ("/en/", f"/es/talks/{SLUG}/", f"/en/graph/talks/{SLUG}/", "/en/graph/", "/en/search/?q=memory", "/api/talks/",
-             f"/api/talks/{SLUG}/", "/en/demos/", "/api/demos/")
+    stack.env["CACHE_URL"] = (
+        private_redis.url[:-1] + "1"
+    )  # the page cache on the same Redis, as in production
+    pages = (
+        "/en/",
+        f"/es/talks/{SLUG}/",
+        f"/en/graph/talks/{SLUG}/",
+        "/en/graph/",
+        "/en/search/?q=memory",
+        "/api/talks/",
+        f"/api/talks/{SLUG}/",
+        "/en/demos/",
+        "/api/demos/",
+    )
     try:
         stack.start_web()
         stack.manage("import_vault", "-v0")
@@ -128,7 +157,9 @@ def test_a_redis_outage_refuses_new_runs_with_503_and_queued_runs_resume(private
         # No worker yet: these runs stay queued in Redis.
         queued = []
         for count in (1, 2):
-            status, run = api(f"{stack.url}/api/demos/probe/runs/", {"params": {"count": count, "seconds": 0.1}})
+            status, run = api(
+                f"{stack.url}/api/demos/probe/runs/", {"params": {"count": count, "seconds": 0.1}}
+            )
             assert status == 201 and run["status"] == "queued", run
             queued.append(run)
 
@@ -139,7 +170,10 @@ def test_a_redis_outage_refuses_new_runs_with_503_and_queued_runs_resume(private
         started = time.time()
         status, refused = api(f"{stack.url}/api/demos/probe/runs/", {"params": {"count": 3}})
         assert status == 503, refused
-        assert refused == {"error": "The demo service is unavailable right now; try again shortly.", "status": 503}
+        assert refused == {
+            "error": "The demo service is unavailable right now; try again shortly.",
+            "status": 503,
+        }
         assert time.time() - started < 10  # refused promptly, not after a hang
         for run in queued:  # still waiting, not failed by the outage
             assert api(run["url"])[1]["status"] == "queued"
@@ -155,7 +189,9 @@ def test_a_redis_outage_refuses_new_runs_with_503_and_queued_runs_resume(private
     finally:
         stack.stop()
     log = (tmp_path / "stack" / "web.log").read_text()
-    assert "Traceback" not in log.split("could not queue a probe run")[0]  # the only trace: the logged refusal
+    assert (
+        "Traceback" not in log.split("could not queue a probe run")[0]
+    )  # the only trace: the logged refusal
 
 
 # --- The database is unreachable ------------------------------------------------------------------
@@ -173,13 +209,33 @@ def test_an_unreachable_database_gives_a_clean_503(kind, tmp_path):
     port = free_port()
     env = os.environ.copy()
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    env.update({"DJANGO_SETTINGS_MODULE": "vault.settings", "VAULT_VAR_DIR": str(tmp_path), "DEBUG": "0",
-                "VAULT_PLAIN_STATIC": "1", "DATABASE_URL": unreachable_database(kind, tmp_path)})
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "vault.settings",
+            "VAULT_VAR_DIR": str(tmp_path),
+            "DEBUG": "0",
+            "VAULT_PLAIN_STATIC": "1",
+            "DATABASE_URL": unreachable_database(kind, tmp_path),
+        }
+    )
     log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "vault.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1", "--timeout", "60"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "vault.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--timeout",
+            "60",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -189,13 +245,19 @@ def test_an_unreachable_database_gives_a_clean_503(kind, tmp_path):
                 status, headers, body = fetch(f"{url}/healthz")
                 break
             except OSError:
-                assert time.time() < deadline and server.poll() is None, (tmp_path / "gunicorn.log").read_text()
+                assert time.time() < deadline and server.poll() is None, (
+                    tmp_path / "gunicorn.log"
+                ).read_text()
                 time.sleep(0.2)
         for path in ("/healthz", "/en/", f"/en/talks/{SLUG}/", "/es/search/?q=memoria"):
             status, headers, body = fetch(url + path)
             assert status == 503, (path, body[:300])
             assert headers["Retry-After"] == "30"
-            expected = "La base de datos no está disponible" if path.startswith("/es/") else "The database is unavailable"
+            expected = (
+                "La base de datos no está disponible"
+                if path.startswith("/es/")
+                else "The database is unavailable"
+            )
             assert expected in body, (path, body[:300])
             assert "Traceback" not in body and "OperationalError" not in body
         status, headers, body = fetch(url + "/en/")
@@ -203,7 +265,8 @@ def test_an_unreachable_database_gives_a_clean_503(kind, tmp_path):
         status, headers, body = fetch(f"{url}/api/talks/", accept="application/json")
         assert status == 503 and headers["Content-Type"] == "application/json"
         assert json.loads(body) == {
-            "error": "The database is unavailable right now; please try again in a minute.", "status": 503,
+            "error": "The database is unavailable right now; please try again in a minute.",
+            "status": 503,
         }
     finally:
         server.terminate()
@@ -223,11 +286,20 @@ def test_the_middleware_turns_only_database_errors_into_503():
 
 def snapshot(slug: str = SLUG) -> dict:
     return {
-        "translations": sorted(TalkTranslation.objects.filter(talk__slug=slug).values_list("lang", "title",
-                                                                                           "graph_source")),
-        "points": sorted(SummaryPoint.objects.filter(talk__slug=slug).values_list("lang", "number", "text")),
-        "sources": sorted(SourceDocument.objects.filter(talk__slug=slug).values_list("lang", "checksum")),
-        "nodes": sorted(ConceptNode.objects.filter(graph__talk__slug=slug).values_list("key", "label")),
+        "translations": sorted(
+            TalkTranslation.objects.filter(talk__slug=slug).values_list(
+                "lang", "title", "graph_source"
+            )
+        ),
+        "points": sorted(
+            SummaryPoint.objects.filter(talk__slug=slug).values_list("lang", "number", "text")
+        ),
+        "sources": sorted(
+            SourceDocument.objects.filter(talk__slug=slug).values_list("lang", "checksum")
+        ),
+        "nodes": sorted(
+            ConceptNode.objects.filter(graph__talk__slug=slug).values_list("key", "label")
+        ),
     }
 
 
@@ -235,8 +307,10 @@ def changed_graves() -> str:
     """The English Graves export with a new title, every point rewritten, one point dropped."""
     text = GRAVES_EN.read_text()
     text = text.replace("New Directions For Recurrent Neural Networks", "A Changed Title")
-    lines = [line.replace(".-", ".-CHANGED ", 1) if line[:3].rstrip(".-").isdigit() else line
-             for line in text.split("\n")]
+    lines = [
+        line.replace(".-", ".-CHANGED ", 1) if line[:3].rstrip(".-").isdigit() else line
+        for line in text.split("\n")
+    ]
     return "\n".join(line for line in lines if not line.startswith("30.-"))
 
 
@@ -246,9 +320,13 @@ def test_an_exception_inside_the_writer_leaves_the_previous_version_intact():
     assert before["points"] and before["nodes"]
     calls = []
 
-    def fail_midway(sender, talk, lang, **kwargs):  # after the rows of the first document are written
+    def fail_midway(
+        sender, talk, lang, **kwargs
+    ):  # after the rows of the first document are written
         calls.append(lang)
-        assert SummaryPoint.objects.filter(talk=talk, lang=lang, text__startswith="CHANGED").exists()
+        assert SummaryPoint.objects.filter(
+            talk=talk, lang=lang, text__startswith="CHANGED"
+        ).exists()
         raise RuntimeError("power cut")
 
     graves_es = CORPUS / "000_0c866e8fe9d94a0f.txt"
@@ -282,7 +360,7 @@ print("SNAPSHOT " + json.dumps(snapshot()))
 
 _KILLED_IMPORT_CODE = """
 import sys, time
-from talks.importers.api import import_documents
+from talks.importers.writer import import_documents
 from talks.importers.knowledge_vault import parse
 from talks.signals import translation_imported
 from tests.test_failure_drills import changed_graves
@@ -304,8 +382,14 @@ def test_an_import_killed_inside_its_transaction_leaves_the_previous_version_int
         return json.loads(out.split("SNAPSHOT ", 1)[1])
 
     before = live_snapshot()
-    proc = subprocess.Popen([sys.executable, "manage.py", "shell", "-c", _KILLED_IMPORT_CODE], cwd=ROOT,
-                            env=live_stack.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "shell", "-c", _KILLED_IMPORT_CODE],
+        cwd=ROOT,
+        env=live_stack.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         while line and "WRITTEN" not in line:
@@ -316,4 +400,8 @@ def test_an_import_killed_inside_its_transaction_leaves_the_previous_version_int
         proc.wait(timeout=10)
     assert live_snapshot() == before
     status, _, body = fetch(f"{live_stack.url}/en/talks/{SLUG}/")
-    assert status == 200 and "New Directions For Recurrent Neural Networks" in body and "CHANGED" not in body
+    assert (
+        status == 200
+        and "New Directions For Recurrent Neural Networks" in body
+        and "CHANGED" not in body
+    )

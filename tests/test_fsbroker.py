@@ -24,16 +24,36 @@ BURST = 2000
 @pytest.mark.slow
 def test_a_burst_of_tasks_is_consumed_without_losing_the_worker(tmp_path):
     env = os.environ.copy()
-    env.update({"DJANGO_SETTINGS_MODULE": "vault.settings", "VAULT_VAR_DIR": str(tmp_path),
-                "CELERY_RESULT_BACKEND": "disabled://", "PYTHONUNBUFFERED": "1"})
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "vault.settings",
+            "VAULT_VAR_DIR": str(tmp_path),
+            "CELERY_RESULT_BACKEND": "disabled://",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     env.pop("CELERY_BROKER_URL", None)
     env.pop("DATABASE_URL", None)
     log_path = tmp_path / "worker.log"
     with open(log_path, "w") as log:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "vault", "worker", "--loglevel=INFO", "--pool=solo",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "vault",
+                "worker",
+                "--loglevel=INFO",
+                "--pool=solo",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     try:
         sender = (
@@ -69,7 +89,11 @@ def test_staged_messages_appear_whole(tmp_path):
     fsbroker.register()
     folder = tmp_path / "q"
     folder.mkdir()
-    options = {"data_folder_in": str(folder), "data_folder_out": str(folder), "control_folder": str(tmp_path / "c")}
+    options = {
+        "data_folder_in": str(folder),
+        "data_folder_out": str(folder),
+        "control_folder": str(tmp_path / "c"),
+    }
     seen_empty = []
     stop = threading.Event()
 

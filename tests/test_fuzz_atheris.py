@@ -16,9 +16,20 @@ pytest.importorskip("atheris")
 def test_the_atheris_target_runs_without_a_crash(tmp_path):
     # cwd: a crash would write its input (crash-…) here, not into the repository.
     result = subprocess.run(
-        [sys.executable, str(ROOT / "fuzz" / "atheris_importer.py"), "-atheris_runs=2000", "-timeout=30", "-seed=12",
-         "-max_len=512", "-len_control=0"],
-        check=False, cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            str(ROOT / "fuzz" / "atheris_importer.py"),
+            "-atheris_runs=2000",
+            "-timeout=30",
+            "-seed=12",
+            "-max_len=512",
+            "-len_control=0",
+        ],
+        check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]

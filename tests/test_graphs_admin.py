@@ -5,9 +5,7 @@ from __future__ import annotations
 from graphs.models import ConceptGraph
 
 
-def test_admin_lists_graphs_with_counts_and_shows_one_read_only(
-    admin_client, corpus_db
-):
+def test_admin_lists_graphs_with_counts_and_shows_one_read_only(admin_client, corpus_db):
     listing = admin_client.get("/en/curate/graphs/conceptgraph/")
     assert listing.status_code == 200
     html = listing.content.decode()

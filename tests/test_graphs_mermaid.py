@@ -28,9 +28,7 @@ def corpus_graph(prefix: str) -> str:
 
 
 def corpus_graph_files() -> list[Path]:
-    return sorted(
-        p for p in CORPUS.glob("*.txt") if "graph LR" in p.read_text(encoding="utf-8")
-    )
+    return sorted(p for p in CORPUS.glob("*.txt") if "graph LR" in p.read_text(encoding="utf-8"))
 
 
 # -- the corpus ----------------------------------------------------------------------------------
@@ -63,9 +61,7 @@ def test_graves_en_groups_keep_their_order_style_and_members() -> None:
     ]  # fmt: skip
     assert graph.groups[0].style == "fill:#f9d4d4,font-weight:bold,font-size:14px"
     assert [n.key for n in graph.nodes if n.group == "act"] == ["Q", "R", "S", "T", "U"]
-    assert not [
-        n for n in graph.nodes if n.group == "dnc"
-    ]  # defined but unused: still a group
+    assert not [n for n in graph.nodes if n.group == "dnc"]  # defined but unused: still a group
 
 
 def test_kavukcuoglu_es_graph_has_31_nodes_30_edges_6_groups() -> None:
@@ -80,9 +76,7 @@ def test_kavukcuoglu_es_graph_has_31_nodes_30_edges_6_groups() -> None:
         (22,),
         (30,),
     ]
-    assert (
-        graph.node("A").label == "Koray Kavukcuoglu\nICLR 2018"
-    )  # the trailing space is trimmed
+    assert graph.node("A").label == "Koray Kavukcuoglu\nICLR 2018"  # the trailing space is trimmed
 
 
 @pytest.mark.parametrize("path", corpus_graph_files(), ids=lambda p: p.name[:3])
@@ -95,9 +89,7 @@ def test_every_corpus_graph_round_trips_through_canonical_mermaid(path: Path) ->
 
 
 def test_canonical_output_is_one_statement_per_line_with_escaped_labels() -> None:
-    graph = parse(
-        'graph TD\nA["Say #quot;hi#quot; <b>x</b> & #35;1"] -->|"a|b"| B(("B"))'
-    )
+    graph = parse('graph TD\nA["Say #quot;hi#quot; <b>x</b> & #35;1"] -->|"a|b"| B(("B"))')
     assert graph.node("A").label == 'Say "hi" <b>x</b> & #1'
     assert serialise(graph) == (
         "graph TD\n"
@@ -280,9 +272,7 @@ def garbage(size: int) -> str:
         lambda n: "A[" + "x" * n,  # unclosed label
         lambda n: 'A["' + "x" * n,  # unclosed string
         # Hundreds of thousands of tiny statements: 300 kB keeps these quick, the ratio still tells.
-        lambda n: (
-            "classDef c fill:#fff " + "x " * (n // 6) + "["
-        ),  # style lookahead, then nodes
+        lambda n: "classDef c fill:#fff " + "x " * (n // 6) + "[",  # style lookahead, then nodes
         lambda n: "A-->" * (n // 12),  # a long chain left dangling
     ],
     ids=[

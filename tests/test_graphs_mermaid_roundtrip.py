@@ -43,9 +43,7 @@ declarations = st.builds(
     st.from_regex(r"[#a-z0-9.%()]{1,8}", fullmatch=True),
     st.lists(style_words, max_size=2),
 )
-groups = st.builds(
-    Group, names, st.lists(declarations, min_size=1, max_size=3).map(",".join)
-)
+groups = st.builds(Group, names, st.lists(declarations, min_size=1, max_size=3).map(",".join))
 
 
 @st.composite
@@ -53,9 +51,7 @@ def graphs(draw: st.DrawFn, label_strategy: st.SearchStrategy[str] = labels) -> 
     node_keys = draw(st.lists(keys, max_size=8, unique=True))
     group_list = draw(st.lists(groups, max_size=4, unique_by=lambda g: g.name))
     group_names = [g.name for g in group_list]
-    group_choice = (
-        st.none() | st.sampled_from(group_names) if group_names else st.none()
-    )
+    group_choice = st.none() | st.sampled_from(group_names) if group_names else st.none()
     nodes = tuple(
         Node(
             key,
@@ -102,13 +98,9 @@ def test_the_canonical_form_is_a_fixed_point_with_one_statement_per_line(
 
 # Labels as the Knowledge Vault export writes them: unquoted, with raw newlines and point numbers.
 flat_labels = st.builds(
-    lambda words, points: (
-        " ".join(words) + (f" {','.join(map(str, points))}" if points else "")
-    ),
+    lambda words, points: " ".join(words) + (f" {','.join(map(str, points))}" if points else ""),
     st.lists(
-        st.from_regex(r"[A-Za-záéíóúñ:'./\n-]{1,8}", fullmatch=True)
-        .map(str.strip)
-        .filter(bool),
+        st.from_regex(r"[A-Za-záéíóúñ:'./\n-]{1,8}", fullmatch=True).map(str.strip).filter(bool),
         min_size=1,
         max_size=5,
     ),
@@ -136,9 +128,7 @@ def flatten(graph: Graph) -> str:
 
     for edge in graph.edges:
         text = f"|{edge.label}|" if edge.label else ""
-        parts.append(
-            f"{ref(edge.source)} {EDGE_STYLES[edge.style]}{text} {ref(edge.target)}"
-        )
+        parts.append(f"{ref(edge.source)} {EDGE_STYLES[edge.style]}{text} {ref(edge.target)}")
     parts += [ref(n.key) for n in graph.nodes if n.key not in defined]
     for group in graph.groups:
         members = [n.key for n in graph.nodes if n.group == group.name]
@@ -156,6 +146,4 @@ def test_the_flattened_export_parses_to_the_same_graph(graph: Graph) -> None:
     assert {n.key: n for n in parsed.nodes} == {n.key: n for n in graph.nodes}
     assert parsed.edges == graph.edges
     assert parsed.groups == graph.groups
-    assert [n.points for n in parsed.nodes] == [
-        parsed.node(n.key).points for n in parsed.nodes
-    ]
+    assert [n.points for n in parsed.nodes] == [parsed.node(n.key).points for n in parsed.nodes]

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from graphs.models import ConceptEdge, ConceptGraph, ConceptGroup, ConceptNode
-from talks.importers.api import build_preview, import_documents, load_file
 from talks.importers.knowledge_vault import ImportProblem
+from talks.importers.writer import build_preview, import_documents, load_file
 from talks.models import SummaryPoint, Talk
 
 CORPUS = Path(settings.BASE_DIR) / "data" / "corpus"
@@ -47,9 +47,7 @@ def test_import_fills_graves_en_graph_with_31_nodes_30_edges_8_groups(corpus_db)
         "RNNs: LSTM, GRU effective\nfor sequences",
     )
     assert list(
-        graph.nodes.filter(key__in="FGHIJK")
-        .order_by("order")
-        .values_list("point", flat=True)
+        graph.nodes.filter(key__in="FGHIJK").order_by("order").values_list("point", flat=True)
     ) == [5, 6, 7, 8, 9, 10]
     assert graph.source.startswith("graph LR\n    classDef rnn ")
 
@@ -57,20 +55,21 @@ def test_import_fills_graves_en_graph_with_31_nodes_30_edges_8_groups(corpus_db)
 def test_import_fills_kavukcuoglu_es_graph_and_no_graph_for_talks_without_one(
     corpus_db,
 ):
-    graph = ConceptGraph.objects.get(
-        talk__slug="koray-kavukcuoglu-iclr-2018", lang="es"
-    )
+    graph = ConceptGraph.objects.get(talk__slug="koray-kavukcuoglu-iclr-2018", lang="es")
     assert (graph.nodes.count(), graph.edges.count(), graph.groups.count()) == (
         31,
         30,
         6,
     )
-    assert list(
-        graph.nodes.filter(group__name="WaveNet").values_list("point", flat=True)
-    ) == [4, 5, 6, 7, 8, 9]
-    assert not ConceptGraph.objects.filter(
-        talk__slug="jascha-sohl-dickstein-iclr-2023"
-    ).exists()
+    assert list(graph.nodes.filter(group__name="WaveNet").values_list("point", flat=True)) == [
+        4,
+        5,
+        6,
+        7,
+        8,
+        9,
+    ]
+    assert not ConceptGraph.objects.filter(talk__slug="jascha-sohl-dickstein-iclr-2023").exists()
     assert not ConceptGraph.objects.filter(
         talk__slug=GRAVES, lang="es"
     ).exists()  # file 000 has no graph
@@ -86,9 +85,7 @@ def test_stored_graph_rebuilds_the_parsed_graph(corpus_db):
 
 def test_reimporting_a_changed_graph_replaces_it(corpus_db, tmp_path):
     before_ids = set(
-        ConceptNode.objects.filter(graph__talk__slug=GRAVES).values_list(
-            "id", flat=True
-        )
+        ConceptNode.objects.filter(graph__talk__slug=GRAVES).values_list("id", flat=True)
     )
     text = GRAVES_EN.read_text(encoding="utf-8")
     changed = text.replace(
@@ -103,9 +100,7 @@ def test_reimporting_a_changed_graph_replaces_it(corpus_db, tmp_path):
     assert len(nodes) == 32 and len(edges) == 31 and len(groups) == 8
     assert ("AF", "A new idea 30", None, [30]) in nodes
     assert not before_ids & set(
-        ConceptNode.objects.filter(graph__talk__slug=GRAVES).values_list(
-            "id", flat=True
-        )
+        ConceptNode.objects.filter(graph__talk__slug=GRAVES).values_list("id", flat=True)
     )
     assert ConceptGraph.objects.filter(talk__slug=GRAVES, lang="en").count() == 1
 
@@ -137,9 +132,7 @@ def test_a_graph_that_does_not_parse_rolls_the_whole_import_back(corpus_db, tmp_
         )
         + 1
     )
-    assert (
-        problem.line > graph_line
-    )  # the line inside the file where the class statement sits
+    assert problem.line > graph_line  # the line inside the file where the class statement sits
     assert "unknown class 'nosuchclass'" in problem.message
     assert "class A,B,C,D nosuchclass" in text.splitlines()[problem.line - 1]
     assert (
@@ -149,9 +142,7 @@ def test_a_graph_that_does_not_parse_rolls_the_whole_import_back(corpus_db, tmp_
     assert not SummaryPoint.objects.filter(text__startswith="Changed").exists()
 
 
-def test_import_vault_command_reports_the_graph_error_and_writes_nothing(
-    corpus_db, tmp_path
-):
+def test_import_vault_command_reports_the_graph_error_and_writes_nothing(corpus_db, tmp_path):
     text = KORAY_ES.read_text(encoding="utf-8").replace("W --> AE[", "W --> ")
     path = tmp_path / KORAY_ES.name
     path.write_text(text, encoding="utf-8")
@@ -185,9 +176,7 @@ def test_dry_run_json_reports_graph_counts_per_language(corpus_db):
 
 def test_a_broken_graph_is_refused_at_parse_time_naming_its_line(tmp_path):
     """The importer parses the graph with the document, so nothing is written for a bad graph."""
-    text = GRAVES_EN.read_text(encoding="utf-8").replace(
-        "B --> C[RNNs", "B --> C[[RNNs"
-    )
+    text = GRAVES_EN.read_text(encoding="utf-8").replace("B --> C[RNNs", "B --> C[[RNNs")
     path = tmp_path / GRAVES_EN.name
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ImportProblem) as problem:
@@ -197,9 +186,7 @@ def test_a_broken_graph_is_refused_at_parse_time_naming_its_line(tmp_path):
 
 
 def test_point_links_count_only_points_the_document_has(corpus_db, tmp_path):
-    text = GRAVES_EN.read_text(encoding="utf-8").replace(
-        "for sequences 1]", "for sequences 99]"
-    )
+    text = GRAVES_EN.read_text(encoding="utf-8").replace("for sequences 1]", "for sequences 99]")
     path = tmp_path / GRAVES_EN.name
     path.write_text(text, encoding="utf-8")
     preview = build_preview(load_file(path))
@@ -224,7 +211,4 @@ def test_reimporting_without_a_graph_deletes_the_stored_one(corpus_db, tmp_path)
     import_documents([load_file(path)])
     assert not ConceptGraph.objects.filter(talk__slug=GRAVES, lang="en").exists()
     assert not ConceptNode.objects.filter(graph__talk__slug=GRAVES).exists()
-    assert (
-        ConceptGraph.objects.filter(talk__slug="koray-kavukcuoglu-iclr-2018").count()
-        == 1
-    )
+    assert ConceptGraph.objects.filter(talk__slug="koray-kavukcuoglu-iclr-2018").count() == 1

@@ -13,15 +13,21 @@ import pytest
 from django.urls import reverse
 
 from graphs import mermaid
-from search import text as search_text
-from talks.importers.api import import_documents
+from search import analyzer as search_text
 from talks.importers.knowledge_vault import ImportProblem, Metadata, parse
+from talks.importers.writer import import_documents
 
 HOSTILE = Path(__file__).resolve().parent / "hostile" / "hostile_talk_en.txt"
 SLUG = "hostile-talk"
 # Markup from the payloads that must never appear unescaped in a page.
-LIVE_MARKUP = ("<script>window.__pwned", "<img src=x onerror", "<img/src=x", 'href="javascript:', "<svg onload",
-               "<b onmouseover")
+LIVE_MARKUP = (
+    "<script>window.__pwned",
+    "<img src=x onerror",
+    "<img/src=x",
+    'href="javascript:',
+    "<svg onload",
+    "<b onmouseover",
+)
 
 
 @pytest.fixture
@@ -37,9 +43,13 @@ def assert_escaped(html: str) -> None:
 
 
 def graph_payload(html: str) -> dict:
-    match = re.search(rf'<script id="graph-data-{SLUG}" type="application/json">(.*?)</script>', html, re.DOTALL)
+    match = re.search(
+        rf'<script id="graph-data-{SLUG}" type="application/json">(.*?)</script>', html, re.DOTALL
+    )
     assert match, "no graph payload"
-    assert "<" not in match.group(1)  # json_script escapes every '<', so no '</script>' can break out
+    assert "<" not in match.group(
+        1
+    )  # json_script escapes every '<', so no '</script>' can break out
     return json.loads(match.group(1))
 
 
@@ -52,9 +62,16 @@ def test_talk_page_escapes_every_payload(client, hostile_talk):
     assert "&quot;&gt;&lt;svg onload=" in html  # the attribute-closing attempt stays text
 
 
-def test_the_mermaid_text_sent_to_the_browser_holds_no_directive_and_no_markup(client, hostile_talk):
+def test_the_mermaid_text_sent_to_the_browser_holds_no_directive_and_no_markup(
+    client, hostile_talk
+):
     source = graph_payload(client.get(f"/en/talks/{SLUG}/").content.decode())["mermaid"]
-    assert "%%" not in source and "<img" not in source and "<script" not in source and "<b " not in source
+    assert (
+        "%%" not in source
+        and "<img" not in source
+        and "<script" not in source
+        and "<b " not in source
+    )
     assert "#37;#37;{init:" in source  # the directive in a label is text, written as entity codes
     assert "classDef evil fill:#f00;" in source  # the classDef kept its plain fill, lost its markup
     assert "</style>" not in source and "onerror" not in source.split("\n", 2)[1]
@@ -64,12 +81,21 @@ def test_the_mermaid_text_sent_to_the_browser_holds_no_directive_and_no_markup(c
 def test_the_interactive_view_gets_labels_and_titles_as_plain_strings(client, hostile_talk):
     payload = graph_payload(client.get(f"/en/talks/{SLUG}/").content.decode())
     titles = {n["id"]: n["title"] for n in payload["network"]["nodes"]}
-    assert titles["E"] == "E: <img src=x onerror=alert('entity')> encoded"  # text for vis (innerText)
+    assert (
+        titles["E"] == "E: <img src=x onerror=alert('entity')> encoded"
+    )  # text for vis (innerText)
     assert payload["network"]["options"]["nodes"]["font"]["multi"] is False  # no HTML labels in vis
 
 
 @pytest.mark.parametrize(
-    "path", [f"/en/graph/talks/{SLUG}/", f"/embed/talks/{SLUG}/graph/", "/en/graph/", "/en/", f"/es/talks/{SLUG}/"]
+    "path",
+    [
+        f"/en/graph/talks/{SLUG}/",
+        f"/embed/talks/{SLUG}/graph/",
+        "/en/graph/",
+        "/en/",
+        f"/es/talks/{SLUG}/",
+    ],
 )
 def test_graph_pages_embed_map_and_list_escape_the_payloads(client, hostile_talk, path):
     response = client.get(path)
@@ -83,7 +109,9 @@ def test_oembed_html_escapes_the_title(client, hostile_talk):
 
 
 def test_search_snippets_escape_text_and_mark_only_query_words():
-    snippet = search_text.highlight("<script>window.__pwned='x';alert(1)</script> memory", "script memory")
+    snippet = search_text.highlight(
+        "<script>window.__pwned='x';alert(1)</script> memory", "script memory"
+    )
     assert "<script" not in snippet and "&lt;" in snippet
     assert re.sub(r"</?mark>", "", snippet).count("<") == 0
     assert "<mark>memory</mark>" in snippet
@@ -97,8 +125,8 @@ def test_a_hostile_search_query_is_reflected_escaped(client, corpus_db):
 def test_admin_import_preview_escapes_the_text(admin_client, corpus_db):
     text = HOSTILE.read_text()
     response = admin_client.post(
-        reverse("admin:talks_talk_paste_import"), {"text": text, "slug": "hostile-preview", "status": "draft",
-                                                   "preview": "1"}
+        reverse("admin:talks_talk_paste_import"),
+        {"text": text, "slug": "hostile-preview", "status": "draft", "preview": "1"},
     )
     html = response.content.decode()
     assert response.status_code == 200 and 'data-testid="preview"' in html
@@ -109,13 +137,15 @@ def test_admin_import_preview_escapes_the_text(admin_client, corpus_db):
 def test_mermaid_click_callbacks_are_refused_by_the_parser_and_the_importer():
     with pytest.raises(mermaid.MermaidSyntaxError, match="unsupported keyword 'click'"):
         mermaid.parse('graph LR\n  A --> B\n  click A callback "javascript:alert(1)"\n')
-    text = HOSTILE.read_text().replace("class C evil\n", 'class C evil\nclick A call alert(1)\n')
+    text = HOSTILE.read_text().replace("class C evil\n", "class C evil\nclick A call alert(1)\n")
     with pytest.raises(ImportProblem, match="click"):
         parse(text, HOSTILE.name, Metadata(slug=SLUG))
 
 
 def test_directive_lines_are_comments_and_never_reach_the_canonical_text():
-    graph = mermaid.parse('graph LR\n%%{init: {"securityLevel": "loose"}}%%\nA["x %%{init: {}}%% y"] --> B\n')
+    graph = mermaid.parse(
+        'graph LR\n%%{init: {"securityLevel": "loose"}}%%\nA["x %%{init: {}}%% y"] --> B\n'
+    )
     text = mermaid.serialise(graph)
     assert "%%" not in text and "securityLevel" not in text
     assert mermaid.parse(text) == graph  # '%' written as '#37;' still round-trips

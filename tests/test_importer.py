@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from talks.importers.knowledge_vault import ImportProblem, Metadata, decode, parse
+from talks.importers.knowledge_vault import decode, parse
 from talks.models import SourceDocument, SummaryPoint, Talk, TalkTranslation
 
 CORPUS = Path(settings.BASE_DIR) / "data" / "corpus"
@@ -37,7 +37,13 @@ def snapshot() -> tuple:
 def test_header_gives_speaker_event_year_kind_title_and_index():
     doc = parse(GRAVES_EN.read_text(), "003.txt")
     m = doc.meta
-    assert (m.speaker, m.event, m.year, m.kind, m.lang) == ("Alex Graves", "ICLR", 2017, "invited_talk", "en")
+    assert (m.speaker, m.event, m.year, m.kind, m.lang) == (
+        "Alex Graves",
+        "ICLR",
+        2017,
+        "invited_talk",
+        "en",
+    )
     assert m.title == "New Directions For Recurrent Neural Networks"
     assert m.vault_index == "2/36"
     assert m.slug == "alex-graves-iclr-2017"
@@ -49,7 +55,13 @@ def test_header_gives_speaker_event_year_kind_title_and_index():
 
 def test_spanish_header_is_recognised():
     m = parse(KORAY_ES.read_text(), "004.txt").meta
-    assert (m.speaker, m.year, m.kind, m.lang, m.vault_index) == ("Koray Kavukcuoglu", 2018, "invited_talk", "es", "2/45")
+    assert (m.speaker, m.year, m.kind, m.lang, m.vault_index) == (
+        "Koray Kavukcuoglu",
+        2018,
+        "invited_talk",
+        "es",
+        "2/45",
+    )
     assert m.title == "De Modelos Generativos a Agentes Generativos"
 
 
@@ -57,12 +69,16 @@ def test_every_corpus_file_previews_in_dry_run_json(corpus_db):
     lines = [json.loads(line) for line in run_import("--dry-run", "--json").splitlines()]
     by_file = {p["file"][:3]: p for p in lines}
     assert set(by_file) == {"000", "001", "002", "003", "004"}
-    assert by_file["000"]["talk"]["slug"] == by_file["003"]["talk"]["slug"] == "alex-graves-iclr-2017"
+    assert (
+        by_file["000"]["talk"]["slug"] == by_file["003"]["talk"]["slug"] == "alex-graves-iclr-2017"
+    )
     assert by_file["000"]["points"] == {"es": list(range(1, 31))}
     assert by_file["003"]["points"] == {"en": list(range(1, 31))}
     assert by_file["002"]["talk"]["speaker"] == "Jascha Sohl-Dickstein"
     assert by_file["001"]["talk"]["kind"] == "discussion"
-    assert all(p["would_be"] == "unchanged" for p in lines)  # the session already imported the corpus
+    assert all(
+        p["would_be"] == "unchanged" for p in lines
+    )  # the session already imported the corpus
 
 
 def test_dry_run_writes_nothing(empty_vault):
@@ -97,7 +113,9 @@ def test_discussion_keeps_thread_licence_and_link_to_the_dnc_talk(corpus_db):
     assert tr.thread["score"] == 12
     assert [a["score"] for a in tr.thread["answers"]] == [3]
     assert "Deepmind acaba de publicar" in tr.thread["question"]
-    assert not any("Política de Cookies" in p for a in tr.thread["answers"] for p in a["paragraphs"])
+    assert not any(
+        "Política de Cookies" in p for a in tr.thread["answers"] for p in a["paragraphs"]
+    )
 
 
 def test_source_is_kept_verbatim(corpus_db):
@@ -115,7 +133,9 @@ def test_import_is_idempotent(corpus_db):
 
 def test_a_changed_file_updates_the_talk_and_keeps_the_old_source(corpus_db, tmp_path):
     changed = tmp_path / GRAVES_EN.name
-    changed.write_text(GRAVES_EN.read_text().replace("work well and are widely used", "are everywhere"))
+    changed.write_text(
+        GRAVES_EN.read_text().replace("work well and are widely used", "are everywhere")
+    )
     shutil.copy(CORPUS / "manifest.json", tmp_path / "manifest.json")
     assert "updated" in run_import(str(changed))
     point = SummaryPoint.objects.get(talk__slug="alex-graves-iclr-2017", lang="en", number=1)
@@ -127,12 +147,27 @@ def test_a_changed_file_updates_the_talk_and_keeps_the_old_source(corpus_db, tmp
 HEADER = "Alex Graves ICLR 2017 - Invited Talk - Test\n"
 # case: (file content, options, expected message, expected line)
 MALFORMED = {
-    "duplicate point": (HEADER + "1.-One.\n2.-Two.\n2.-Again.\n", [], "duplicate point number 2", 4),
+    "duplicate point": (
+        HEADER + "1.-One.\n2.-Two.\n2.-Again.\n",
+        [],
+        "duplicate point number 2",
+        4,
+    ),
     "missing point": (HEADER + "1.-One.\n2.-Two.\n4.-Four.\n", [], "missing point numbers: 3", 4),
     "empty file": ("   \n\n", [], "empty", 0),
     "unknown language": ("1.-One.\n2.-Two.\n", ["--talk", "x"], "unknown language", 0),
-    "truncated graph": (HEADER + "graph LR A[Start --> B[End\n\n1.-One.\n", [], "truncated concept graph", 2),
-    "dangling arrow": (HEADER + "graph LR A[Start] -->\n\n1.-One.\n", [], "truncated concept graph", 2),
+    "truncated graph": (
+        HEADER + "graph LR A[Start --> B[End\n\n1.-One.\n",
+        [],
+        "truncated concept graph",
+        2,
+    ),
+    "dangling arrow": (
+        HEADER + "graph LR A[Start] -->\n\n1.-One.\n",
+        [],
+        "truncated concept graph",
+        2,
+    ),
 }
 
 
@@ -145,7 +180,15 @@ def test_a_malformed_file_writes_nothing_and_names_the_problem(case, corpus_db, 
     out = StringIO()
     # The good corpus file in the same command is not written either: all files or none.
     with pytest.raises(CommandError, match="nothing was written"):
-        call_command("import_vault", str(GRAVES_EN), str(bad), "--json", *options, stdout=out, stderr=StringIO())
+        call_command(
+            "import_vault",
+            str(GRAVES_EN),
+            str(bad),
+            "--json",
+            *options,
+            stdout=out,
+            stderr=StringIO(),
+        )
     errors = [json.loads(row)["error"] for row in out.getvalue().splitlines()]
     bad_errors = [e for e in errors if e["file"] == "bad.txt"]
     assert len(bad_errors) == 1
@@ -168,10 +211,28 @@ def test_an_adhoc_file_takes_talk_and_language_from_options(corpus_db, tmp_path)
     adhoc = tmp_path / "notes.txt"
     adhoc.write_text("1.-Una nota.\n2.-Otra nota.\n")
     with pytest.raises(CommandError):  # a new talk without a title is refused…
-        call_command("import_vault", str(adhoc), "--talk", "new-talk", "--lang", "es", stdout=StringIO(), stderr=StringIO())
+        call_command(
+            "import_vault",
+            str(adhoc),
+            "--talk",
+            "new-talk",
+            "--lang",
+            "es",
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
     assert not Talk.objects.filter(slug="new-talk").exists()
-    call_command("import_vault", str(adhoc), "--talk", "new-talk", "--lang", "es", "--title", "Notas",
-                 stdout=StringIO())
+    call_command(
+        "import_vault",
+        str(adhoc),
+        "--talk",
+        "new-talk",
+        "--lang",
+        "es",
+        "--title",
+        "Notas",
+        stdout=StringIO(),
+    )
     talk = Talk.objects.get(slug="new-talk")
     assert talk.translation("es").title == "Notas"
     assert list(talk.points.values_list("number", flat=True)) == [1, 2]
@@ -181,4 +242,3 @@ def test_wrapped_point_lines_join_the_point_and_crlf_is_accepted():
     text = "Alex Graves ICLR 2017 - Invited Talk - T\r\n1.-First half\r\nsecond half.\r\n\r\n2.-Two.\r\n"
     doc = parse(decode(text.encode(), "x"), "x")
     assert doc.points == {1: "First half second half.", 2: "Two."}
-

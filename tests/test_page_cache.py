@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from talks import cache as page_cache
-from talks.importers.api import import_documents, parse_pasted
+from talks.importers.writer import import_documents, parse_pasted
 from talks.models import SummaryPoint, Talk, TalkTranslation
 
 GRAVES = "/en/talks/alex-graves-iclr-2017/"
@@ -83,7 +83,9 @@ def test_each_language_and_view_mode_is_cached_separately(client, corpus_db):
 def test_an_import_invalidates_cached_pages(client, corpus_db):
     get(client, GRAVES)
     assert get(client, GRAVES)[0][page_cache.STATUS_HEADER] == "hit"
-    source = Talk.objects.get(slug="alex-graves-iclr-2017").sources.filter(lang="en").latest().raw_text
+    source = (
+        Talk.objects.get(slug="alex-graves-iclr-2017").sources.filter(lang="en").latest().raw_text
+    )
     changed = source.replace("sequential data", "imported-again data", 1)
     assert changed != source
     import_documents([parse_pasted(changed, filename="graves-en.txt")])
@@ -93,7 +95,9 @@ def test_an_import_invalidates_cached_pages(client, corpus_db):
 
 def test_an_import_that_changes_nothing_keeps_the_cache(client, corpus_db):
     get(client, GRAVES)
-    source = Talk.objects.get(slug="alex-graves-iclr-2017").sources.filter(lang="en").latest().raw_text
+    source = (
+        Talk.objects.get(slug="alex-graves-iclr-2017").sources.filter(lang="en").latest().raw_text
+    )
     import_documents([parse_pasted(source, filename="graves-en.txt")])
     assert get(client, GRAVES)[0][page_cache.STATUS_HEADER] == "hit"
 
@@ -106,8 +110,10 @@ def test_every_visitor_gets_a_working_csrf_token_of_their_own(corpus_db):
     assert "csrftoken" in response.cookies  # set as on an uncached page
     token = csrf_value(html)
     assert "kv-csrf" not in html
-    switched = second.post("/i18n/setlang/", {"language": "es", "next": "/talks/alex-graves-iclr-2017/",
-                                              "csrfmiddlewaretoken": token})
+    switched = second.post(
+        "/i18n/setlang/",
+        {"language": "es", "next": "/talks/alex-graves-iclr-2017/", "csrfmiddlewaretoken": token},
+    )
     assert switched.status_code == 302  # the language form works with the token of a cached page
 
 
@@ -163,8 +169,12 @@ def test_page_caching_can_be_turned_off(client, corpus_db, settings):
 
 
 def test_an_unreachable_redis_cache_never_fails_a_page_or_an_edit(client, corpus_db, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens on port 1
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }  # nothing listens on port 1
     response, html = get(client, GRAVES)
     assert response.status_code == 200 and "Alex Graves" in html
     assert page_cache.STATUS_HEADER not in response
@@ -176,11 +186,21 @@ def test_an_unreachable_redis_cache_never_fails_a_page_or_an_edit(client, corpus
 
 def test_a_missing_cache_table_does_not_abort_an_import(client, corpus_db, settings):
     # On PostgreSQL a failed query aborts the whole transaction: the cache call runs in a savepoint.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                                   "LOCATION": "no_such_cache_table"}}
-    source = Talk.objects.get(slug="alex-graves-iclr-2017").sources.filter(lang="en").latest().raw_text
-    import_documents([parse_pasted(source.replace("sequential data", "cacheless data", 1), filename="g.txt")])
-    assert SummaryPoint.objects.filter(talk__slug="alex-graves-iclr-2017", text__contains="cacheless data").exists()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "no_such_cache_table",
+        }
+    }
+    source = (
+        Talk.objects.get(slug="alex-graves-iclr-2017").sources.filter(lang="en").latest().raw_text
+    )
+    import_documents(
+        [parse_pasted(source.replace("sequential data", "cacheless data", 1), filename="g.txt")]
+    )
+    assert SummaryPoint.objects.filter(
+        talk__slug="alex-graves-iclr-2017", text__contains="cacheless data"
+    ).exists()
     assert "cacheless data" in get(client, GRAVES)[1]
 
 
@@ -189,7 +209,9 @@ def test_the_talk_api_is_cached_and_follows_edits(client, corpus_db):
     first = client.get(url)
     second = client.get(url)
     assert second[page_cache.STATUS_HEADER] == "hit" and second.json() == first.json()
-    assert second["Content-Type"] == "application/json" and "Accept" in second["Vary"]  # DRF's headers kept
+    assert (
+        second["Content-Type"] == "application/json" and "Accept" in second["Vary"]
+    )  # DRF's headers kept
     point = SummaryPoint.objects.get(talk__slug="alex-graves-iclr-2017", lang="es", number=3)
     point.text = "Punto editado."
     point.save()

@@ -29,7 +29,9 @@ def test_it_grows_the_vault_to_the_asked_size_with_varied_talks(corpus_db):
     assert ConceptGraph.objects.filter(talk=graves).count() == origin_graphs.count() >= 1
     titles = {t.title_in("en") for t in generated}
     assert len(titles) == 6  # each variant has its own title
-    original = SummaryPoint.objects.get(talk__slug="alex-graves-iclr-2017", lang="en", number=5).text
+    original = SummaryPoint.objects.get(
+        talk__slug="alex-graves-iclr-2017", lang="en", number=5
+    ).text
     variant = SummaryPoint.objects.get(talk=graves, lang="en", number=5).text
     assert variant != original and set(variant.split()) <= set(original.split())
     assert len({t.speaker_id for t in generated}) >= 2 and len({t.event_id for t in generated}) >= 2
@@ -39,8 +41,12 @@ def test_generated_points_are_searchable_with_their_corpus_vectors(corpus_db):
     scale("--talks", str(Talk.objects.count() + 3))
     point = SummaryPoint.objects.filter(talk__slug__startswith="scaled-").first()
     entry = IndexEntry.objects.get(point=point, kind=IndexEntry.Kind.POINT)
-    source = IndexEntry.objects.get(point__talk__slug=point.talk.slug.split("-", 2)[2], point__lang=point.lang,
-                                    point__number=point.number, kind=IndexEntry.Kind.POINT)
+    source = IndexEntry.objects.get(
+        point__talk__slug=point.talk.slug.split("-", 2)[2],
+        point__lang=point.lang,
+        point__number=point.number,
+        kind=IndexEntry.Kind.POINT,
+    )
     assert entry.text == point.text and entry.text != source.text
     assert np.array_equal(entry.vector("use"), source.vector("use"))
 

@@ -55,9 +55,7 @@ def test_results_carry_talk_number_lang_text_and_score(client, corpus_db):
     }
     assert first["number"] == 12 and first["lang"] == "es"
     assert "varianza" in first["text"]
-    assert [h["score"] for h in hits] == sorted(
-        (h["score"] for h in hits), reverse=True
-    )
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
     assert first["why"] and first["url"].endswith("#point-es-12")
 
 

@@ -22,9 +22,7 @@ def test_e5_embeds_queries_and_passages_with_different_prefixes():
 
 
 def test_e5_finds_the_spanish_translation_of_an_english_sentence():
-    en = embedders.encode(
-        ["external memory for neural networks"], "en", model="e5", kind="query"
-    )
+    en = embedders.encode(["external memory for neural networks"], "en", model="e5", kind="query")
     es = embedders.encode(
         ["memoria externa para redes neuronales", "pesos ternarios en ImageNet"],
         "es",

@@ -8,15 +8,12 @@ from search.engine import SearchParams, search
 from search.models import IndexEntry
 from talks.models import SummaryPoint
 
-pytestmark = (
-    pytest.mark.slow
-)  # the first search in a process loads the embedding models
+pytestmark = pytest.mark.slow  # the first search in a process loads the embedding models
 
 
 def _top(q: str, **kw) -> list[tuple[str, str, int]]:
     return [
-        (h.talk.slug, h.point.lang, h.point.number)
-        for h in search(SearchParams(q=q, **kw)).hits
+        (h.talk.slug, h.point.lang, h.point.number) for h in search(SearchParams(q=q, **kw)).hits
     ]
 
 
@@ -28,9 +25,7 @@ def test_spanish_query_about_external_memory_finds_the_external_memory_points(
         ("alex-graves-iclr-2017", 4),
         ("alex-graves-iclr-2017", 5),
     }
-    assert all(
-        lang == "es" for _s, lang, _n in top3
-    )  # lang=any shows the query's language first
+    assert all(lang == "es" for _s, lang, _n in top3)  # lang=any shows the query's language first
 
 
 def test_english_query_finds_a_spanish_only_point(corpus_db):
@@ -40,15 +35,11 @@ def test_english_query_finds_a_spanish_only_point(corpus_db):
 
 def test_lang_restricts_the_points_returned(corpus_db):
     for lang in ("en", "es"):
-        assert {x[1] for x in _top("adaptive computation time", lang=lang, k=10)} == {
-            lang
-        }
+        assert {x[1] for x in _top("adaptive computation time", lang=lang, k=10)} == {lang}
 
 
 def test_spanish_query_reaches_the_english_point_through_its_translation(corpus_db):
-    result = search(
-        SearchParams(q="¿cómo decide una red cuánto tiempo pensar?", lang="en", k=3)
-    )
+    result = search(SearchParams(q="¿cómo decide una red cuánto tiempo pensar?", lang="en", k=3))
     assert result.query_lang == "es"
     best = result.hits[0]
     assert (best.talk.slug, best.point.lang, best.point.number) == (
@@ -95,9 +86,7 @@ def test_results_are_grouped_by_talk_in_order_of_their_best_hit(corpus_db):
 
 
 def test_more_like_this_finds_neighbours_but_not_the_point_itself(corpus_db):
-    point = SummaryPoint.objects.get(
-        talk__slug="alex-graves-iclr-2017", lang="en", number=13
-    )
+    point = SummaryPoint.objects.get(talk__slug="alex-graves-iclr-2017", lang="en", number=13)
     result = search(SearchParams(like=point.pk, lang="en", k=3))
     numbers = [h.point.number for h in result.hits]
     assert 13 not in numbers
@@ -107,8 +96,6 @@ def test_more_like_this_finds_neighbours_but_not_the_point_itself(corpus_db):
 
 def test_entries_missing_a_new_models_vector_are_still_searched(corpus_db):
     # What a database looks like between migrating to a new model set and rebuild_search_index.
-    IndexEntry.objects.filter(point__talk__slug="koray-kavukcuoglu-iclr-2018").update(
-        e5=b""
-    )
+    IndexEntry.objects.filter(point__talk__slug="koray-kavukcuoglu-iclr-2018").update(e5=b"")
     hits = search(SearchParams(q="WaveNet audio generativo", lang="es", k=3)).hits
     assert hits and hits[0].talk.slug == "koray-kavukcuoglu-iclr-2018"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from search import text
+from search import analyzer
 from search.eval.compare_models import load_points
 from search.eval.queries import load_queries
 
@@ -27,17 +27,15 @@ def test_every_target_point_exists_in_the_target_language():
 
 
 def _ngrams(s: str, n: int) -> set[tuple[str, ...]]:
-    ws = re.findall(r"\w+", text.fold(s))
+    ws = re.findall(r"\w+", analyzer.fold(s))
     return {tuple(ws[i : i + n]) for i in range(len(ws) - n + 1)}
 
 
 @pytest.mark.parametrize("q", QUERIES, ids=lambda q: q.text[:40])
 def test_queries_paraphrase_rather_than_copy_their_point(q):
     body = POINTS[(q.talk, q.target_lang, q.number)]
-    assert not _ngrams(q.text, 4) & _ngrams(body, 4), (
-        "shares four consecutive words with its point"
-    )
+    assert not _ngrams(q.text, 4) & _ngrams(body, 4), "shares four consecutive words with its point"
 
 
 def test_the_language_guesser_reads_every_query_right():
-    assert [q for q in QUERIES if text.guess_language(q.text) != q.query_lang] == []
+    assert [q for q in QUERIES if analyzer.guess_language(q.text) != q.query_lang] == []

@@ -38,9 +38,7 @@ def test_results_are_grouped_by_talk_with_highlights_and_reasons(client, corpus_
 def test_more_like_this_page_names_the_source_point(client, corpus_db):
     from talks.models import SummaryPoint
 
-    point = SummaryPoint.objects.get(
-        talk__slug="alex-graves-iclr-2017", lang="en", number=17
-    )
+    point = SummaryPoint.objects.get(talk__slug="alex-graves-iclr-2017", lang="en", number=17)
     html = client.get("/en/search/", {"like": point.pk}).content.decode()
     assert "Points like point 17" in html
     assert 'data-number="17"' not in html

@@ -52,16 +52,10 @@ def test_lexical_share_is_bm25_over_the_querys_own_weight():
 
 def test_idf_is_fts5s_and_never_negative():
     assert float(ranking.idf(10, 1)) == pytest.approx(np.log(9.5 / 1.5))
-    assert float(ranking.idf(10, 9)) == pytest.approx(
-        1e-6
-    )  # in most documents: floored
+    assert float(ranking.idf(10, 9)) == pytest.approx(1e-6)  # in most documents: floored
 
 
-@given(
-    st.lists(
-        st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=50
-    )
-)
+@given(st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=50))
 def test_normalised_lexical_scores_lie_in_the_unit_interval(values):
     out = ranking.normalise_lexical(np.array(values))
     assert np.all(out >= 0) and np.all(out <= 1)

@@ -33,7 +33,9 @@ EXPECTED_POLICY = {
 
 
 def csp(response) -> dict[str, str]:
-    parts = (p.strip().split(" ", 1) for p in response["Content-Security-Policy"].split(";") if p.strip())
+    parts = (
+        p.strip().split(" ", 1) for p in response["Content-Security-Policy"].split(";") if p.strip()
+    )
     return {p[0]: p[1] if len(p) > 1 else "" for p in parts}
 
 
@@ -78,7 +80,9 @@ def test_swagger_ui_loads_its_start_up_script_from_a_url(client, corpus_db):
     assert "SwaggerUIBundle(" in start.content.decode() and "/api/schema/" in start.content.decode()
 
 
-def test_plain_http_is_redirected_to_https_when_asked_except_the_health_check(client, corpus_db, settings):
+def test_plain_http_is_redirected_to_https_when_asked_except_the_health_check(
+    client, corpus_db, settings
+):
     settings.SECURE_SSL_REDIRECT = True
     settings.SECURE_HSTS_SECONDS = 31536000
     response = client.get("/en/")
@@ -113,11 +117,13 @@ class _ScriptFinder(HTMLParser):
         for name, value in attrs.items():
             if name.startswith("on"):
                 self.blocked.append(f"<{tag} {name}=…>")
-            if name in ("href", "src", "action", "formaction") and (value or "").strip().lower().startswith(
-                "javascript:"
-            ):
+            if name in ("href", "src", "action", "formaction") and (
+                value or ""
+            ).strip().lower().startswith("javascript:"):
                 self.blocked.append(f"<{tag} {name}=javascript:…>")
-        self._inline = tag == "script" and "src" not in attrs and attrs.get("type") != "application/json"
+        self._inline = (
+            tag == "script" and "src" not in attrs and attrs.get("type") != "application/json"
+        )
 
     def handle_endtag(self, tag):
         self._inline = False
@@ -139,10 +145,17 @@ def _templates() -> list[Path]:
 
 
 def test_the_finder_sees_what_the_policy_blocks():
-    assert blocked_by_policy('<select onchange="this.form.submit()"></select>') == ["<select onchange=…>"]
+    assert blocked_by_policy('<select onchange="this.form.submit()"></select>') == [
+        "<select onchange=…>"
+    ]
     assert blocked_by_policy('<a href=" javascript:alert(1)">x</a>') == ["<a href=javascript:…>"]
     assert blocked_by_policy("<script>alert(1)</script>") == ["inline <script>: alert(1)"]
-    assert blocked_by_policy('<script src="/static/x.js"></script><script type="application/json">{}</script>') == []
+    assert (
+        blocked_by_policy(
+            '<script src="/static/x.js"></script><script type="application/json">{}</script>'
+        )
+        == []
+    )
 
 
 def test_no_template_holds_inline_script_handlers_or_javascript_urls():

@@ -25,7 +25,11 @@ import pytest
 from tests.live import ROOT, _postgres_admin, free_port
 
 pytestmark = pytest.mark.slow
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn") if (ROOT / ".venv" / "bin" / "gunicorn").exists() else "gunicorn"
+GUNICORN = (
+    str(ROOT / ".venv" / "bin" / "gunicorn")
+    if (ROOT / ".venv" / "bin" / "gunicorn").exists()
+    else "gunicorn"
+)
 GRAVES = "alex-graves-iclr-2017"
 
 
@@ -78,14 +82,31 @@ def prod_server(tmp_path_factory):
         _postgres_admin(db_url, f'DROP DATABASE IF EXISTS "{pg_name}"')
         _postgres_admin(db_url, f'CREATE DATABASE "{pg_name}"')
         env["DATABASE_URL"] = urlunparse(urlparse(db_url)._replace(path=f"/{pg_name}"))
-    for args in (["migrate", "--noinput", "-v0"], ["createcachetable"], ["import_vault", "-v0"],
-                 ["check", "--deploy", "--fail-level", "WARNING"]):
-        result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-                                text=True, timeout=600, check=False)
+    for args in (
+        ["migrate", "--noinput", "-v0"],
+        ["createcachetable"],
+        ["import_vault", "-v0"],
+        ["check", "--deploy", "--fail-level", "WARNING"],
+    ):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
         assert result.returncode == 0, f"{args}: {result.stdout}{result.stderr}"
     log = open(folder / "gunicorn.log", "w")  # noqa: SIM115 — open for the server's lifetime
-    proc = subprocess.Popen([GUNICORN, "-c", "vault/gunicorn.conf.py"], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [GUNICORN, "-c", "vault/gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     LOGS[url] = folder / "gunicorn.log"
     try:
@@ -99,7 +120,9 @@ def prod_server(tmp_path_factory):
             assert proc.poll() is None, (folder / "gunicorn.log").read_text()[-3000:]
             time.sleep(0.3)
         else:
-            pytest.fail("gunicorn did not answer:\n" + (folder / "gunicorn.log").read_text()[-3000:])
+            pytest.fail(
+                "gunicorn did not answer:\n" + (folder / "gunicorn.log").read_text()[-3000:]
+            )
         yield url
     finally:
         if proc.poll() is None:
@@ -112,9 +135,11 @@ def prod_server(tmp_path_factory):
 
 def test_pages_come_with_the_production_headers_and_secure_cookies(prod_server):
     status, headers, body = fetch(f"{prod_server}/en/talks/{GRAVES}/")
-    assert status == 200 and b"data-testid=\"talk-title\"" in body
+    assert status == 200 and b'data-testid="talk-title"' in body
     assert "script-src 'self'" in headers["Content-Security-Policy"]
-    assert "upgrade-insecure-requests" not in headers["Content-Security-Policy"]  # plain HTTP on purpose
+    assert (
+        "upgrade-insecure-requests" not in headers["Content-Security-Policy"]
+    )  # plain HTTP on purpose
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Frame-Options"] == "DENY"
@@ -137,7 +162,9 @@ def test_each_server_has_its_own_control_socket(prod_server, tmp_path_factory):
 def test_api_and_static_files(prod_server):
     status, headers, body = fetch(f"{prod_server}/api/talks/")
     assert status == 200 and headers["Content-Type"] == "application/json" and b'"results"' in body
-    status, headers, body = fetch(f"{prod_server}/static/graphs/talk_graph.js", {"Accept-Encoding": "gzip"})
+    status, headers, body = fetch(
+        f"{prod_server}/static/graphs/talk_graph.js", {"Accept-Encoding": "gzip"}
+    )
     assert status == 200 and headers["Content-Type"].startswith("text/javascript")
     assert headers["X-Content-Type-Options"] == "nosniff"
 
@@ -163,7 +190,17 @@ def test_each_worker_warms_search_in_the_background_and_keeps_serving(prod_serve
 def test_gunicorn_refuses_to_boot_without_a_secret_key(tmp_path):
     env = production_env(tmp_path, free_port())
     del env["SECRET_KEY"]
-    result = subprocess.run([GUNICORN, "-c", "vault/gunicorn.conf.py"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [GUNICORN, "-c", "vault/gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode != 0
-    assert "VAULT_ENV=production refuses to start: SECRET_KEY is not set" in result.stdout + result.stderr
+    assert (
+        "VAULT_ENV=production refuses to start: SECRET_KEY is not set"
+        in result.stdout + result.stderr
+    )

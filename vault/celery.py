@@ -10,7 +10,7 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vault.settings")
 
-from vault import fsbroker  # noqa: E402  (registers the atomic filesystem transport)
+from vault import fsbroker
 
 fsbroker.register()
 

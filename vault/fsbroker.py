@@ -10,15 +10,16 @@ claims a message by renaming it too, so two workers never read the same one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
+from queue import Empty
 from time import monotonic
 
 from kombu.exceptions import ChannelError
 from kombu.transport import TRANSPORT_ALIASES, filesystem
 from kombu.utils.encoding import bytes_to_str, str_to_bytes
 from kombu.utils.json import dumps, loads
-from queue import Empty
 
 
 class Channel(filesystem.Channel):
@@ -28,7 +29,7 @@ class Channel(filesystem.Channel):
         return folder
 
     def _put(self, queue, payload, **kwargs):
-        name = f"{int(round(monotonic() * 1000)):015d}_{uuid.uuid4()}.{queue}.msg"
+        name = f"{round(monotonic() * 1000):015d}_{uuid.uuid4()}.{queue}.msg"
         staged = os.path.join(self._staging_folder(), name)
         try:
             with open(staged, "wb") as f:
@@ -52,10 +53,8 @@ class Channel(filesystem.Channel):
                 with open(claimed, "rb") as f:
                     payload = f.read()
             finally:
-                try:
+                with contextlib.suppress(OSError):
                     os.remove(claimed)
-                except OSError:
-                    pass
             return loads(bytes_to_str(payload))
         raise Empty()
 

@@ -45,8 +45,10 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # gunicorn's control socket (gunicornc) beside the app's other state, one per instance: the default,
 # ~/.gunicorn/gunicorn.ctl, would be shared by every gunicorn on the machine (a load test beside a
 # running server would take it over).
-control_socket = os.path.join(os.environ.get("VAULT_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var")),
-                              "gunicorn.ctl")
+control_socket = os.path.join(
+    os.environ.get("VAULT_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var")),
+    "gunicorn.ctl",
+)
 
 # Only a proxy on this machine may say the request came over HTTPS (X-Forwarded-Proto).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

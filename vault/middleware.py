@@ -4,7 +4,7 @@
 cannot be opened, a lock held too long) mean "try again later", not "the code is broken": pages get
 the site's error page with status 503, the API gets ``{"error", "status": 503}``, both with
 ``Retry-After``. Nothing here touches the database. The middleware catches what views raise; the
-500 handler (``talks.views.server_error``) sends the same answer for errors raised outside a view.
+500 handler (``vault.views.server_error``) sends the same answer for errors raised outside a view.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ RETRY_AFTER_S = 30
 
 def wants_json(request: HttpRequest) -> bool:
     """Whether an error answer should be JSON: the API, or a client asking for JSON."""
-    return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+    return request.path.startswith("/api/") or "application/json" in request.headers.get(
+        "Accept", ""
+    )
 
 
 def database_unavailable(request: HttpRequest) -> HttpResponse:
@@ -35,8 +37,14 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
     else:
         try:
             # No context processors: the auth and messages ones may read the session from the database.
-            html = render_to_string("error.html", {"status": 503, "message": message,
-                                                   "LANGUAGE_CODE": getattr(request, "LANGUAGE_CODE", "en")})
+            html: str = render_to_string(
+                "error.html",
+                {
+                    "status": 503,
+                    "message": message,
+                    "LANGUAGE_CODE": getattr(request, "LANGUAGE_CODE", "en"),
+                },
+            )
         except Exception:  # noqa: BLE001 — the error page itself must not fail
             html = f"<!doctype html><title>503</title><h1>503</h1><p>{escape(message)}</p>"
         response = HttpResponse(html, status=503)

@@ -47,18 +47,23 @@ def _require_production_environment() -> None:
     from django.core.exceptions import ImproperlyConfigured
 
     problems = [
-        f"{name} is not set" for name in ("SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "ALLOWED_HOSTS")
+        f"{name} is not set"
+        for name in ("SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "ALLOWED_HOSTS")
         if not os.environ.get(name, "").strip()
     ]
     key = os.environ.get("SECRET_KEY", "")
     # The bar Django's check --deploy sets (security.W009): long, varied, not a generated dev key.
     if key and (len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-")):
-        problems.append("SECRET_KEY is too weak (50+ characters, 5+ distinct, not 'django-insecure-…')")
+        problems.append(
+            "SECRET_KEY is too weak (50+ characters, 5+ distinct, not 'django-insecure-…')"
+        )
     if env_bool("DEBUG"):
         problems.append("DEBUG is on")
     if problems:
         raise ImproperlyConfigured(
-            "VAULT_ENV=production refuses to start: " + "; ".join(problems) + ". See README.md, 'Production'."
+            "VAULT_ENV=production refuses to start: "
+            + "; ".join(problems)
+            + ". See README.md, 'Production'."
         )
 
 
@@ -203,15 +208,17 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)
+# Hashed names (long-lived caching) always; gzip and Brotli copies only in production (`make
+# serve-prod`), where they pay for the time they take to build. DEBUG and the tests use plain names.
+if DEBUG or env_bool("VAULT_PLAIN_STATIC"):
+    _STATIC_BACKEND = "django.contrib.staticfiles.storage.StaticFilesStorage"
+elif PRODUCTION:
+    _STATIC_BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+else:
+    _STATIC_BACKEND = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or env_bool("VAULT_PLAIN_STATIC")
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": _STATIC_BACKEND},
 }
 WHITENOISE_USE_FINDERS = True
 
@@ -240,7 +247,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 
 # Content-Security-Policy (django-csp 4): scripts only from our own origin — no inline script, no
-# eval — on every response, the admin and the embeds included (demos.embedding swaps in the embeds'
+# eval — on every response, the admin and the embeds included (demos.embeds swaps in the embeds'
 # frame-ancestors and keeps the rest). Styles allow 'unsafe-inline' because the vendored Mermaid and
 # vis-network write <style> elements and style attributes at run time; images, media and fonts may be
 # data: URLs (WaveNet audio, rendered PNGs, Swagger UI's icons), nothing else leaves the origin.
@@ -307,6 +314,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- Demo platform: demos/conf.py says what each setting does ---------------------------------------
+DEMOS_FRAME_ANCESTORS = os.environ.get("DEMOS_FRAME_ANCESTORS", "*")
+DEMOS_RATE_LIMIT = os.environ.get("DEMOS_RATE_LIMIT", "10/60")
+DEMOS_QUEUE_CAP = int(os.environ.get("DEMOS_QUEUE_CAP", "8"))
+DEMOS_MAX_BODY_BYTES = int(os.environ.get("DEMOS_MAX_BODY_BYTES", "4096"))
+DEMOS_MAX_RESULT_BYTES = int(os.environ.get("DEMOS_MAX_RESULT_BYTES", str(2 * 1024 * 1024)))
+DEMOS_HEARTBEAT_S = float(os.environ.get("DEMOS_HEARTBEAT_S", "2"))
+DEMOS_HEARTBEAT_TIMEOUT_S = float(os.environ.get("DEMOS_HEARTBEAT_TIMEOUT_S", "20"))
+DEMOS_QUEUE_TIMEOUT_S = float(os.environ.get("DEMOS_QUEUE_TIMEOUT_S", "300"))
+DEMOS_PRELOAD = env_bool("DEMOS_PRELOAD", True)
+DEMOS_TORCH_THREADS = int(os.environ.get("DEMOS_TORCH_THREADS", "1"))
+DEMOS_EXTRA_PACKAGES = env_list("DEMOS_EXTRA_PACKAGES")
+DEMOS_TRUST_X_FORWARDED_FOR = env_bool("DEMOS_TRUST_X_FORWARDED_FOR", False)
+
+# --- Search: the embedding cache and the encoders' threads (search/README.md) ------------------------
+SEARCH_EMBEDDING_CACHE = os.environ.get("SEARCH_EMBEDDING_CACHE", "")  # "" = var/search-embeddings…
+SEARCH_EMBED_THREADS = int(os.environ.get("SEARCH_EMBED_THREADS", "1"))
 
 LOGGING = {
     "version": 1,

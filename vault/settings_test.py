@@ -5,8 +5,8 @@ import os
 
 os.environ.setdefault("VAULT_PLAIN_STATIC", "1")
 
-from vault.settings import *  # noqa: E402,F403
-from vault.settings import STORAGES, VAR_DIR  # noqa: E402
+from vault.settings import *  # noqa: F403
+from vault.settings import STORAGES, VAR_DIR
 
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -32,8 +32,13 @@ def adapt(model, columns: Sequence[str], rows: list[tuple]) -> list[tuple]:
     prep = [isinstance(f, _ADAPTED) for f in fields]
     if not any(prep):
         return rows
-    return [tuple(f.get_db_prep_save(v, connection) if p else v for f, p, v in zip(fields, prep, row, strict=True))
-            for row in rows]
+    return [
+        tuple(
+            f.get_db_prep_save(v, connection) if p else v
+            for f, p, v in zip(fields, prep, row, strict=True)
+        )
+        for row in rows
+    ]
 
 
 def execute(model, columns: Sequence[str], rows: list[tuple], returning: bool = False) -> list[int]:
@@ -41,7 +46,7 @@ def execute(model, columns: Sequence[str], rows: list[tuple], returning: bool = 
     if not rows:
         return []
     quote = connection.ops.quote_name
-    cols = ", ".join(quote(field(model, c).column) for c in columns)
+    cols = ", ".join(quote(column(model, c)) for c in columns)
     head = f"INSERT INTO {quote(model._meta.db_table)} ({cols}) VALUES "
     one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
     tail = f" RETURNING {quote(model._meta.pk.column)}" if returning else ""
@@ -50,12 +55,33 @@ def execute(model, columns: Sequence[str], rows: list[tuple], returning: bool = 
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
             chunk = rows[start : start + batch]
-            cursor.execute(head + ", ".join([one_row] * len(chunk)) + tail, [v for row in chunk for v in row])
+            cursor.execute(
+                head + ", ".join([one_row] * len(chunk)) + tail, [v for row in chunk for v in row]
+            )
             if returning:
                 ids += [r[0] for r in cursor.fetchall()]
     return ids
 
 
+def max_length(model, name: str) -> int:
+    """The ``max_length`` of ``model``'s character column ``name``."""
+    limit = field(model, name).max_length
+    if limit is None:
+        raise TypeError(f"{model.__name__}.{name} has no max_length")
+    return limit
+
+
+def column(model, name: str) -> str:
+    """The database column of ``model``'s concrete field ``name``."""
+    col = field(model, name).column
+    if col is None:
+        raise TypeError(f"{model.__name__}.{name} has no column")
+    return col
+
+
 def field(model, name: str) -> models.Field:
     """``model``'s field by name or column attribute (``talk`` or ``talk_id``)."""
-    return model._meta.get_field(name)
+    found = model._meta.get_field(name)
+    if not isinstance(found, models.Field):  # a reverse relation has no column to insert into
+        raise TypeError(f"{model.__name__}.{name} is not a concrete field")
+    return found

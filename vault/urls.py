@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from talks import views as talk_views
+from . import views
 
 urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -22,8 +22,8 @@ urlpatterns = [
     path("embed/", include("demos.embed_urls")),
     path("oembed/", include("demos.oembed_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("healthz", talk_views.healthz, name="healthz"),
-    path("", talk_views.root_redirect, name="root"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", views.root_redirect, name="root"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -36,6 +36,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-handler400 = "talks.views.bad_request"
-handler404 = "talks.views.page_not_found"
-handler500 = "talks.views.server_error"
+handler400 = "vault.views.bad_request"
+handler404 = "vault.views.page_not_found"
+handler500 = "vault.views.server_error"

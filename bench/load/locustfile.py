@@ -27,10 +27,14 @@ from urllib.parse import urlsplit
 from locust import HttpUser, constant, constant_pacing, events, task
 
 ROOT = Path(__file__).resolve().parents[2]
-TALKS = json.loads(Path(os.environ.get("LOAD_TALKS_FILE", "/dev/null")).read_text() or "[]") or [["missing", ["en"], ["en"]]]
+TALKS = json.loads(Path(os.environ.get("LOAD_TALKS_FILE", "/dev/null")).read_text() or "[]") or [
+    ["missing", ["en"], ["en"]]
+]
 QUERIES = [
     line.split("\t")[4].strip()
-    for line in Path(os.environ.get("LOAD_QUERIES_FILE", ROOT / "search/eval/queries.tsv")).read_text().splitlines()
+    for line in Path(os.environ.get("LOAD_QUERIES_FILE", ROOT / "search/eval/queries.tsv"))
+    .read_text()
+    .splitlines()
     if line and not line.startswith(("#", "query_lang"))
 ]
 LANGS = ("en", "es")
@@ -86,7 +90,9 @@ class TalkPageUser(HttpUser):
         # Independent visitors: spread the clients' phases over one period (all start at once, and
         # constant pacing would otherwise keep them firing together in bursts of every client).
         if self.pacing:
-            time.sleep(random.uniform(0, self.pacing))  # gevent-patched: yields to the other clients
+            time.sleep(
+                random.uniform(0, self.pacing)
+            )  # gevent-patched: yields to the other clients
 
     @task
     def talk_page(self):
@@ -102,7 +108,9 @@ class VisitorUser(HttpUser):
     wait_time = constant_pacing(pacing)
 
     def on_start(self):
-        if self.pacing:  # independent visitors: spread their phases over one period (see TalkPageUser)
+        if (
+            self.pacing
+        ):  # independent visitors: spread their phases over one period (see TalkPageUser)
             time.sleep(random.uniform(0, self.pacing))
 
     @task(20)
@@ -115,7 +123,9 @@ class VisitorUser(HttpUser):
 
     @task(4)
     def talk_page_both(self):
-        self.client.get(f"/{random.choice(LANGS)}/talks/{_talk()}/?show=both", name="talk page side by side")
+        self.client.get(
+            f"/{random.choice(LANGS)}/talks/{_talk()}/?show=both", name="talk page side by side"
+        )
 
     @task(6)
     def talk_list(self):
@@ -145,16 +155,25 @@ class VisitorUser(HttpUser):
 
     @task(3)
     def search_page(self):
-        self.client.get(f"/{random.choice(LANGS)}/search/", params={"q": random.choice(QUERIES)}, name="search page")
+        self.client.get(
+            f"/{random.choice(LANGS)}/search/",
+            params={"q": random.choice(QUERIES)},
+            name="search page",
+        )
 
     @task(3)
     def search_api(self):
-        self.client.get("/api/search/", params={"q": random.choice(QUERIES), "lang": "any", "k": 10},
-                        name="search api")
+        self.client.get(
+            "/api/search/",
+            params={"q": random.choice(QUERIES), "lang": "any", "k": 10},
+            name="search api",
+        )
 
     @task(8)
     def api_talk_list(self):
-        params = random.choice([{}, {"language": random.choice(LANGS)}, {"page": random.randint(1, API_PAGES)}])
+        params = random.choice(
+            [{}, {"language": random.choice(LANGS)}, {"page": random.randint(1, API_PAGES)}]
+        )
         self.client.get("/api/talks/", params=params, name="api talks list")
 
     @task(10)
@@ -183,8 +202,12 @@ class DemoUser(HttpUser):
     def run_demo(self):
         DemoUser.seed += 1
         params = {"k": self.seed % 9, "seed": self.seed, "tau": "1e-2"}
-        with self.client.post("/api/demos/act/runs/", json={"params": params}, name="demo run (POST)",
-                              catch_response=True) as response:
+        with self.client.post(
+            "/api/demos/act/runs/",
+            json={"params": params},
+            name="demo run (POST)",
+            catch_response=True,
+        ) as response:
             if response.status_code != 201:
                 response.failure(f"{response.status_code}: {response.text[:200]}")
                 return

@@ -63,7 +63,7 @@ def environment(args) -> dict[str, str]:
         "CELERY_BROKER_URL": f"{REDIS}/{args.redis_db}",
         "CACHE_URL": f"{REDIS}/{args.redis_db + 1}",
         "VAULT_VAR_DIR": str(var),
-        # The corpus texts' vectors were encoded before: reuse them (search/indexer.py's disk cache).
+        # The corpus texts' vectors were encoded before: reuse them (search/entries.py's disk cache).
         "SEARCH_EMBEDDING_CACHE": str(ROOT / "var" / "search-embeddings.sqlite3"),
         "SECRET_KEY": "load-test-only-" + "x" * 40,
         "DEBUG": "0",
@@ -89,8 +89,13 @@ def environment(args) -> dict[str, str]:
 def manage(env: dict, *cmd: str) -> float:
     log(f"manage.py {' '.join(cmd)}")
     t0 = time.perf_counter()
-    subprocess.run([str(BIN / "python"), "manage.py", *cmd], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL if "-v0" in cmd else None)
+    subprocess.run(
+        [str(BIN / "python"), "manage.py", *cmd],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL if "-v0" in cmd else None,
+    )
     return time.perf_counter() - t0
 
 
@@ -106,8 +111,13 @@ def collect_static(env: dict) -> float:
             subprocess.run(["rm", "-rf", str(mine)], check=True)
         mine.symlink_to(shared)
     manifest = shared / "staticfiles.json"
-    sources = [p for d in [ROOT / "static", *ROOT.glob("*/static")] for p in d.rglob("*") if p.is_file()]
-    if manifest.exists() and max((p.stat().st_mtime for p in sources), default=0) < manifest.stat().st_mtime:
+    sources = [
+        p for d in [ROOT / "static", *ROOT.glob("*/static")] for p in d.rglob("*") if p.is_file()
+    ]
+    if (
+        manifest.exists()
+        and max((p.stat().st_mtime for p in sources), default=0) < manifest.stat().st_mtime
+    ):
         log("static files: current (shared with make setup)")
         return 0.0
     return manage(env, "collectstatic", "--noinput", "-v0")
@@ -159,7 +169,9 @@ def demo_runs(args, since: float) -> dict[str, int]:
 
 def start(cmd: list[str], env: dict, name: str) -> subprocess.Popen:
     logfile = open(RESULTS / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -192,7 +204,11 @@ def fetch(url: str, timeout: float = 120) -> tuple[int, float, str]:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             response.read()
-            return response.status, time.perf_counter() - t0, response.headers.get("X-Page-Cache", "")
+            return (
+                response.status,
+                time.perf_counter() - t0,
+                response.headers.get("X-Page-Cache", ""),
+            )
     except urllib.error.HTTPError as exc:
         return exc.code, time.perf_counter() - t0, ""
 
@@ -215,9 +231,14 @@ def warm_up(base: str, slugs: list[str], workers: int) -> dict:
     t0 = time.perf_counter()
     with cf.ThreadPoolExecutor(workers * 2) as pool:
         for _round in range(6):
-            times = list(pool.map(
-                lambda _i: fetch(f"{base}/api/search/?q=memory+networks&lang=any&k=10", timeout=900)[1],
-                range(workers * 2)))
+            times = list(
+                pool.map(
+                    lambda _i: fetch(
+                        f"{base}/api/search/?q=memory+networks&lang=any&k=10", timeout=900
+                    )[1],
+                    range(workers * 2),
+                )
+            )
             if max(times) < 2:
                 break
     out["search_warmup_s"] = round(time.perf_counter() - t0, 1)
@@ -238,15 +259,51 @@ def warm_up(base: str, slugs: list[str], workers: int) -> dict:
     return out
 
 
-def run_locust(base: str, env: dict, name: str, classes: list[str], users: int, seconds: int,
-               max_requests: int, **extra_env: str) -> dict:
+def run_locust(
+    base: str,
+    env: dict,
+    name: str,
+    classes: list[str],
+    users: int,
+    seconds: int,
+    max_requests: int,
+    **extra_env: str,
+) -> dict:
     prefix = RESULTS / name.replace(" ", "_")
-    cmd = [str(BIN / "locust"), "-f", str(ROOT / "bench/load/locustfile.py"), "--headless", "--only-summary",
-           "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--stop-timeout", "10",
-           "--host", base, "--csv", str(prefix), "--exit-code-on-error", "0", "--loglevel", "WARNING", *classes]
+    cmd = [
+        str(BIN / "locust"),
+        "-f",
+        str(ROOT / "bench/load/locustfile.py"),
+        "--headless",
+        "--only-summary",
+        "-u",
+        str(users),
+        "-r",
+        str(users),
+        "-t",
+        f"{seconds}s",
+        "--stop-timeout",
+        "10",
+        "--host",
+        base,
+        "--csv",
+        str(prefix),
+        "--exit-code-on-error",
+        "0",
+        "--loglevel",
+        "WARNING",
+        *classes,
+    ]
     env = {**env, "LOAD_MAX_REQUESTS": str(max_requests), **extra_env}
-    subprocess.run(cmd, cwd=ROOT, env=env, check=True, timeout=seconds + 120,
-                   stdout=open(f"{prefix}.log", "w"), stderr=subprocess.STDOUT)  # noqa: SIM115
+    subprocess.run(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=seconds + 120,
+        stdout=open(f"{prefix}.log", "w"),  # noqa: SIM115 — the child process owns it
+        stderr=subprocess.STDOUT,
+    )
     return read_stats(Path(f"{prefix}_stats.csv"))
 
 
@@ -287,30 +344,57 @@ def combined(rows: dict) -> dict:
 
 def print_table(title: str, stats: dict) -> None:
     log(f"\n{title}")
-    log(f"{'endpoint':30}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}")
+    log(
+        f"{'endpoint':30}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+    )
     for name, r in stats.items():
-        log(f"{name:30}{r['requests']:>9}{r['errors']:>7}{r['rps']:>8}{r['p50_ms'] or '':>8}{r['p95_ms'] or '':>8}"
-            f"{r['p99_ms'] or '':>8}")
+        log(
+            f"{name:30}{r['requests']:>9}{r['errors']:>7}{r['rps']:>8}{r['p50_ms'] or '':>8}{r['p95_ms'] or '':>8}"
+            f"{r['p99_ms'] or '':>8}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--talks", type=int, default=1000, help="talks in the vault (scale_vault --talks)")
+    p.add_argument(
+        "--talks", type=int, default=1000, help="talks in the vault (scale_vault --talks)"
+    )
     p.add_argument("--users", type=int, default=32, help="concurrent clients in every phase")
-    p.add_argument("--ceiling-seconds", type=int, default=30, help="length of the trivial-view phase")
+    p.add_argument(
+        "--ceiling-seconds", type=int, default=30, help="length of the trivial-view phase"
+    )
     p.add_argument("--talk-seconds", type=int, default=30, help="length of the talk-pages phase")
     p.add_argument("--mix-seconds", type=int, default=60, help="length of each mixed phase")
-    p.add_argument("--mix-pacing", type=float, default=1.0,
-                   help="seconds between one visitor's requests in the paced mix (people read between clicks)")
-    p.add_argument("--pacing", type=float, default=0.5,
-                   help="seconds between one client's requests in the paced talk-page phase")
-    p.add_argument("--max-requests", type=int, default=200_000, help="hard cap on requests per phase")
+    p.add_argument(
+        "--mix-pacing",
+        type=float,
+        default=1.0,
+        help="seconds between one visitor's requests in the paced mix (people read between clicks)",
+    )
+    p.add_argument(
+        "--pacing",
+        type=float,
+        default=0.5,
+        help="seconds between one client's requests in the paced talk-page phase",
+    )
+    p.add_argument(
+        "--max-requests", type=int, default=200_000, help="hard cap on requests per phase"
+    )
     p.add_argument("--db", default="vault_load", help="PostgreSQL database (created if missing)")
     p.add_argument("--fresh", action="store_true", help="drop and recreate the database first")
-    p.add_argument("--redis-db", type=int, default=7, help="Redis database for the broker (the next one: cache)")
+    p.add_argument(
+        "--redis-db",
+        type=int,
+        default=7,
+        help="Redis database for the broker (the next one: cache)",
+    )
     p.add_argument("--port", type=int, default=8765, help="loopback port for gunicorn")
-    p.add_argument("--workers", type=int, default=0, help="override the gunicorn config's worker processes")
-    p.add_argument("--threads", type=int, default=0, help="override the gunicorn config's threads per worker")
+    p.add_argument(
+        "--workers", type=int, default=0, help="override the gunicorn config's worker processes"
+    )
+    p.add_argument(
+        "--threads", type=int, default=0, help="override the gunicorn config's threads per worker"
+    )
     args = p.parse_args(argv)
 
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -326,7 +410,9 @@ def main(argv: list[str] | None = None) -> int:
     setup["import_vault"] = round(manage(env, "import_vault", "-v0"), 1)
     # scale_vault indexes the corpus talks it varies (the embedding cache makes that quick) and
     # copies their vectors to the generated ones: no rebuild_search_index over 60k entries.
-    setup["scale_vault"] = round(manage(env, "scale_vault", "--talks", str(args.talks), "--quiet"), 1)
+    setup["scale_vault"] = round(
+        manage(env, "scale_vault", "--talks", str(args.talks), "--quiet"), 1
+    )
     flush_redis(args)  # index tasks the imports queued: the corpus is indexed already
     talks = published_talks(args)
     slugs = [talk[0] for talk in talks]
@@ -338,38 +424,101 @@ def main(argv: list[str] | None = None) -> int:
 
     procs = []
     try:
-        procs.append(start([str(BIN / "celery"), "-A", "vault", "worker", "--concurrency", "1", "--without-gossip",
-                            "--without-mingle", "--loglevel", "WARNING"], env, "worker"))
+        procs.append(
+            start(
+                [
+                    str(BIN / "celery"),
+                    "-A",
+                    "vault",
+                    "worker",
+                    "--concurrency",
+                    "1",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--loglevel",
+                    "WARNING",
+                ],
+                env,
+                "worker",
+            )
+        )
         gcmd = gunicorn_cmd(args)
         figures["gunicorn"] = " ".join(gcmd[1:])
         procs.append(start(gcmd, env, "gunicorn"))
         wait_until_up(base)
-        workers = int(subprocess.run(["pgrep", "-c", "-P", str(procs[1].pid)], check=False, capture_output=True,
-                                     text=True).stdout.strip() or 1)
+        workers = int(
+            subprocess.run(
+                ["pgrep", "-c", "-P", str(procs[1].pid)],
+                check=False,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+            or 1
+        )
         figures["gunicorn_workers"] = workers
         log(f"gunicorn up ({workers} workers): {figures['gunicorn']}")
         figures["warmup"] = warm_up(base, slugs, workers)
         log(f"warm-up: {figures['warmup']}")
 
         phases = {}
-        phases["ceiling"] = run_locust(base, env, "ceiling", ["CeilingUser"], args.users, args.ceiling_seconds,
-                                       args.max_requests)
+        phases["ceiling"] = run_locust(
+            base,
+            env,
+            "ceiling",
+            ["CeilingUser"],
+            args.users,
+            args.ceiling_seconds,
+            args.max_requests,
+        )
         print_table("ceiling: /healthz alone", phases["ceiling"])
-        phases["talk_pages"] = run_locust(base, env, "talk pages", ["TalkPageUser"], args.users, args.talk_seconds,
-                                          args.max_requests)
+        phases["talk_pages"] = run_locust(
+            base,
+            env,
+            "talk pages",
+            ["TalkPageUser"],
+            args.users,
+            args.talk_seconds,
+            args.max_requests,
+        )
         print_table("talk pages alone", phases["talk_pages"])
-        phases["talk_pages_paced"] = run_locust(base, env, "talk pages paced", ["TalkPageUser"], args.users,
-                                                args.talk_seconds, args.max_requests,
-                                                LOAD_PACING_S=str(args.pacing))
-        print_table(f"talk pages, each client one request every {args.pacing} s", phases["talk_pages_paced"])
+        phases["talk_pages_paced"] = run_locust(
+            base,
+            env,
+            "talk pages paced",
+            ["TalkPageUser"],
+            args.users,
+            args.talk_seconds,
+            args.max_requests,
+            LOAD_PACING_S=str(args.pacing),
+        )
+        print_table(
+            f"talk pages, each client one request every {args.pacing} s", phases["talk_pages_paced"]
+        )
         mix_started = time.time()
-        phases["mix"] = run_locust(base, env, "mix", ["VisitorUser", "DemoUser"], args.users, args.mix_seconds,
-                                   args.max_requests)
+        phases["mix"] = run_locust(
+            base,
+            env,
+            "mix",
+            ["VisitorUser", "DemoUser"],
+            args.users,
+            args.mix_seconds,
+            args.max_requests,
+        )
         print_table("realistic mix", phases["mix"])
-        phases["mix_paced"] = run_locust(base, env, "mix paced", ["VisitorUser", "DemoUser"], args.users,
-                                         args.mix_seconds, args.max_requests,
-                                         LOAD_PACING_S=str(args.mix_pacing))
-        print_table(f"realistic mix, each visitor one request every {args.mix_pacing} s", phases["mix_paced"])
+        phases["mix_paced"] = run_locust(
+            base,
+            env,
+            "mix paced",
+            ["VisitorUser", "DemoUser"],
+            args.users,
+            args.mix_seconds,
+            args.max_requests,
+            LOAD_PACING_S=str(args.mix_pacing),
+        )
+        print_table(
+            f"realistic mix, each visitor one request every {args.mix_pacing} s",
+            phases["mix_paced"],
+        )
         time.sleep(5)
         figures["demo_runs"] = demo_runs(args, mix_started - 1)
         figures["phases"] = phases
@@ -397,22 +546,30 @@ def main(argv: list[str] | None = None) -> int:
         "errors": errors,
         "targets": {
             "errors": {"target": 0, "measured": errors, "met": errors == 0},
-            "talk_p99_ms": {"target": f"< {TARGET_P99_MS}", "measured_alone": alone["p99_ms"],
-                            "measured_paced": paced["p99_ms"], "measured_in_mix": in_mix["p99_ms"],
-                            "met_saturated": (alone["p99_ms"] or 1e9) < TARGET_P99_MS,
-                            "met_paced": (paced["p99_ms"] or 1e9) < TARGET_P99_MS,
-                            "measured_in_paced_mix": in_paced_mix["p99_ms"],
-                            "met_paced_mix": (in_paced_mix["p99_ms"] or 1e9) < TARGET_P99_MS},
-            "talk_share_of_ceiling": {"target": f">= {TARGET_SHARE}",
-                                      "measured": round(alone["rps"] / ceiling, 3) if ceiling else None,
-                                      "met": bool(ceiling) and alone["rps"] / ceiling >= TARGET_SHARE},
+            "talk_p99_ms": {
+                "target": f"< {TARGET_P99_MS}",
+                "measured_alone": alone["p99_ms"],
+                "measured_paced": paced["p99_ms"],
+                "measured_in_mix": in_mix["p99_ms"],
+                "met_saturated": (alone["p99_ms"] or 1e9) < TARGET_P99_MS,
+                "met_paced": (paced["p99_ms"] or 1e9) < TARGET_P99_MS,
+                "measured_in_paced_mix": in_paced_mix["p99_ms"],
+                "met_paced_mix": (in_paced_mix["p99_ms"] or 1e9) < TARGET_P99_MS,
+            },
+            "talk_share_of_ceiling": {
+                "target": f">= {TARGET_SHARE}",
+                "measured": round(alone["rps"] / ceiling, 3) if ceiling else None,
+                "met": bool(ceiling) and alone["rps"] / ceiling >= TARGET_SHARE,
+            },
         },
     }
     s = figures["summary"]
-    log(f"\nceiling {ceiling} req/s; talk pages alone {alone['rps']} req/s = {s['talk_share_of_ceiling']:.0%} "
+    log(
+        f"\nceiling {ceiling} req/s; talk pages alone {alone['rps']} req/s = {s['talk_share_of_ceiling']:.0%} "
         f"of it (target ≥ {TARGET_SHARE:.0%}); talk-page p99 {alone['p99_ms']} ms saturated, {paced['p99_ms']} ms "
         f"paced, {in_mix['p99_ms']} ms in the mix, {in_paced_mix['p99_ms']} ms in the paced mix (target < {TARGET_P99_MS} ms); errors {errors} (target 0); "
-        f"demo runs {figures['demo_runs']}")
+        f"demo runs {figures['demo_runs']}"
+    )
     (RESULTS / "latest.json").write_text(json.dumps(figures, indent=1))
     print(json.dumps(figures))
     return 0

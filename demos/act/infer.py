@@ -47,11 +47,7 @@ def parse_vector(text: str, dim: int = DIM) -> list[float]:
     """'1,-1,0,…' (commas and/or spaces) -> list of dim floats in {-1, 0, 1}; ValueError otherwise."""
     entries = _ENTRY_RE.findall(text)
     leftover = _ENTRY_RE.sub("", text).replace(",", "").strip()
-    if (
-        leftover
-        or len(entries) != dim
-        or any(int(e) not in (-1, 0, 1) for e in entries)
-    ):
+    if leftover or len(entries) != dim or any(int(e) not in (-1, 0, 1) for e in entries):
         raise ValueError(f"the vector must have exactly {dim} entries, each 1, -1 or 0")
     return [float(int(e)) for e in entries]
 
@@ -69,9 +65,7 @@ def _ponder_one(model: ACTRNN, vector: torch.Tensor) -> dict:
         "ponder_cost": round(float(out.ponder_cost[0, 0]), 4),
         "halting": [round(float(p), 4) for p in out.halting[0, 0, :steps]],
         "halt_units": [round(float(h), 4) for h in out.halt_units[0, 0, :steps]],
-        "cumulative": [
-            round(float(c), 4) for c in out.halt_units[0, 0, :steps].cumsum(0)
-        ],
+        "cumulative": [round(float(c), 4) for c in out.halt_units[0, 0, :steps].cumsum(0)],
         "step_probability_odd": [
             round(float(p), 4) for p in torch.sigmoid(out.step_logits[0, 0, :steps, 0])
         ],
@@ -130,9 +124,7 @@ def _tradeoff(models: dict) -> list[dict]:
 
 
 @torch.no_grad()
-def run(
-    params: dict, progress: Callable[[float, str], None] = lambda pct, msg: None
-) -> dict:
+def run(params: dict, progress: Callable[[float, str], None] = lambda pct, msg: None) -> dict:
     """Ponder one vector with the chosen τ and summarise a seeded batch (see the module docstring).
 
     params: {"vector": str, "k": int, "seed": int, "tau": str}, validated by META's schema.
@@ -149,9 +141,7 @@ def run(
         source = "typed"
     else:
         k = max(0, min(DIM, int(params.get("k", 4))))
-        vector = random_vectors(
-            1, DIM, torch.Generator().manual_seed(seed), torch.tensor([k])
-        )[0]
+        vector = random_vectors(1, DIM, torch.Generator().manual_seed(seed), torch.tensor([k]))[0]
         source = "random"
     progress(20, "pondering the input")
     model = models[tau][0]

@@ -41,9 +41,7 @@ class Config:
     hidden_size: int = 128
     output_size: int = 1  # one logit: P(odd number of +1 entries)
     max_steps: int = 20  # M, the cap on ponder updates per input (1 = no-ACT baseline)
-    epsilon: float = (
-        0.01  # ε: halt once the halting units sum to 1 - ε (the paper uses 0.01)
-    )
+    epsilon: float = 0.01  # ε: halt once the halting units sum to 1 - ε (the paper uses 0.01)
     halt_bias_init: float = 1.0  # b_h at initialisation (the paper initialises it to 1)
     time_penalty: float = 1e-3  # τ, the weight of the ponder cost in the loss
 
@@ -96,9 +94,7 @@ class ACTRNN(nn.Module):
         self.halt = nn.Linear(cfg.hidden_size, 1)  # W_h, b_h
         nn.init.constant_(self.halt.bias, cfg.halt_bias_init)
 
-    def ponder(
-        self, x: torch.Tensor, state: torch.Tensor, keep_steps: bool = True
-    ) -> _Pondered:
+    def ponder(self, x: torch.Tensor, state: torch.Tensor, keep_steps: bool = True) -> _Pondered:
         """Ponder one input x: [batch, input_size] from state s_{t-1}: [batch, hidden].
 
         keep_steps=False skips the per-update outputs y_t^n and h_t^n, which only the
@@ -173,9 +169,7 @@ class ACTRNN(nn.Module):
         def stacked(field: str) -> torch.Tensor | None:
             if getattr(per_step[0], field) is None:
                 return None
-            return torch.stack(
-                [_pad_steps(getattr(o, field), width) for o in per_step], dim=1
-            )
+            return torch.stack([_pad_steps(getattr(o, field), width) for o in per_step], dim=1)
 
         steps = torch.stack([o.steps for o in per_step], dim=1)
         remainder = torch.stack([o.remainder for o in per_step], dim=1)
@@ -185,7 +179,7 @@ class ACTRNN(nn.Module):
             ponder_cost=steps.to(remainder.dtype) + remainder,  # ρ = N + R
             steps=steps,
             remainder=remainder,
-            halting=stacked("halting"),
+            halting=torch.stack([_pad_steps(o.halting, width) for o in per_step], dim=1),
             halt_units=stacked("halt_units"),
             step_logits=stacked("step_outputs"),
         )

@@ -89,11 +89,11 @@ _ENUMERATE_MAX_DIM = 10
 
 
 class _SplitTable(NamedTuple):
-    """One split's vectors grouped by k: vectors[offset[k] : offset[k] + count[k]] have k non-zeros."""
+    """One split's vectors grouped by k: vectors[offset[k] : offset[k] + counts[k]] have k non-zeros."""
 
     vectors: torch.Tensor  # [n, D]
     offset: torch.Tensor  # [D + 1]
-    count: torch.Tensor  # [D + 1]
+    counts: torch.Tensor  # [D + 1] (not `count`: that is tuple.count)
 
 
 @lru_cache(maxsize=4)
@@ -121,7 +121,7 @@ def _sample_from_tables(
     """[batch, D] vectors drawn uniformly from `split` for each requested k (`nonzero`: [batch])."""
     table = _split_tables(dim)[split]
     u = torch.rand(nonzero.shape[0], generator=generator, dtype=torch.float64)
-    pick = table.offset[nonzero] + (u * table.count[nonzero]).long()
+    pick = table.offset[nonzero] + (u * table.counts[nonzero]).long()
     return table.vectors[pick]
 
 
@@ -167,4 +167,6 @@ def format_vector(vector: torch.Tensor | list[float]) -> str:
     values = [round(float(v)) for v in vector]
     symbols = {1: "+", 0: "0", -1: "-"}
     ones = sum(v == 1 for v in values)
-    return f"{' '.join(symbols[v] for v in values)}  ({ones} ones -> {'odd' if ones % 2 else 'even'})"
+    return (
+        f"{' '.join(symbols[v] for v in values)}  ({ones} ones -> {'odd' if ones % 2 else 'even'})"
+    )

@@ -74,9 +74,7 @@ def model_config(dim: int, tau: str, hidden: int, max_ponder: int) -> Config:
 
 
 @torch.no_grad()
-def measure(
-    model: ACTRNN, inputs: torch.Tensor, target: torch.Tensor
-) -> dict[str, float]:
+def measure(model: ACTRNN, inputs: torch.Tensor, target: torch.Tensor) -> dict[str, float]:
     """Error rate, mean ponder steps N and mean ponder cost ρ on [n, 1, D] inputs, [n, 1] targets."""
     model.eval()
     wrong, steps, cost = 0.0, 0.0, 0.0
@@ -167,9 +165,7 @@ def train_one(
     return model, best_update, figures
 
 
-def save_checkpoint(
-    model: ACTRNN, updates: int, metrics: dict[str, float], path: Path
-) -> None:
+def save_checkpoint(model: ACTRNN, updates: int, metrics: dict[str, float], path: Path) -> None:
     """Write {"model", "config", "step", "metrics"} to `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save(
@@ -184,9 +180,7 @@ def save_checkpoint(
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
-        prog="train_demo act", description=__doc__.split("\n\n")[0]
-    )
+    p = argparse.ArgumentParser(prog="train_demo act", description=__doc__.split("\n\n")[0])
     p.add_argument(
         "--only",
         default="",
@@ -200,9 +194,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=20,
         help="M, the cap on ponder updates per input",
     )
-    p.add_argument(
-        "--lr", type=float, default=TrainConfig.lr, help="Adam learning rate"
-    )
+    p.add_argument("--lr", type=float, default=TrainConfig.lr, help="Adam learning rate")
     p.add_argument(
         "--batch-size",
         type=int,
@@ -292,9 +284,7 @@ def main(argv: list[str] | None = None) -> None:
         # Share what is left of the budget among the models still to train.
         share = (deadline - time.monotonic()) / (len(labels) - i)
         model_deadline = time.monotonic() + share
-        bar = tqdm(
-            total=tcfg.max_updates, desc=f"τ={label}", unit="upd", mininterval=1.0
-        )
+        bar = tqdm(total=tcfg.max_updates, desc=f"τ={label}", unit="upd", mininterval=1.0)
 
         def on_step(update: int, info: dict[str, float], bar: tqdm = bar) -> None:
             bar.update(1)

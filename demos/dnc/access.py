@@ -53,9 +53,7 @@ class Interface(NamedTuple):
     read_modes: torch.Tensor  # [batch, num_reads, 3], rows sum to 1
 
 
-def initial_state(
-    batch: int, num_slots: int, word_size: int, num_reads: int
-) -> AccessState:
+def initial_state(batch: int, num_slots: int, word_size: int, num_reads: int) -> AccessState:
     """An empty memory of ``num_slots`` rows: all zeros, nothing used, nothing linked."""
     return AccessState(
         memory=torch.zeros(batch, num_slots, word_size),
@@ -131,9 +129,7 @@ class MemoryAccess(nn.Module):
         psi = addressing.retention(xi.free_gates, prev.read_weights)
         usage = addressing.update_usage(prev.usage, prev.write_weights, psi)
 
-        write_content = addressing.content_weights(
-            prev.memory, xi.write_key, xi.write_strength
-        )
+        write_content = addressing.content_weights(prev.memory, xi.write_key, xi.write_strength)
         write_weights = addressing.write_weighting(
             write_content.squeeze(1),
             addressing.allocation(usage),
@@ -145,17 +141,11 @@ class MemoryAccess(nn.Module):
         link = addressing.update_link(prev.link, prev.precedence, write_weights)
         precedence = addressing.update_precedence(prev.precedence, write_weights)
 
-        read_content = addressing.content_weights(
-            memory, xi.read_keys, xi.read_strengths
-        )
+        read_content = addressing.content_weights(memory, xi.read_keys, xi.read_strengths)
         forward, backward = addressing.directional_read_weights(link, prev.read_weights)
         modes = xi.read_modes
         read_weights = (
-            modes[..., 0:1] * backward
-            + modes[..., 1:2] * read_content
-            + modes[..., 2:3] * forward
+            modes[..., 0:1] * backward + modes[..., 1:2] * read_content + modes[..., 2:3] * forward
         )
-        state = AccessState(
-            memory, read_weights, write_weights, precedence, link, usage
-        )
+        state = AccessState(memory, read_weights, write_weights, precedence, link, usage)
         return read_memory(memory, read_weights), state, xi

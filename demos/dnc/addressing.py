@@ -64,9 +64,7 @@ def content_weights(
 # --- dynamic memory allocation -------------------------------------------------------------------
 
 
-def retention(
-    free_gates: torch.Tensor, prev_read_weights: torch.Tensor
-) -> torch.Tensor:
+def retention(free_gates: torch.Tensor, prev_read_weights: torch.Tensor) -> torch.Tensor:
     """Memory retention ``ψ_t``: how much of each slot the read heads allow to be kept.
 
     free_gates: [batch, num_reads] in [0, 1]; prev_read_weights: [batch, num_reads, N] -> [batch, N].
@@ -92,13 +90,9 @@ def allocation(usage: torch.Tensor) -> torch.Tensor:
     usage: [batch, N] in [0, 1] -> [batch, N], non-negative, sums to at most 1.
     """
     usage = _USAGE_EPSILON + (1.0 - _USAGE_EPSILON) * usage
-    sorted_usage, phi = torch.sort(
-        usage, dim=-1, stable=True
-    )  # ascending: freest slot first
+    sorted_usage, phi = torch.sort(usage, dim=-1, stable=True)  # ascending: freest slot first
     ones = torch.ones_like(sorted_usage[..., :1])
-    exclusive_product = torch.cumprod(
-        torch.cat([ones, sorted_usage[..., :-1]], dim=-1), dim=-1
-    )
+    exclusive_product = torch.cumprod(torch.cat([ones, sorted_usage[..., :-1]], dim=-1), dim=-1)
     sorted_allocation = (1.0 - sorted_usage) * exclusive_product
     return torch.zeros_like(usage).scatter(-1, phi, sorted_allocation)
 
@@ -114,10 +108,7 @@ def write_weighting(
     write_content_weights, allocation_weights: [batch, N]; gates: [batch, 1] -> [batch, N],
     summing to at most 1 because both weightings do and the gates lie in [0, 1].
     """
-    mixed = (
-        allocation_gate * allocation_weights
-        + (1.0 - allocation_gate) * write_content_weights
-    )
+    mixed = allocation_gate * allocation_weights + (1.0 - allocation_gate) * write_content_weights
     return write_gate * mixed
 
 
@@ -130,9 +121,7 @@ def _off_diagonal(n: int, dtype: torch.dtype) -> torch.Tensor:
     return 1.0 - torch.eye(n, dtype=dtype)
 
 
-def update_precedence(
-    prev_precedence: torch.Tensor, write_weights: torch.Tensor
-) -> torch.Tensor:
+def update_precedence(prev_precedence: torch.Tensor, write_weights: torch.Tensor) -> torch.Tensor:
     """Precedence ``p_t``: the degree to which each slot was the last one written. [batch, N]."""
     return (1.0 - write_weights.sum(-1, keepdim=True)) * prev_precedence + write_weights
 
@@ -159,8 +148,6 @@ def directional_read_weights(
     link: [batch, N, N]; prev_read_weights: [batch, num_reads, N] ->
     (forward, backward), each [batch, num_reads, N].
     """
-    forward = torch.matmul(
-        prev_read_weights, link.transpose(-1, -2)
-    )  # Σ_j L[i, j] w[j]
+    forward = torch.matmul(prev_read_weights, link.transpose(-1, -2))  # Σ_j L[i, j] w[j]
     backward = torch.matmul(prev_read_weights, link)  # Σ_j L[j, i] w[j]
     return forward, backward

@@ -62,7 +62,9 @@ def evaluate(out: Callable[[str], None] = print) -> dict[str, Any]:
         result[key] = round(value, 5)
         rows.append((label, key, f"{100 * value:.2f} %"))
 
-    dnc, payload = _load("dnc", "copy")
+    dnc_loaded = _load("dnc", "copy")
+    assert dnc_loaded is not None, "weights/dnc_copy.pt is missing"
+    dnc, payload = dnc_loaded
     kw = _task_kw(payload)
     trained = int(payload["metrics"]["check_length"])
     at_125, at_150 = round(1.25 * trained), round(1.5 * trained)

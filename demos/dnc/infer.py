@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import torch
 
@@ -27,7 +27,6 @@ _DIGITS = 3  # rounding of floats in the JSON result
 @functools.lru_cache(maxsize=8)
 def load(kind: str, task: str) -> tuple[torch.nn.Module, dict[str, Any]]:
     """The bundled checkpoint ``weights/<kind>_<task>.pt``, loaded once per process."""
-    torch.set_num_threads(1)
     return load_checkpoint(WEIGHTS_DIR / f"{kind}_{task}.pt", kind)
 
 
@@ -37,7 +36,7 @@ def _round(t: torch.Tensor) -> list:
     def walk(v: list | float) -> list | float:
         return [walk(x) for x in v] if isinstance(v, list) else round(float(v), _DIGITS)
 
-    return walk(t.tolist())
+    return cast(list, walk(t.tolist()))  # a tensor of at least one dimension gives a list
 
 
 def pattern_from_bits(text: str, bits: int, max_len: int) -> torch.Tensor | None:
@@ -58,19 +57,13 @@ def make_example(params: dict[str, Any], bits: int, item_len: int) -> tasks.Batc
         items = max(2, length)
         query = int(torch.randint(0, items - 1, (1,), generator=gen))
         return tasks._stack(
-            [
-                tasks.recall_example(
-                    tasks.distinct_items(items, item_len, bits, gen), query
-                )
-            ]
+            [tasks.recall_example(tasks.distinct_items(items, item_len, bits, gen), query)]
         )
     pattern = pattern_from_bits(params.get("bits", ""), bits, length)
     if pattern is None:
         pattern = tasks.random_pattern(length, bits, gen)
     if task == "repeat_copy":
-        return tasks._stack(
-            [tasks.repeat_copy_example(pattern, int(params["repeats"]))]
-        )
+        return tasks._stack([tasks.repeat_copy_example(pattern, int(params["repeats"]))])
     return tasks._stack([tasks.copy_example(pattern)])
 
 
@@ -86,24 +79,15 @@ def copy_curve(kind: str, slots: int) -> list[float]:
         for length in CURVE_LENGTHS
         for _ in range(CURVE_SEQUENCES)
     ]
-    batch = tasks._stack(
-        examples
-    )  # all lengths in one padded batch: one pass over time
+    batch = tasks._stack(examples)  # all lengths in one padded batch: one pass over time
     with torch.no_grad():
         logits, _ = model(batch.inputs, num_slots=slots)
-    wrong = (
-        tasks.bit_errors(logits, batch)
-        .sum(0)
-        .view(len(CURVE_LENGTHS), CURVE_SEQUENCES)
-        .sum(1)
-    )
+    wrong = tasks.bit_errors(logits, batch).sum(0).view(len(CURVE_LENGTHS), CURVE_SEQUENCES).sum(1)
     scored = torch.tensor(CURVE_LENGTHS, dtype=torch.float) * CURVE_SEQUENCES * bits
     return _round(wrong / scored)
 
 
-def run(
-    params: dict[str, Any], progress: Callable[[float, str], None]
-) -> dict[str, Any]:
+def run(params: dict[str, Any], progress: Callable[[float, str], None]) -> dict[str, Any]:
     """params: task, length, repeats, seed, bits, memory_slots (validated by the schema)."""
     task, slots = params["task"], int(params["memory_slots"])
     progress(5, "loading the trained DNC")
@@ -140,14 +124,10 @@ def run(
         "output": _round(torch.sigmoid(logits[:, 0]).T * scored.float()),
         "mask": batch.mask[:, 0].int().tolist(),
         "write_weights": _round(trace["write_weights"][:, 0].T),
-        "read_weights": [
-            _round(trace["read_weights"][:, 0, r].T) for r in range(cfg["num_reads"])
-        ],
+        "read_weights": [_round(trace["read_weights"][:, 0, r].T) for r in range(cfg["num_reads"])],
         "usage": _round(trace["usage"][:, 0].T),
         "link": _round(trace["link"][0]),
-        "free_gates": [
-            _round(trace["free_gates"][:, 0, r]) for r in range(cfg["num_reads"])
-        ],
+        "free_gates": [_round(trace["free_gates"][:, 0, r]) for r in range(cfg["num_reads"])],
         "allocation_gate": _round(trace["allocation_gate"][:, 0]),
         "write_gate": _round(trace["write_gate"][:, 0]),
         "bit_errors": wrong,

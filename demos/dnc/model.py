@@ -33,12 +33,8 @@ class Config:
     memory_slots: int = 16  # N at training time (any N works at inference)
     word_size: int = 16  # W
     num_reads: int = 1  # R
-    clip_value: float = (
-        20.0  # output logits are clipped, as deepmind/dnc clips its outputs
-    )
-    lstm_hidden: int = (
-        0  # the baseline's units, 0 = chosen to match the DNC's parameter count
-    )
+    clip_value: float = 20.0  # output logits are clipped, as deepmind/dnc clips its outputs
+    lstm_hidden: int = 0  # the baseline's units, 0 = chosen to match the DNC's parameter count
 
 
 class DNC(nn.Module):

@@ -22,9 +22,7 @@ from typing import NamedTuple
 import torch
 
 TASKS = ("copy", "repeat_copy", "recall")
-REPEAT_SCALE = (
-    10.0  # the repeat count is fed as R / REPEAT_SCALE so that it stays in [0, 1]
-)
+REPEAT_SCALE = 10.0  # the repeat count is fed as R / REPEAT_SCALE so that it stays in [0, 1]
 
 
 class Batch(NamedTuple):
@@ -139,16 +137,12 @@ def make_batch(
         if task == "copy":
             examples.append(copy_example(random_pattern(n, bits, generator)))
         elif task == "repeat_copy":
-            r = int(
-                torch.randint(min_repeats, max_repeats + 1, (1,), generator=generator)
-            )
+            r = int(torch.randint(min_repeats, max_repeats + 1, (1,), generator=generator))
             examples.append(repeat_copy_example(random_pattern(n, bits, generator), r))
         elif task == "recall":
             n = max(n, 2)
             query = int(torch.randint(0, n - 1, (1,), generator=generator))
-            examples.append(
-                recall_example(distinct_items(n, item_len, bits, generator), query)
-            )
+            examples.append(recall_example(distinct_items(n, item_len, bits, generator), query))
         else:
             raise ValueError(f"unknown task {task!r}")
     return _stack(examples)

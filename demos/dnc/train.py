@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import torch
 from tqdm import tqdm
@@ -86,7 +86,7 @@ def warm_start(model: torch.nn.Module, payload: dict[str, Any]) -> None:
     initialisation. This lets repeat-copy start from a DNC that already knows how to copy.
     """
     old_in = int(payload["config"]["input_size"])
-    new_in = model.cfg.input_size
+    new_in = cast(Config, model.cfg).input_size  # DNC and LSTMBaseline both carry their Config
     state = model.state_dict()
     for name, old in payload["model"].items():
         new = state[name]
@@ -137,18 +137,14 @@ def train(
     step, learned_at, val_error = 0, None, 1.0
     stop = {"now": False}
 
-    def request_stop(
-        signum: int, frame: object
-    ) -> None:  # SIGTERM/SIGINT: finish and save
+    def request_stop(signum: int, frame: object) -> None:  # SIGTERM/SIGINT: finish and save
         stop["now"] = True
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, request_stop)
     bar = tqdm(total=args.max_steps, desc=f"{args.model} {args.task}", mininterval=2.0)
     while step < args.max_steps and time.process_time() - start < args.budget_min * 60:
-        batch = tasks.make_batch(
-            args.task, args.batch, args.min_len, current, gen, **kw
-        )
+        batch = tasks.make_batch(args.task, args.batch, args.min_len, current, gen, **kw)
         logits, _ = model(batch.inputs)
         loss = tasks.masked_bce(logits, batch)
         optimiser.zero_grad()
@@ -159,24 +155,14 @@ def train(
         bar.update(1)
         if step % args.eval_every == 0:
             val_error = validate(current)
-            bar.set_postfix(
-                loss=f"{loss.item():.3f}", len=current, val=f"{val_error:.4f}"
-            )
+            bar.set_postfix(loss=f"{loss.item():.3f}", len=current, val=f"{val_error:.4f}")
             if current < args.max_len and val_error < args.advance_error:
                 current += 1
-            elif (
-                current == args.max_len
-                and val_error < args.target_error
-                and learned_at is None
-            ):
+            elif current == args.max_len and val_error < args.target_error and learned_at is None:
                 learned_at = step
         if on_step is not None:
-            on_step(
-                step, float(loss), {"current_max_len": current, "val_error": val_error}
-            )
-        if stop["now"] or (
-            learned_at is not None and step >= learned_at + args.consolidate
-        ):
+            on_step(step, float(loss), {"current_max_len": current, "val_error": val_error})
+        if stop["now"] or (learned_at is not None and step >= learned_at + args.consolidate):
             break
     bar.close()
     seconds, wall_seconds = time.process_time() - start, time.monotonic() - wall_start
@@ -199,12 +185,8 @@ def train(
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="train_demo dnc", description=__doc__.splitlines()[0]
-    )
-    p.add_argument(
-        "--task", choices=tasks.TASKS, default="copy", help="which task to train on"
-    )
+    p = argparse.ArgumentParser(prog="train_demo dnc", description=__doc__.splitlines()[0])
+    p.add_argument("--task", choices=tasks.TASKS, default="copy", help="which task to train on")
     p.add_argument(
         "--model",
         choices=("dnc", "lstm"),
@@ -217,19 +199,13 @@ def parser() -> argparse.ArgumentParser:
         default=10.0,
         help="budget in minutes of CPU time (one thread)",
     )
-    p.add_argument(
-        "--max-steps", type=int, default=20000, help="upper bound on optimiser steps"
-    )
+    p.add_argument("--max-steps", type=int, default=20000, help="upper bound on optimiser steps")
     p.add_argument("--batch", type=int, default=32, help="sequences per step")
     p.add_argument("--lr", type=float, default=2e-3, help="Adam learning rate")
-    p.add_argument(
-        "--clip-grad", type=float, default=10.0, help="gradient-norm clipping"
-    )
+    p.add_argument("--clip-grad", type=float, default=10.0, help="gradient-norm clipping")
     p.add_argument("--seed", type=int, default=0, help="random seed (weights and data)")
     p.add_argument("--bits", type=int, default=6, help="data bits per vector")
-    p.add_argument(
-        "--min-len", type=int, default=1, help="shortest length (recall: fewest items)"
-    )
+    p.add_argument("--min-len", type=int, default=1, help="shortest length (recall: fewest items)")
     p.add_argument(
         "--max-len",
         type=int,
@@ -242,17 +218,13 @@ def parser() -> argparse.ArgumentParser:
         default=0,
         help="curriculum: longest length at the start (0: no curriculum, start at --max-len)",
     )
-    p.add_argument(
-        "--max-repeats", type=int, default=3, help="repeat_copy: most repeats"
-    )
+    p.add_argument("--max-repeats", type=int, default=3, help="repeat_copy: most repeats")
     p.add_argument("--item-len", type=int, default=2, help="recall: vectors per item")
     p.add_argument("--hidden", type=int, default=64, help="controller LSTM units")
     p.add_argument("--slots", type=int, default=16, help="memory slots N")
     p.add_argument("--word", type=int, default=16, help="memory word size W")
     p.add_argument("--reads", type=int, default=1, help="read heads R")
-    p.add_argument(
-        "--eval-every", type=int, default=50, help="steps between curriculum checks"
-    )
+    p.add_argument("--eval-every", type=int, default=50, help="steps between curriculum checks")
     p.add_argument(
         "--advance-error",
         type=float,
@@ -271,9 +243,7 @@ def parser() -> argparse.ArgumentParser:
         default=1000,
         help="steps to keep training once learned",
     )
-    p.add_argument(
-        "--init", type=Path, default=None, help="checkpoint to start from (warm start)"
-    )
+    p.add_argument("--init", type=Path, default=None, help="checkpoint to start from (warm start)")
     p.add_argument(
         "--out",
         type=Path,

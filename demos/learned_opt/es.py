@@ -59,11 +59,7 @@ def meta_loss(
     divergence cap (default: the loss at the task's initial point).
     """
     members = thetas.shape[0]
-    state = (
-        _expand(start, members)
-        if start is not None
-        else init_state(task.init_params(members))
-    )
+    state = _expand(start, members) if start is not None else init_state(task.init_params(members))
     if initial_loss is None:
         with torch.no_grad():
             initial_loss = float(task.loss(task.init_params(1))[0])
@@ -137,15 +133,11 @@ def plain_estimate(
     return (losses.unsqueeze(1) * eps).sum(0) / (sigma * samples)
 
 
-def backprop_gradient(
-    task: Task, theta: torch.Tensor, hidden: int, steps: int
-) -> torch.Tensor:
+def backprop_gradient(task: Task, theta: torch.Tensor, hidden: int, steps: int) -> torch.Tensor:
     """Exact ∇_θ L by backpropagating through the whole unroll (second-order terms included)."""
     with torch.enable_grad():  # callers may sit under no_grad (inference)
         theta = theta.detach().clone().requires_grad_(True)
-        loss = meta_loss(
-            task, theta.unsqueeze(0), hidden, steps, differentiable=True
-        ).loss.sum()
+        loss = meta_loss(task, theta.unsqueeze(0), hidden, steps, differentiable=True).loss.sum()
         (grad,) = torch.autograd.grad(loss, theta)
     return grad
 
@@ -190,11 +182,5 @@ def meta_slice(
         return meta_loss(task, points, hidden, steps).loss
     gen = torch.Generator().manual_seed(seed)
     eps = torch.randn(smooth_samples, theta.numel(), generator=gen)
-    batch = (points.unsqueeze(1) + smooth_sigma * eps.unsqueeze(0)).reshape(
-        -1, theta.numel()
-    )
-    return (
-        meta_loss(task, batch, hidden, steps)
-        .loss.view(len(alphas), smooth_samples)
-        .mean(1)
-    )
+    batch = (points.unsqueeze(1) + smooth_sigma * eps.unsqueeze(0)).reshape(-1, theta.numel())
+    return meta_loss(task, batch, hidden, steps).loss.view(len(alphas), smooth_samples).mean(1)

@@ -21,7 +21,7 @@ from pathlib import Path
 import torch
 
 from .hardness import cosine_experiment, slice_experiment, variance_experiment
-from .inner import run_mixed
+from .inner import recorded_losses, run_mixed
 from .model import Config, construct_theta
 from .task import OOD_FAMILIES, Task, heldout_task, make_task, ood_task
 from .train import ADAM_DEFAULT_LR, ADAM_GRID, SGD_GRID, WEIGHTS
@@ -35,9 +35,7 @@ CHECK_STEPS = 40
 def load_checkpoint(path: str = str(WEIGHTS)) -> tuple[torch.Tensor, Config, dict]:
     """(θ [D], Config, metrics) of a checkpoint, cached per process."""
     ckpt = torch.load(Path(path), map_location="cpu", weights_only=False)
-    cfg_dict = {
-        k: v for k, v in ckpt["config"].items() if k in Config.__dataclass_fields__
-    }
+    cfg_dict = {k: v for k, v in ckpt["config"].items() if k in Config.__dataclass_fields__}
     return ckpt["model"]["theta"].float(), Config(**cfg_dict), ckpt["metrics"]
 
 
@@ -51,19 +49,15 @@ def check_metric(theta: torch.Tensor, hidden: int) -> float:
     vals = []
     for task in check_tasks():
         run = run_mixed(task, theta.unsqueeze(0), hidden, record_every=task.horizon)
-        vals.append(math.log(float(run.full_losses[0, -1])))
+        vals.append(math.log(float(recorded_losses(run)[0, -1])))
     return sum(vals) / len(vals)
 
 
-def race_finals(
-    task: Task, thetas: torch.Tensor, hidden: int
-) -> dict[str, list[float] | float]:
+def race_finals(task: Task, thetas: torch.Tensor, hidden: int) -> dict[str, list[float] | float]:
     """Final losses of the learned optimizers ``thetas [L, D]`` and of the baselines on ``task``."""
     kinds = ["sgd"] * len(SGD_GRID) + ["adam"] * len(ADAM_GRID)
-    run = run_mixed(
-        task, thetas, hidden, kinds, SGD_GRID + ADAM_GRID, record_every=task.horizon
-    )
-    final = torch.nan_to_num(run.full_losses[:, -1], nan=math.inf).tolist()
+    run = run_mixed(task, thetas, hidden, kinds, SGD_GRID + ADAM_GRID, record_every=task.horizon)
+    final = torch.nan_to_num(recorded_losses(run)[:, -1], nan=math.inf).tolist()
     n = thetas.shape[0]
     sgd, adam = final[n : n + len(SGD_GRID)], final[n + len(SGD_GRID) :]
     return {
@@ -101,13 +95,9 @@ def evaluate(
     start = time.time()
     theta, cfg, metrics = load_checkpoint()
     init = construct_theta(cfg.init_kind, cfg.init_lr, cfg.hidden)
-    thetas = torch.stack(
-        [theta, init]
-    )  # the meta-trained optimizer and its hand-designed start
+    thetas = torch.stack([theta, init])  # the meta-trained optimizer and its hand-designed start
     with torch.no_grad():
-        rows = [
-            race_finals(heldout_task(i), thetas, cfg.hidden) for i in range(n_heldout)
-        ]
+        rows = [race_finals(heldout_task(i), thetas, cfg.hidden) for i in range(n_heldout)]
         ood_rows = [
             race_finals(ood_task(f, s), thetas, cfg.hidden)
             for f in OOD_FAMILIES
@@ -132,22 +122,16 @@ def evaluate(
         out(
             f"{label:<46} {frac['adam_default']:>10.2f} {frac['sgd_tuned']:>10.2f} {frac['adam_tuned']:>11.2f}"
         )
-    geo = {
-        k: _geo_ratio(rows, 0, k) for k in ("adam_default", "sgd_tuned", "adam_tuned")
-    }
+    geo = {k: _geo_ratio(rows, 0, k) for k in ("adam_default", "sgd_tuned", "adam_tuned")}
     out(
         "geometric-mean final-loss ratio learned/baseline (held-out): "
         + ", ".join(f"{k} {v:.3f}" for k, v in geo.items())
     )
-    out(
-        "out of distribution, per family (learned < Adam 1e-3 / tuned SGD / tuned Adam):"
-    )
+    out("out of distribution, per family (learned < Adam 1e-3 / tuned SGD / tuned Adam):")
     for i, fam in enumerate(OOD_FAMILIES):
         fam_rows = ood_rows[i * n_ood : (i + 1) * n_ood]
         f = _fractions(fam_rows, 0)
-        out(
-            f"  {fam:<14} {f['adam_default']:.2f} / {f['sgd_tuned']:.2f} / {f['adam_tuned']:.2f}"
-        )
+        out(f"  {fam:<14} {f['adam_default']:.2f} / {f['sgd_tuned']:.2f} / {f['adam_tuned']:.2f}")
     hard_start = time.time()
     sl = slice_experiment(theta, cfg.hidden)
     var = variance_experiment(theta, cfg.hidden)

@@ -61,9 +61,7 @@ def gaussian_smooth(values: torch.Tensor, spacing: float, sigma: float) -> torch
     offsets = torch.arange(-pad, pad + 1, dtype=values.dtype) * spacing
     kernel = torch.exp(-0.5 * (offsets / sigma) ** 2)
     kernel = kernel / kernel.sum()
-    return torch.nn.functional.conv1d(
-        values.view(1, 1, -1), kernel.view(1, 1, -1)
-    ).flatten()
+    return torch.nn.functional.conv1d(values.view(1, 1, -1), kernel.view(1, 1, -1)).flatten()
 
 
 def slice_experiment(
@@ -118,9 +116,7 @@ def variance_experiment(
     gen = torch.Generator().manual_seed(seed + 777)
     anti = torch.stack(
         [
-            antithetic_estimate(
-                task, theta, hidden, sigma, VARIANCE_PAIRS, unroll, gen
-            )[0]
+            antithetic_estimate(task, theta, hidden, sigma, VARIANCE_PAIRS, unroll, gen)[0]
             for _ in range(repeats)
         ]
     )

@@ -23,16 +23,14 @@ from .hardness import (
     slice_experiment,
     variance_experiment,
 )
-from .inner import run_mixed
+from .inner import recorded_losses, run_mixed
 from .task import FAMILIES, META_HORIZON, make_task
 from .train import ADAM_DEFAULT_LR, ADAM_GRID, SGD_GRID
 
 SGD_DEFAULT_LR = 0.1
 MOMENTUM_LR = 0.01  # heavy ball μ = 0.9: the same effective step as SGD at 0.1
 MAX_CURVE_POINTS = 50
-CURVE_ROWS = (
-    512  # curves use a fixed subset of the data (the full set for small data sets)
-)
+CURVE_ROWS = 512  # curves use a fixed subset of the data (the full set for small data sets)
 COSINE_PAIRS_LIVE = 128
 
 
@@ -46,7 +44,7 @@ def _race(params: dict, progress: Callable[[float, str], None]) -> dict:
     steps, name = int(params["steps"]), params["task"]
     task = make_task(name, int(params["seed"]), steps)
     kinds = ["sgd"] * len(SGD_GRID) + ["momentum"] + ["adam"] * len(ADAM_GRID)
-    lrs = list(SGD_GRID) + [MOMENTUM_LR] + list(ADAM_GRID)
+    lrs = [*list(SGD_GRID), MOMENTUM_LR, *list(ADAM_GRID)]
     every = max(1, math.ceil(steps / MAX_CURVE_POINTS))
     progress(5, task.describe())
     rows = None
@@ -66,7 +64,7 @@ def _race(params: dict, progress: Callable[[float, str], None]) -> dict:
         ),
         record_rows=rows,
     )
-    full = torch.nan_to_num(run.full_losses, nan=math.inf)  # [1 + 14, points]
+    full = torch.nan_to_num(recorded_losses(run), nan=math.inf)  # [1 + 14, points]
     final = full[:, -1]
     sgd_idx = list(range(1, 1 + len(SGD_GRID)))
     adam_idx = list(range(2 + len(SGD_GRID), 2 + len(SGD_GRID) + len(ADAM_GRID)))
@@ -89,10 +87,14 @@ def _race(params: dict, progress: Callable[[float, str], None]) -> dict:
         for k, i in members.items()
     ]
     finals = {
-        k: (float(final[i]) if math.isfinite(float(final[i])) else None)
-        for k, i in members.items()
+        k: (float(final[i]) if math.isfinite(float(final[i])) else None) for k, i in members.items()
     }
-    ranked = sorted(finals, key=lambda k: math.inf if finals[k] is None else finals[k])
+
+    def rank_key(k: str) -> float:
+        v = finals[k]
+        return math.inf if v is None else v
+
+    ranked = sorted(finals, key=rank_key)
     return {
         "mode": "race",
         "task": task.describe(),
@@ -141,14 +143,9 @@ def _hard(params: dict, progress: Callable[[float, str], None]) -> dict:
 
 def run(params: dict, progress: Callable[[float, str], None]) -> dict:
     """Run the demo; see the module docstring for ``params``."""
-    torch.set_num_threads(1)
     start = time.time()
     with torch.no_grad():
-        result = (
-            _race(params, progress)
-            if params["mode"] == "race"
-            else _hard(params, progress)
-        )
+        result = _race(params, progress) if params["mode"] == "race" else _hard(params, progress)
     result["seconds"] = round(time.time() - start, 2)
     progress(100, "done")
     return result

@@ -10,7 +10,7 @@ The baselines follow ``torch.optim.SGD`` (heavy ball μ = 0.9, dampening 0) and
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import torch
 
@@ -21,9 +21,7 @@ HAND_KINDS = ("sgd", "momentum", "adam")
 HEAVY_BALL = 0.9
 ADAM_BETAS = (0.9, 0.999)
 ADAM_EPS = 1e-8
-_LOSS_CAP_FACTOR = (
-    3.0  # a run whose loss exceeds 3× its initial loss counts as diverged
-)
+_LOSS_CAP_FACTOR = 3.0  # a run whose loss exceeds 3× its initial loss counts as diverged
 
 
 class HandState(NamedTuple):
@@ -76,7 +74,7 @@ def hand_step(
             m = b1 * m + (1 - b1) * g
             sq = b2 * sq + (1 - b2) * g * g
             p = p - lr * (m / (1 - b1**t)) / (torch.sqrt(sq / (1 - b2**t)) + ADAM_EPS)
-        for store, value in zip(parts, (p, buf, m, sq)):
+        for store, value in zip(parts, (p, buf, m, sq), strict=False):
             store.append(value)
     params, buf, m, sq = (torch.cat(store) for store in parts)
     return HandState(params, buf, m, sq, t)
@@ -91,26 +89,36 @@ class MixedState(NamedTuple):
     step: int
 
 
-class Run(NamedTuple):
+# The states unroll() steps: each carries ``params [P, N]`` and ``step``.
+S = TypeVar("S", InnerState, HandState, "MixedState")
+
+
+class Run(NamedTuple, Generic[S]):
     """Minibatch losses ``[P, K]``, full-data losses ``[P, K'+1]`` (every ``record_every`` steps
     and at the end) with their step numbers, and the final state."""
 
     losses: torch.Tensor
     full_losses: torch.Tensor | None
     full_steps: list[int]
-    state: NamedTuple
+    state: S
+
+
+def recorded_losses(run: Run[Any]) -> torch.Tensor:
+    """``full_losses`` of a run that recorded them (``record_every > 0``)."""
+    assert run.full_losses is not None, "the run recorded no full-data losses"
+    return run.full_losses
 
 
 def unroll(
     task: Task,
-    step_fn: Callable[[NamedTuple, torch.Tensor], NamedTuple],
-    state: NamedTuple,
+    step_fn: Callable[[S, torch.Tensor], S],
+    state: S,
     steps: int,
     record_every: int = 0,
     differentiable: bool = False,
     progress: Callable[[int], None] | None = None,
     record_rows: torch.Tensor | None = None,
-) -> Run:
+) -> Run[S]:
     """Run ``steps`` inner steps from ``state`` (which carries ``params [P, N]`` and ``step``).
 
     ``step_fn(state, grad) -> state``. Recorded losses use the rows ``record_rows`` (all when None).
@@ -127,16 +135,12 @@ def unroll(
             params = params.clone().requires_grad_(True)
         with torch.enable_grad():
             loss = task.loss(params, idx[state.step])
-            (grad,) = torch.autograd.grad(
-                loss.sum(), params, create_graph=differentiable
-            )
+            (grad,) = torch.autograd.grad(loss.sum(), params, create_graph=differentiable)
         if record_every and k % record_every == 0:
             with torch.no_grad():
                 full.append(task.loss(params.detach(), record_rows))
                 full_steps.append(state.step)
-        state = step_fn(
-            state._replace(params=params), grad if differentiable else grad.detach()
-        )
+        state = step_fn(state._replace(params=params), grad if differentiable else grad.detach())
         if not differentiable:
             state = state._replace(params=state.params.detach())
         losses.append(loss if differentiable else loss.detach())
@@ -164,7 +168,7 @@ def run_mixed(
     record_every: int = 0,
     progress: Callable[[int], None] | None = None,
     record_rows: torch.Tensor | None = None,
-) -> Run:
+) -> Run[MixedState]:
     """Train ``task`` from its initialisation with learned optimizers ``thetas [L, D]`` and hand
     optimizers ``kinds``/``lrs`` side by side; member order: learned first, then hand."""
     steps = steps or task.horizon
@@ -187,15 +191,11 @@ def run_mixed(
             )
             parts.append(learned.params)
         if n_hand:
-            hand = hand_step(
-                kinds, lr_t, hand._replace(params=s.params[n_learned:]), g[n_learned:]
-            )
+            hand = hand_step(kinds, lr_t, hand._replace(params=s.params[n_learned:]), g[n_learned:])
             parts.append(hand.params)
         return MixedState(torch.cat(parts), learned, hand, s.step + 1)
 
-    state = MixedState(
-        params, init_state(params[:n_learned]), hand_init(params[n_learned:]), 0
-    )
+    state = MixedState(params, init_state(params[:n_learned]), hand_init(params[n_learned:]), 0)
     return unroll(
         task,
         step_fn,
@@ -214,7 +214,7 @@ def capped_log_losses(losses: torch.Tensor, initial: torch.Tensor) -> torch.Tens
     return torch.log(torch.minimum(safe, cap).clamp_min(1e-8))
 
 
-def final_loss(run: Run) -> torch.Tensor:
+def final_loss(run: Run[S]) -> torch.Tensor:
     """Full-data loss after the last step ``[P]`` (inf for a diverged run)."""
-    last = run.full_losses[:, -1]
+    last = recorded_losses(run)[:, -1]
     return torch.where(torch.isfinite(last), last, torch.full_like(last, float("inf")))

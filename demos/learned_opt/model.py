@@ -33,16 +33,12 @@ from torch import nn
 
 MOMENTUM_BETAS = (0.5, 0.9, 0.99)
 RMS_BETA = 0.999
-ADAM_BETA = (
-    0.9  # the momentum Adam's direction feature uses (index 1 of MOMENTUM_BETAS)
-)
+ADAM_BETA = 0.9  # the momentum Adam's direction feature uses (index 1 of MOMENTUM_BETAS)
 ADAM_EPS = 1e-8
 _NORM_EPS = 1e-24  # inside the per-tensor RMS square root: keeps log s finite for all-zero tensors
 LOG_SCALE_MULT = 0.1  # log-scales are ~-10..2; shrink them to O(1) inputs
 TIME_SCALES = (10.0, 100.0)
-MAX_LOG_STEP = (
-    3.0  # clamp on the magnitude head: |Δp| ≤ e^3·|d| keeps one bad θ from overflowing
-)
+MAX_LOG_STEP = 3.0  # clamp on the magnitude head: |Δp| ≤ e^3·|d| keeps one bad θ from overflowing
 
 # Indices of the normalised features.
 F_GRAD, F_M50, F_M90, F_M99, F_PARAM, F_ADAM, F_RMSPROP = range(7)
@@ -82,9 +78,7 @@ class InnerState(NamedTuple):
 def init_state(params: torch.Tensor) -> InnerState:
     """Zero momenta for params ``[P, N]``."""
     zeros = torch.zeros_like(params)
-    return InnerState(
-        params, torch.zeros((len(MOMENTUM_BETAS),) + params.shape), zeros, 0
-    )
+    return InnerState(params, torch.zeros((len(MOMENTUM_BETAS), *params.shape)), zeros, 0)
 
 
 def n_theta(hidden: int) -> int:
@@ -119,7 +113,7 @@ def features(
     normalisation statistics are per member and per tensor (tensors are contiguous slices).
     """
     moms = torch.stack(
-        [b * m + (1 - b) * grad for b, m in zip(MOMENTUM_BETAS, state.moms)]
+        [b * m + (1 - b) * grad for b, m in zip(MOMENTUM_BETAS, state.moms, strict=False)]
     )
     rms = RMS_BETA * state.rms + (1 - RMS_BETA) * grad * grad
     t = state.step + 1
@@ -134,9 +128,7 @@ def features(
     mean_sq = torch.stack([c.mean(dim=1) for c in chunks], dim=1)  # [P, tensors, 7]
     scale = torch.repeat_interleave(torch.sqrt(mean_sq + _NORM_EPS), lengths, dim=1)
     p_count, n_count = grad.shape
-    time = torch.tensor(
-        [t / horizon] + [math.tanh(t / s) for s in TIME_SCALES], dtype=raw.dtype
-    )
+    time = torch.tensor([t / horizon] + [math.tanh(t / s) for s in TIME_SCALES], dtype=raw.dtype)
     x = torch.cat(
         [
             raw / scale,

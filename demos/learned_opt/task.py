@@ -27,15 +27,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-META_HORIZON = (
-    100  # inner steps per task during meta-training (the in-distribution horizon)
-)
+META_HORIZON = 100  # inner steps per task during meta-training (the in-distribution horizon)
 LONG_HORIZON = 200  # the "longer horizon" out-of-distribution task
 FAMILIES = ("digits", "syn_cls", "syn_reg", "quad")
 OOD_FAMILIES = ("digits_deep", "digits_wide", "wine", "breast_cancer", "digits_long")
-TEST_SEED_OFFSET = (
-    1_000_000  # held-out task seeds never collide with meta-training seeds
-)
+TEST_SEED_OFFSET = 1_000_000  # held-out task seeds never collide with meta-training seeds
 _SYN_SAMPLES = 512
 
 
@@ -52,9 +48,7 @@ def _dataset(name: str) -> tuple[torch.Tensor, torch.Tensor]:
     bunch = loader()
     x = np.asarray(bunch.data, dtype=np.float64)
     x = (x - x.mean(0)) / (x.std(0) + 1e-6)
-    return torch.tensor(x, dtype=torch.float32), torch.tensor(
-        bunch.target, dtype=torch.long
-    )
+    return torch.tensor(x, dtype=torch.float32), torch.tensor(bunch.target, dtype=torch.long)
 
 
 @dataclass
@@ -81,7 +75,7 @@ class Task:
             self.segments = [(0, self.x.shape[1])]
             return
         start = 0
-        for din, dout in zip(self.layers[:-1], self.layers[1:]):
+        for din, dout in zip(self.layers[:-1], self.layers[1:], strict=False):
             self.segments += [
                 (start, start + din * dout),
                 (start + din * dout, start + din * dout + dout),
@@ -93,9 +87,7 @@ class Task:
         """Tensor index of every flat parameter ``[N]`` (for per-tensor feature normalisation)."""
         if not hasattr(self, "_seg_ids"):
             sizes = torch.tensor([end - start for start, end in self.segments])
-            self._seg_ids = torch.repeat_interleave(
-                torch.arange(len(self.segments)), sizes
-            )
+            self._seg_ids = torch.repeat_interleave(torch.arange(len(self.segments)), sizes)
         return self._seg_ids
 
     @property
@@ -110,13 +102,8 @@ class Task:
         else:
             gain = math.sqrt(2.0) if self.activation == "relu" else 1.0
             parts = []
-            for din, dout in zip(self.layers[:-1], self.layers[1:]):
-                w = (
-                    torch.randn(din * dout, generator=gen)
-                    * self.init_scale
-                    * gain
-                    / math.sqrt(din)
-                )
+            for din, dout in zip(self.layers[:-1], self.layers[1:], strict=False):
+                w = torch.randn(din * dout, generator=gen) * self.init_scale * gain / math.sqrt(din)
                 parts += [w, torch.zeros(dout)]
             flat = torch.cat(parts)
         return flat.unsqueeze(0).repeat(members, 1)
@@ -124,16 +111,13 @@ class Task:
     def batch_indices(self, steps: int) -> torch.Tensor:
         """Minibatch indices ``[steps, B]`` for steps 0…steps-1, seeded by the task."""
         gen = torch.Generator().manual_seed(self.seed * 7 + 2)
-        return torch.randint(
-            0, self.x.shape[0], (steps, self.batch_size), generator=gen
-        )
+        return torch.randint(0, self.x.shape[0], (steps, self.batch_size), generator=gen)
 
-    def loss(
-        self, params: torch.Tensor, idx: torch.Tensor | None = None
-    ) -> torch.Tensor:
+    def loss(self, params: torch.Tensor, idx: torch.Tensor | None = None) -> torch.Tensor:
         """Loss per member ``[P]`` on the rows ``idx [B]`` (all rows when None)."""
         x = self.x if idx is None else self.x[idx]
         if self.loss_kind == "quad":
+            assert self.quad_rot is not None and self.quad_eig is not None
             z = (params.unsqueeze(1) - x.unsqueeze(0)) @ self.quad_rot  # [P, B, dim]
             return 0.5 * (z.pow(2) * self.quad_eig).sum(dim=2).mean(dim=1)
         h = x
@@ -145,18 +129,18 @@ class Task:
             h = torch.matmul(h, w) + params[:, bs:be].unsqueeze(1)  # [P, B, dout]
             if layer < n_layers - 1:
                 h = act(h)
+        assert self.y is not None  # only quad tasks have no labels
         y = self.y if idx is None else self.y[idx]
         if self.loss_kind == "reg":
             return (h.squeeze(-1) - y).pow(2).mean(dim=1)
         members, batch, classes = h.shape
-        ce = F.cross_entropy(
-            h.reshape(-1, classes), y.repeat(members), reduction="none"
-        )
+        ce = F.cross_entropy(h.reshape(-1, classes), y.repeat(members), reduction="none")
         return ce.view(members, batch).mean(dim=1)
 
     def describe(self) -> str:
         """Human-readable one-liner, e.g. ``digits MLP 64-32-10 relu, init×1.3, batch 64, 100 steps``."""
         if self.loss_kind == "quad":
+            assert self.quad_eig is not None
             cond = float(self.quad_eig.max() / self.quad_eig.min())
             what = f"noisy quadratic, dim {self.n_params}, condition {cond:.0f}"
         else:
@@ -205,9 +189,7 @@ def sample_task(seed: int, horizon: int = META_HORIZON) -> Task:
     digits_width = int(rng.choice([16, 32]))
     if family == "digits":
         depth = int(rng.integers(1, 3))
-        return _digits_task(
-            f"digits#{seed}", seed, rng, (digits_width,) * depth, horizon
-        )
+        return _digits_task(f"digits#{seed}", seed, rng, (digits_width,) * depth, horizon)
     if family in ("syn_cls", "syn_reg"):
         d = int(rng.choice([8, 16, 32]))
         x = torch.randn(_SYN_SAMPLES, d, generator=gen)
@@ -301,13 +283,9 @@ def ood_task(family: str, seed: int, horizon: int | None = None) -> Task:
             f"digits_deep#{seed}", seed, rng, (32, 32, 32, 32), horizon or META_HORIZON
         )
     if family == "digits_wide":
-        return _digits_task(
-            f"digits_wide#{seed}", seed, rng, (256,), horizon or META_HORIZON
-        )
+        return _digits_task(f"digits_wide#{seed}", seed, rng, (256,), horizon or META_HORIZON)
     if family == "digits_long":
-        return _digits_task(
-            f"digits_long#{seed}", seed, rng, (32,), horizon or LONG_HORIZON
-        )
+        return _digits_task(f"digits_long#{seed}", seed, rng, (32,), horizon or LONG_HORIZON)
     if family in ("wine", "breast_cancer"):
         x, y = _dataset(family)
         classes = int(y.max()) + 1

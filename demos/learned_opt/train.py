@@ -26,14 +26,12 @@ import torch
 from tqdm import tqdm
 
 from .es import antithetic_estimate, meta_loss
-from .inner import run_mixed
+from .inner import recorded_losses, run_mixed
 from .model import Config, InnerState, LearnedOptimizer
 from .task import META_HORIZON, Task, sample_task
 
 WEIGHTS = Path(__file__).resolve().parent / "weights" / "learned_opt.pt"
-VAL_SEED_OFFSET = (
-    500_000  # validation tasks: neither meta-training nor evaluation seeds
-)
+VAL_SEED_OFFSET = 500_000  # validation tasks: neither meta-training nor evaluation seeds
 ADAM_DEFAULT_LR = 1e-3
 SGD_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 ADAM_GRID = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
@@ -87,7 +85,7 @@ def baseline_finals(tasks: list[Task]) -> list[dict[str, float]]:
             SGD_GRID + ADAM_GRID,
             record_every=task.horizon,
         )
-        final = torch.nan_to_num(run.full_losses[:, -1], nan=math.inf)
+        final = torch.nan_to_num(recorded_losses(run)[:, -1], nan=math.inf)
         sgd, adam = final[: len(SGD_GRID)], final[len(SGD_GRID) :]
         out.append(
             {
@@ -106,9 +104,9 @@ def validate(
     finals = []
     for task in tasks:
         run = run_mixed(task, theta.unsqueeze(0), hidden, record_every=task.horizon)
-        finals.append(float(torch.nan_to_num(run.full_losses[0, -1], nan=math.inf)))
+        finals.append(float(torch.nan_to_num(recorded_losses(run)[0, -1], nan=math.inf)))
     frac = {
-        k: sum(f < b[k] for f, b in zip(finals, base)) / len(tasks)
+        k: sum(f < b[k] for f, b in zip(finals, base, strict=False)) / len(tasks)
         for k in ("adam_default", "sgd_tuned", "adam_tuned")
     }
     mean_log = sum(math.log(max(min(f, 1e6), 1e-8)) for f in finals) / len(finals)
@@ -150,11 +148,7 @@ def train(
         streams.append(Stream(next_seed))
         next_seed += 1
         # Stagger the streams so that every meta-update sees several training stages.
-        skip = (
-            (i * META_HORIZON // tcfg.tasks_per_step)
-            // tcfg.truncation
-            * tcfg.truncation
-        )
+        skip = (i * META_HORIZON // tcfg.tasks_per_step) // tcfg.truncation * tcfg.truncation
         if skip:
             ev = meta_loss(
                 streams[i].task,
@@ -185,6 +179,7 @@ def train(
                 stream.initial_loss,
                 with_centre=True,
             )
+            assert centre is not None  # with_centre=True
             stream.state = centre.state
             grads.append(grad)
             centre_losses.append(float(centre.loss[0]))
@@ -269,9 +264,7 @@ def save(
 
 def main(argv: list[str] | None = None) -> None:
     d = TrainConfig()
-    p = argparse.ArgumentParser(
-        description="Meta-train the learned optimizer with antithetic ES."
-    )
+    p = argparse.ArgumentParser(description="Meta-train the learned optimizer with antithetic ES.")
     p.add_argument("--seed", type=int, default=d.seed, help="random seed")
     p.add_argument(
         "--budget-s",
@@ -291,9 +284,7 @@ def main(argv: list[str] | None = None) -> None:
         default=d.pairs,
         help="antithetic pairs per task per update",
     )
-    p.add_argument(
-        "--sigma", type=float, default=d.sigma, help="ES perturbation scale σ"
-    )
+    p.add_argument("--sigma", type=float, default=d.sigma, help="ES perturbation scale σ")
     p.add_argument(
         "--truncation",
         type=int,
@@ -306,15 +297,9 @@ def main(argv: list[str] | None = None) -> None:
         default=d.tasks_per_step,
         help="task streams averaged per update",
     )
-    p.add_argument(
-        "--meta-lr", type=float, default=d.meta_lr, help="Adam learning rate on θ"
-    )
-    p.add_argument(
-        "--val-every", type=int, default=d.val_every, help="validate every N updates"
-    )
-    p.add_argument(
-        "--val-tasks", type=int, default=d.val_tasks, help="number of validation tasks"
-    )
+    p.add_argument("--meta-lr", type=float, default=d.meta_lr, help="Adam learning rate on θ")
+    p.add_argument("--val-every", type=int, default=d.val_every, help="validate every N updates")
+    p.add_argument("--val-tasks", type=int, default=d.val_tasks, help="number of validation tasks")
     p.add_argument(
         "--hidden",
         type=int,
@@ -340,9 +325,7 @@ def main(argv: list[str] | None = None) -> None:
     resume, stages = None, None
     if a.resume is not None:
         ckpt = torch.load(a.resume, map_location="cpu", weights_only=False)
-        fields = {
-            k: v for k, v in ckpt["config"].items() if k in Config.__dataclass_fields__
-        }
+        fields = {k: v for k, v in ckpt["config"].items() if k in Config.__dataclass_fields__}
         cfg = Config(**fields)
         resume = (ckpt["model"]["theta"], ckpt["metrics"]["meta_curve"])
         stages = ckpt["config"].get("stages") or [ckpt["config"]["train"]]

@@ -12,7 +12,7 @@ from django import template
 from django.urls import reverse
 
 from demos import registry
-from demos.text import ui
+from demos.ui_text import ui
 
 register = template.Library()
 
@@ -31,7 +31,9 @@ def node_labels(talk: Any, lang: str) -> dict[str, str]:
             graph = parse(tr.graph_source)
         except ValueError:
             continue
-        return {node.key: split_points(node.label)[0].replace("\n", " ").strip() for node in graph.nodes}
+        return {
+            node.key: split_points(node.label)[0].replace("\n", " ").strip() for node in graph.nodes
+        }
     return {}
 
 
@@ -50,7 +52,9 @@ def talk_demos(talk: Any, lang: str) -> dict[str, Any]:
                 "title": demo.title(lang),
                 "summary": demo.text("summary", lang),
                 "url": reverse("demos:detail", args=[demo.slug]),
-                "nodes": [{"key": k, "label": labels.get(k, "")} for k in demo.meta["nodes"]] if own else [],
+                "nodes": [{"key": k, "label": labels.get(k, "")} for k in demo.meta["nodes"]]
+                if own
+                else [],
                 "points": demo.meta["points"] if own else [],
             }
         )

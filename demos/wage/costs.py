@@ -50,30 +50,21 @@ def _mac_pj(bits_a: int, bits_b: int, fan_in: int) -> float:
     return _mult_pj(bits_a, bits_b) + _add_pj(acc_bits)
 
 
-def _costs(
-    sizes: tuple[int, ...], k_w: int, k_a: int, k_g: int, k_e: int, batch: int
-) -> dict:
+def _costs(sizes: tuple[int, ...], k_w: int, k_a: int, k_g: int, k_e: int, batch: int) -> dict:
     """Raw figures for one setting: bits stored/moved and pJ, per sample (training: per sample
     of a mini-batch of ``batch``)."""
     layers = list(itertools.pairwise(sizes))
     n_weights = sum(i * o for i, o in layers)
-    units = sum(
-        sizes
-    )  # every activation (input included) is read/written once per pass
+    units = sum(sizes)  # every activation (input included) is read/written once per pass
     errors = sum(sizes[1:])
     infer_macs_pj = sum(i * o * _mac_pj(k_w, k_a, i) for i, o in layers)
     # Backward: errors through W^T (k_W x k_E) and weight gradients e x a (k_E x k_A).
-    backward_pj = sum(
-        i * o * (_mac_pj(k_w, k_e, o) + _mac_pj(k_e, k_a, batch)) for i, o in layers
-    )
+    backward_pj = sum(i * o * (_mac_pj(k_w, k_e, o) + _mac_pj(k_e, k_a, batch)) for i, o in layers)
     infer_bits = n_weights * k_w + units * k_a
     # Training moves weights twice (forward, backward), activations, errors, and per step the
     # gradient and the k_G-bit weight accumulator (read + write), shared by the batch.
     train_bits = (
-        2 * n_weights * k_w
-        + units * k_a
-        + errors * k_e
-        + n_weights * (k_g + 2 * k_g) / batch
+        2 * n_weights * k_w + units * k_a + errors * k_e + n_weights * (k_g + 2 * k_g) / batch
     )
     return {
         "weights_infer_kib": n_weights * k_w / 8 / 1024,
@@ -81,8 +72,7 @@ def _costs(
         "bits_moved_infer": infer_bits,
         "bits_moved_train": train_bits,
         "energy_infer_nj": (infer_macs_pj + infer_bits * PJ_SRAM_PER_BIT) / 1000.0,
-        "energy_train_nj": (infer_macs_pj + backward_pj + train_bits * PJ_SRAM_PER_BIT)
-        / 1000.0,
+        "energy_train_nj": (infer_macs_pj + backward_pj + train_bits * PJ_SRAM_PER_BIT) / 1000.0,
     }
 
 

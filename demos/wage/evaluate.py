@@ -11,6 +11,7 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -35,9 +36,7 @@ def load_checkpoint(path: Path) -> tuple[WageMLP, dict]:
     return model, ckpt
 
 
-def evaluate(
-    out: Callable[[str], None] = print, weights_dir: Path = WEIGHTS_DIR
-) -> dict:
+def evaluate(out: Callable[[str], None] = print, weights_dir: Path = WEIGHTS_DIR) -> dict:
     """Re-measure every bundled checkpoint; return {"acc_float", "acc_2888", "table", ...}."""
     torch.set_num_threads(1)
     start = time.perf_counter()
@@ -58,16 +57,14 @@ def evaluate(
             if abs(acc - ckpt["metrics"]["test_acc"]) > STORED_TOLERANCE:
                 mismatches.append(path.name)
             if bits == "2-8-8-8" and seed == 0:
-                ternary_levels = [
-                    int(torch.unique(w).numel()) for w in model.forward_weights()
-                ]
+                ternary_levels = [int(torch.unique(w).numel()) for w in model.forward_weights()]
     rows = summarise(accs)
     out(
         f"WAGE on sklearn digits, MLP 64-256-256-10, {epochs} epochs, test split of {len(data.y_test)} images"
     )
     out(format_table(rows))
     by_bits = {r["bits"]: r for r in rows}
-    result = {
+    result: dict[str, Any] = {
         "acc_float": by_bits["float"]["mean"] if "float" in by_bits else None,
         "acc_2888": by_bits["2-8-8-8"]["mean"] if "2-8-8-8" in by_bits else None,
         "table": rows,

@@ -19,9 +19,7 @@ from .model import WageMLP
 from .train import TABLE_FILE, WEIGHTS_DIR, config_for, train_run
 
 FLOAT_HIST_BINS = 41  # the float path has no levels: a plain histogram instead
-WAGE_SHARE = (
-    70.0  # progress: the WAGE run takes about 70% of the time (quantisers, rounding)
-)
+WAGE_SHARE = 70.0  # progress: the WAGE run takes about 70% of the time (quantisers, rounding)
 
 
 @lru_cache(maxsize=1)
@@ -68,25 +66,18 @@ def run(params: dict, progress: Callable[[float, str], None]) -> dict:
     """Train WAGE (k_W-k_A-k_G-k_E from params) and float32 for params["epochs"]; JSON result."""
     bits = "-".join(str(int(params[k])) for k in ("k_w", "k_a", "k_g", "k_e"))
     epochs, seed = int(params["epochs"]), int(params["seed"])
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # deterministic and polite on a shared 2-core machine
-    try:
-        cfg = config_for(bits, epochs=epochs, seed=seed)
+    cfg = config_for(bits, epochs=epochs, seed=seed)
 
-        def on_wage(epoch: int, total: int, info: dict) -> None:
-            progress(
-                WAGE_SHARE * epoch / total, f"WAGE {cfg.bits}: epoch {epoch}/{total}"
-            )
+    def on_wage(epoch: int, total: int, info: dict) -> None:
+        progress(WAGE_SHARE * epoch / total, f"WAGE {cfg.bits}: epoch {epoch}/{total}")
 
-        def on_float(epoch: int, total: int, info: dict) -> None:
-            pct = WAGE_SHARE + (100.0 - WAGE_SHARE) * epoch / total
-            progress(min(pct, 99.0), f"float32: epoch {epoch}/{total}")
+    def on_float(epoch: int, total: int, info: dict) -> None:
+        pct = WAGE_SHARE + (100.0 - WAGE_SHARE) * epoch / total
+        progress(min(pct, 99.0), f"float32: epoch {epoch}/{total}")
 
-        progress(0.0, f"WAGE {cfg.bits}")
-        wage = train_run(cfg, on_wage)
-        ref = train_run(config_for("float", epochs=epochs, seed=seed), on_float)
-    finally:
-        torch.set_num_threads(threads)
+    progress(0.0, f"WAGE {cfg.bits}")
+    wage = train_run(cfg, on_wage)
+    ref = train_run(config_for("float", epochs=epochs, seed=seed), on_float)
     progress(100.0, "done")
     return {
         "bits": cfg.bits,
@@ -103,9 +94,7 @@ def run(params: dict, progress: Callable[[float, str], None]) -> dict:
             "float": _curves(ref.curves),
         },
         "histogram": weight_histogram(wage.model),
-        "costs": estimate_costs(
-            cfg.sizes, cfg.k_w, cfg.k_a, cfg.k_g, cfg.k_e, cfg.batch_size
-        ),
+        "costs": estimate_costs(cfg.sizes, cfg.k_w, cfg.k_a, cfg.k_g, cfg.k_e, cfg.batch_size),
         "table": bundled_table(),
     }
 

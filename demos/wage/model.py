@@ -73,12 +73,14 @@ class WageMLP(nn.Module):
     Weights are stored as [out, in] tensors ``weights[i]``; ``alphas[i]`` is layer i's scale.
     """
 
+    alphas: torch.Tensor  # [layers], a buffer
+
     def __init__(self, cfg: Config, generator: torch.Generator | None = None) -> None:
         super().__init__()
         self.cfg = cfg
         self.weights = nn.ParameterList()
         alphas = []
-        for fan_in, fan_out in zip(cfg.sizes[:-1], cfg.sizes[1:]):
+        for fan_in, fan_out in zip(cfg.sizes[:-1], cfg.sizes[1:], strict=False):
             limit, alpha = quant.layer_scale(fan_in, cfg.k_w)
             w = (torch.rand(fan_out, fan_in, generator=generator) * 2.0 - 1.0) * limit
             # Training starts from weights already on the k_W grid (uniform on +-1.5 sigma gives
@@ -105,7 +107,7 @@ class WageMLP(nn.Module):
         """The weights the forward pass multiplies by: Q_W(W) / alpha, each [out, in]."""
         return [
             quant.quantize(w, self.cfg.k_w) / float(a)
-            for w, a in zip(self.weights, self.alphas)
+            for w, a in zip(self.weights, self.alphas, strict=False)
         ]
 
     @torch.no_grad()

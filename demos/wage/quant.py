@@ -139,9 +139,7 @@ def quantize_error(x: torch.Tensor, k_e: int) -> torch.Tensor:
     return _QuantizeError.apply(x, k_e)
 
 
-def stochastic_round(
-    x: torch.Tensor, generator: torch.Generator | None = None
-) -> torch.Tensor:
+def stochastic_round(x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
     """Round x to a neighbouring integer, up with probability frac(x): unbiased, E[result] = x.
 
     The paper writes sgn(x) * (floor|x| + Bernoulli(|x| - floor|x|)); floor(x + u) with

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import torch
 from tqdm import tqdm
@@ -52,10 +53,10 @@ def parse_bits(bits: str) -> tuple[int, int, int, int]:
     widths = tuple(int(k) for k in bits.split("-"))
     if len(widths) != 4 or not all(2 <= k <= FLOAT_BITS for k in widths):
         raise ValueError(f"expected k_W-k_A-k_G-k_E with each k in 2..32, got {bits!r}")
-    return widths  # type: ignore[return-value]
+    return widths
 
 
-def config_for(bits: str, **overrides: object) -> Config:
+def config_for(bits: str, **overrides: Any) -> Config:
     """A default Config with the bit widths of ``bits`` ("2-8-8-8" or "float")."""
     k_w, k_a, k_g, k_e = parse_bits(bits)
     return replace(Config(), k_w=k_w, k_a=k_a, k_g=k_g, k_e=k_e, **overrides)
@@ -72,9 +73,7 @@ class RunResult:
     curves: dict[str, list[float]] = field(default_factory=dict)
 
 
-def train_run(
-    cfg: Config, on_step: OnStep | None = None, data: Digits | None = None
-) -> RunResult:
+def train_run(cfg: Config, on_step: OnStep | None = None, data: Digits | None = None) -> RunResult:
     """Train one network from seed ``cfg.seed``; call ``on_step(epoch, epochs, info)`` per epoch.
 
     Three generators (init, batch order, stochastic rounding) make the run reproducible.
@@ -170,15 +169,11 @@ def summarise(accs: dict[str, list[float]]) -> list[dict]:
 
 def format_table(rows: list[dict]) -> str:
     """A plain-text table: setting, test accuracy mean +- std, test error, per-seed values."""
-    lines = [
-        f"{'k_W-k_A-k_G-k_E':<16} {'test acc (%)':>16} {'error (%)':>10}  per seed"
-    ]
+    lines = [f"{'k_W-k_A-k_G-k_E':<16} {'test acc (%)':>16} {'error (%)':>10}  per seed"]
     for r in rows:
         runs = " ".join(f"{100 * v:.2f}" for v in r["runs"])
         acc = f"{100 * r['mean']:.2f} ± {100 * r['std']:.2f}"
-        lines.append(
-            f"{r['bits']:<16} {acc:>16} {100 * (1 - r['mean']):>10.2f}  {runs}"
-        )
+        lines.append(f"{r['bits']:<16} {acc:>16} {100 * (1 - r['mean']):>10.2f}  {runs}")
     return "\n".join(lines)
 
 
@@ -195,9 +190,7 @@ def stored_table(out: Path) -> dict:
         accs.setdefault(cfg.bits, []).append(ckpt["metrics"]["test_acc"])
         epochs.add(cfg.epochs)
         seeds.add(cfg.seed)
-    order = [b for b in SETTINGS if b in accs] + sorted(
-        b for b in accs if b not in SETTINGS
-    )
+    order = [b for b in SETTINGS if b in accs] + sorted(b for b in accs if b not in SETTINGS)
     return {
         "epochs": max(epochs) if len(epochs) == 1 else sorted(epochs),
         "seeds": len(seeds),
@@ -207,9 +200,7 @@ def stored_table(out: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     """Train every (setting, seed), save each checkpoint and the summary table to weights/."""
-    parser = argparse.ArgumentParser(
-        prog="train_demo wage", description=__doc__.split("\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="train_demo wage", description=__doc__.split("\n")[0])
     parser.add_argument(
         "--settings",
         default=",".join(SETTINGS),
@@ -218,9 +209,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--seeds", type=int, default=DEFAULT_SEEDS, help="seeds per setting (0..n-1)"
     )
-    parser.add_argument(
-        "--epochs", type=int, default=DEFAULT_EPOCHS, help="epochs per run"
-    )
+    parser.add_argument("--epochs", type=int, default=DEFAULT_EPOCHS, help="epochs per run")
     parser.add_argument(
         "--budget-min",
         type=float,
@@ -232,9 +221,7 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="keep runs whose checkpoint already exists (resume an interrupted table)",
     )
-    parser.add_argument(
-        "--out", type=Path, default=WEIGHTS_DIR, help="directory for checkpoints"
-    )
+    parser.add_argument("--out", type=Path, default=WEIGHTS_DIR, help="directory for checkpoints")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)  # the machine is shared; one thread is also deterministic
     args.out.mkdir(parents=True, exist_ok=True)

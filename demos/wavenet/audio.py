@@ -46,18 +46,14 @@ def envelope(audio: np.ndarray, sample_rate: int, points: int = 400) -> dict:
     }
 
 
-def spectrogram(
-    audio: np.ndarray, sample_rate: int, frames: int = 80, bins: int = 64
-) -> dict:
+def spectrogram(audio: np.ndarray, sample_rate: int, frames: int = 80, bins: int = 64) -> dict:
     """Log-magnitude STFT up to 4 kHz, rows from high to low frequency. matrix: [bins, frames] in dB."""
     n = len(audio)
     padded = np.pad(audio, (0, max(0, _SPEC_FFT - n)))
     starts = np.linspace(0, len(padded) - _SPEC_FFT, frames).astype(int)
     window = np.hanning(_SPEC_FFT)
     mags = np.abs(
-        np.fft.rfft(
-            np.stack([padded[s : s + _SPEC_FFT] * window for s in starts]), axis=1
-        )
+        np.fft.rfft(np.stack([padded[s : s + _SPEC_FFT] * window for s in starts]), axis=1)
     )
     keep = int(_SPEC_MAX_HZ / (sample_rate / _SPEC_FFT))
     mags = mags[:, :keep]
@@ -74,9 +70,7 @@ def spectrogram(
     }
 
 
-def dominant_frequency(
-    audio: np.ndarray, sample_rate: int, skip_s: float = 0.05
-) -> float:
+def dominant_frequency(audio: np.ndarray, sample_rate: int, skip_s: float = 0.05) -> float:
     """The strongest frequency in 50 Hz – 4 kHz, in Hz, ignoring the first `skip_s` (the attack)."""
     x = np.asarray(audio, dtype=np.float64)[int(skip_s * sample_rate) :]
     if len(x) < 64 or not np.any(x):

@@ -14,6 +14,7 @@ about half the budget of real time.
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import numba
 import numpy as np
@@ -45,11 +46,7 @@ def _tanh(x: float) -> float:
                 + r
                 * (
                     1 / 24
-                    + r
-                    * (
-                        1 / 120
-                        + r * (1 / 720 + r * (1 / 5040 + r * (1 / 40320 + r / 362880)))
-                    )
+                    + r * (1 / 120 + r * (1 / 720 + r * (1 / 5040 + r * (1 / 40320 + r / 362880))))
                 )
             )
         )
@@ -156,17 +153,16 @@ class CompiledGenerator:
         f32 = np.float32
 
         def stack(i: int, transpose: bool = True) -> np.ndarray:
-            mats = [layer[i].numpy() for layer in cached.layers]
+            mats = [cast(torch.Tensor, layer[i]).numpy() for layer in cached.layers]
             return np.ascontiguousarray(
                 np.stack([m.T if transpose else m for m in mats]), dtype=f32
             )
 
         self.dilations = np.array([d for d, *_ in cached.layers], dtype=np.int64)
-        self.offsets = np.concatenate([[0], np.cumsum(self.dilations)[:-1]]).astype(
-            np.int64
-        )
+        self.offsets = np.concatenate([[0], np.cumsum(self.dilations)[:-1]]).astype(np.int64)
         self.channels = model.cfg.residual_channels
         self.queues = np.zeros((int(self.dilations.sum()), self.channels), dtype=f32)
+        assert model.head1.bias is not None and model.head2.bias is not None
         with torch.no_grad():
             self.weights = (
                 np.ascontiguousarray(model.embed.weight.numpy(), dtype=f32),
@@ -191,9 +187,7 @@ class CompiledGenerator:
             )
         self.t = 0
 
-    def generate(
-        self, u: np.ndarray, temperature: float = 1.0, token: int = SILENCE
-    ) -> np.ndarray:
+    def generate(self, u: np.ndarray, temperature: float = 1.0, token: int = SILENCE) -> np.ndarray:
         """len(u) new μ-law classes after input `token`, continuing from the current queues. -> int64."""
         local = local_features(steady_phase(self.note, self.t, len(u))[None])[0]
         out = _generate(

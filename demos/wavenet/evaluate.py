@@ -34,9 +34,7 @@ PITCH_NOTES = [0, 3, 7, 10, 14, 17, 21, 24]  # C3 … C5, all three timbres each
 PITCH_SECONDS = 0.5
 PITCH_TEMPERATURE = 1.0  # the page's default
 PITCH_OTHER_TEMPERATURES = (0.5, 1.5)  # the page's range
-_SPEED_SAMPLES = (
-    12  # naive samples timed after a full receptive field (~0.1–0.3 s each)
-)
+_SPEED_SAMPLES = 12  # naive samples timed after a full receptive field (~0.1–0.3 s each)
 _CACHED_SAMPLES = 600
 _EQUALITY_FROM_SILENCE = 48
 _RT_SECONDS = 2.0
@@ -76,9 +74,7 @@ def evaluate(out: Callable[[str], None] = print) -> dict:
     equal_after_context = bool(np.array_equal(naive, cached[:_SPEED_SAMPLES]))
     u0 = uniforms(_SEED + 1, _EQUALITY_FROM_SILENCE)
     equal_from_silence = bool(
-        np.array_equal(
-            generate_naive(model, 5, 1, u0), generate_cached(model, 5, 1, u0)
-        )
+        np.array_equal(generate_naive(model, 5, 1, u0), generate_cached(model, 5, 1, u0))
     )
 
     # Compiled engine: equality with the cached path, then real-time factor over 2 s of audio.
@@ -156,9 +152,7 @@ def evaluate(out: Callable[[str], None] = print) -> dict:
     return result
 
 
-def _pitch_rows(
-    model: WaveNet, temperature: float
-) -> list[tuple[str, str, float, float, bool]]:
+def _pitch_rows(model: WaveNet, temperature: float) -> list[tuple[str, str, float, float, bool]]:
     """(note, timbre, target Hz, dominant Hz, within tolerance) of every fixed pitch request."""
     sr = model.cfg.sample_rate
     rows = []

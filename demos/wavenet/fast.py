@@ -18,10 +18,13 @@ by element so that a window, a step and a whole clip agree to the bit.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import cast
+
 import numpy as np
 import torch
 
-from .model import WaveNet
+from .model import ResidualLayer, WaveNet
 from .mulaw import SILENCE
 from .sampling import sample_class
 from .task import local_features, steady_phase
@@ -74,12 +77,17 @@ class CachedGenerator:
         self.cond = _cond(note, timbre)
         with torch.no_grad():
             h = model.conditioning(*self.cond)[0]
-            self.layers = []
-            for layer in model.layers:
+            residual_layers = cast(Iterable[ResidualLayer], model.layers)
+            # (dilation, W past tap, W now tap, folded bias, out weight, out bias) per layer.
+            self.layers: list[
+                tuple[int, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]
+            ] = []
+            for layer in residual_layers:
                 w = (
                     layer.conv.weight
                 )  # [2c, c, 2]: tap 0 multiplies a(t − d), tap 1 multiplies a(t)
                 # The global conditioning is constant over the clip: fold V^T h into the bias.
+                assert layer.conv.bias is not None and layer.out.bias is not None
                 bias = layer.conv.bias + layer.cond(h)
                 out = layer.out.weight[:, :, 0]
                 self.layers.append(
@@ -93,9 +101,7 @@ class CachedGenerator:
                     )
                 )
             # U_k of every layer stacked: [layers · 2c, local_channels], and the biases alike.
-            self.w_local = torch.cat(
-                [layer.local.weight[:, :, 0] for layer in model.layers]
-            )
+            self.w_local = torch.cat([layer.local.weight[:, :, 0] for layer in residual_layers])
             self.biases = torch.cat([bias for _, _, _, bias, _, _ in self.layers])
         self.channels = model.cfg.residual_channels
         self.queues = [torch.zeros(d, self.channels) for d, *_ in self.layers]
@@ -131,7 +137,7 @@ class CachedGenerator:
         y = local_track(self.note, self.t, 1)[0, :, 0]
         # Bias + V^T h + U y of every layer at once: [layers, 2c].
         biases = torch.addmv(self.biases, self.w_local, y).view(len(self.layers), 2 * c)
-        skip = None
+        skip: torch.Tensor | None = None
         for q, (d, w_past, w_now, _, w_out, b_out), bias in zip(
             self.queues, self.layers, biases.unbind(0), strict=True
         ):
@@ -143,9 +149,8 @@ class CachedGenerator:
             a = a + o[:c]
             skip = o[c:] if skip is None else skip + o[c:]
         self.t += 1
-        hidden = torch.relu(
-            torch.addmv(m.head1.bias, m.head1.weight[:, :, 0], torch.relu(skip))
-        )
+        assert skip is not None and m.head1.bias is not None and m.head2.bias is not None
+        hidden = torch.relu(torch.addmv(m.head1.bias, m.head1.weight[:, :, 0], torch.relu(skip)))
         return torch.addmv(m.head2.bias, m.head2.weight[:, :, 0], hidden).numpy()
 
 

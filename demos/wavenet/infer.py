@@ -24,9 +24,7 @@ from .sampling import uniforms
 WEIGHTS = Path(__file__).resolve().parent / "weights" / "wavenet.pt"
 _CHUNK = 4000  # samples per compiled call, between progress reports
 _CACHED_CHECK = 400  # samples drawn again by the PyTorch cached path
-_NAIVE_CHECK = (
-    3  # samples drawn by the naive path after a full receptive field of context
-)
+_NAIVE_CHECK = 3  # samples drawn by the naive path after a full receptive field of context
 
 
 @lru_cache(maxsize=1)
@@ -39,10 +37,7 @@ def load(path: str = str(WEIGHTS)) -> tuple[WaveNet, dict]:
     return model, ckpt
 
 
-def run(
-    params: dict, progress: Callable[[float, str], None] = lambda pct, msg: None
-) -> dict:
-    torch.set_num_threads(1)
+def run(params: dict, progress: Callable[[float, str], None] = lambda pct, msg: None) -> dict:
     model, ckpt = load()
     cfg = model.cfg
     note = task.NOTES.index(params["note"])
@@ -53,9 +48,7 @@ def run(
 
     progress(2, "compiling the generation loop")
     gen = CompiledGenerator(model, note, timbre)
-    gen.generate(
-        u[:1], temperature
-    )  # first call compiles (or loads the compiled cache)
+    gen.generate(u[:1], temperature)  # first call compiles (or loads the compiled cache)
     gen = CompiledGenerator(model, note, timbre)
     tokens = np.empty(n, dtype=np.int64)
     token = mulaw.SILENCE
@@ -104,14 +97,10 @@ def run(
             cached_equals_compiled=bool(np.array_equal(cached, tokens[:m])),
             cached_samples_checked=m,
             naive_ms_per_sample=None if naive_ms is None else round(naive_ms, 2),
-            naive_rtf=None
-            if naive_ms is None
-            else round(naive_ms * cfg.sample_rate / 1000, 1),
+            naive_rtf=None if naive_ms is None else round(naive_ms * cfg.sample_rate / 1000, 1),
             naive_equals_compiled=naive_equal,
             naive_samples_checked=_NAIVE_CHECK if naive_ms is not None else 0,
-            fast_over_naive_speedup=None
-            if naive_ms is None
-            else round(naive_ms / cached_ms, 1),
+            fast_over_naive_speedup=None if naive_ms is None else round(naive_ms / cached_ms, 1),
         )
 
     progress(95, "drawing")

@@ -83,9 +83,7 @@ class ResidualLayer(nn.Module):
         # Filter and gate in one convolution: output rows [0, c) are W_f, rows [c, 2c) are W_g.
         self.conv = nn.Conv1d(c, 2 * c, kernel_size=2, dilation=dilation)
         self.cond = nn.Linear(cfg.cond_channels, 2 * c, bias=False)  # V_f, V_g
-        self.local = nn.Conv1d(
-            cfg.local_channels, 2 * c, kernel_size=1, bias=False
-        )  # U_f, U_g
+        self.local = nn.Conv1d(cfg.local_channels, 2 * c, kernel_size=1, bias=False)  # U_f, U_g
         # Residual rows [0, c) and skip rows [c, c + skip) in one 1×1 convolution.
         self.out = nn.Conv1d(c, c + cfg.skip_channels, kernel_size=1)
 
@@ -94,11 +92,7 @@ class ResidualLayer(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """x: [batch, c, T], h: [batch, cond], y: [batch, local, T] ->
         (residual output [batch, c, T], skip [batch, skip, T])."""
-        pre = (
-            self.conv(F.pad(x, (self.dilation, 0)))
-            + self.cond(h).unsqueeze(-1)
-            + self.local(y)
-        )
+        pre = self.conv(F.pad(x, (self.dilation, 0))) + self.cond(h).unsqueeze(-1) + self.local(y)
         f, g = pre.chunk(2, dim=1)
         z = torch.tanh(f) * torch.sigmoid(g)
         o = self.out(z)
@@ -116,9 +110,7 @@ class WaveNet(nn.Module):
         self.embed = nn.Embedding(N_CLASSES, c)
         self.note_embed = nn.Embedding(cfg.n_notes, cfg.cond_channels)
         self.timbre_embed = nn.Embedding(cfg.n_timbres, cfg.cond_channels)
-        self.pitch_proj = nn.Linear(
-            2 * cfg.pitch_harmonics + 1, cfg.cond_channels, bias=False
-        )
+        self.pitch_proj = nn.Linear(2 * cfg.pitch_harmonics + 1, cfg.cond_channels, bias=False)
         self.layers = nn.ModuleList(ResidualLayer(cfg, d) for d in cfg.dilations)
         self.head1 = nn.Conv1d(cfg.skip_channels, cfg.end_channels, kernel_size=1)
         self.head2 = nn.Conv1d(cfg.end_channels, N_CLASSES, kernel_size=1)
@@ -166,12 +158,13 @@ class WaveNet(nn.Module):
         """
         h = self.conditioning(note, timbre)
         a = self.embed(x).transpose(1, 2)
-        skip = 0.0
+        skip: torch.Tensor | None = None
         for layer in self.layers:
             if layer_inputs is not None:
                 layer_inputs.append(a)
             a, s = layer(a, h, local)
-            skip = skip + s
+            skip = s if skip is None else skip + s
+        assert skip is not None, "WaveNet needs at least one layer"
         return self.head2(F.relu(self.head1(F.relu(skip))))
 
     def loss(
@@ -185,7 +178,5 @@ class WaveNet(nn.Module):
         """Mean next-sample cross-entropy in nats. x: [batch, T + 1] (inputs x[:, :-1], targets
         x[:, 1:]), local: [batch, local_channels, T] (the features of the targets' phases).
         `inputs` [batch, T], if given, replaces x[:, :-1] as the input (training with noisy inputs)."""
-        logits = self.forward(
-            x[:, :-1] if inputs is None else inputs, note, timbre, local
-        )
+        logits = self.forward(x[:, :-1] if inputs is None else inputs, note, timbre, local)
         return F.cross_entropy(logits, x[:, 1:])

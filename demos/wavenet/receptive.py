@@ -58,8 +58,7 @@ def describe(cfg: Config, bins: int = 64) -> dict:
     return {
         "dilations": dil,
         "layers": [
-            {"layer": k + 1, "stack": k // per_stack + 1, "dilation": d}
-            for k, d in enumerate(dil)
+            {"layer": k + 1, "stack": k // per_stack + 1, "dilation": d} for k, d in enumerate(dil)
         ],
         "receptive_field_samples": rf,
         "receptive_field_ms": round(1000.0 * rf / cfg.sample_rate, 2),
@@ -67,7 +66,5 @@ def describe(cfg: Config, bins: int = 64) -> dict:
         "coverage": coverage,
         "coverage_offsets": [round(e) for e in edges[:-1]],
         "active_per_level": [len(offs) for offs in reversed(levels)],
-        "paths": [
-            {"input_offset": int(o), "offsets": path_to_input(dil, o)} for o in examples
-        ],
+        "paths": [{"input_offset": int(o), "offsets": path_to_input(dil, o)} for o in examples],
     }

@@ -29,8 +29,7 @@ LOWEST_MIDI = 48  # C3, 130.8 Hz
 NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
 N_NOTES = 25  # two octaves, C3 … C5
 NOTES = [
-    f"{NOTE_NAMES[(LOWEST_MIDI + i) % 12]}{(LOWEST_MIDI + i) // 12 - 1}"
-    for i in range(N_NOTES)
+    f"{NOTE_NAMES[(LOWEST_MIDI + i) % 12]}{(LOWEST_MIDI + i) // 12 - 1}" for i in range(N_NOTES)
 ]
 
 
@@ -151,9 +150,7 @@ def synth(
     inst_hz = note_hz(note) * (1.0 + vibrato + _wander(rng, n))
     phase = 2 * np.pi * np.cumsum(inst_hz) / SAMPLE_RATE
     wave = np.zeros(n)
-    for k, (amp, phi) in enumerate(
-        zip(spec.harmonics, spec.phases, strict=True), start=1
-    ):
+    for k, (amp, phi) in enumerate(zip(spec.harmonics, spec.phases, strict=True), start=1):
         jitter = rng.uniform(-_PHASE_JITTER, _PHASE_JITTER)
         if amp > 0 and k * note_hz(note) < SAMPLE_RATE / 2:
             wave += amp * np.sin(k * phase + phi + jitter)
@@ -206,12 +203,7 @@ def describe(
         audio = mulaw.decode(x[b, 1:])
         mean_hz = ""
         if phase is not None and phase.shape[1] > 1:
-            hz = (
-                (phase[b, -1] - phase[b, 0])
-                / (phase.shape[1] - 1)
-                * SAMPLE_RATE
-                / (2 * math.pi)
-            )
+            hz = (phase[b, -1] - phase[b, 0]) / (phase.shape[1] - 1) * SAMPLE_RATE / (2 * math.pi)
             mean_hz = f"phase track {hz:6.1f} Hz, "
         lines.append(
             f"{NOTES[notes[b]]:>3} ({note_hz(int(notes[b])):6.1f} Hz) {TIMBRE_NAMES[timbres[b]]:<8} "

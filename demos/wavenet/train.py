@@ -16,16 +16,17 @@ from __future__ import annotations
 import argparse
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import torch
 from tqdm import tqdm
 
 from . import mulaw, task
-from .model import Config, WaveNet
+from .model import Config, ResidualLayer, WaveNet
 
 WEIGHTS = Path(__file__).resolve().parent / "weights" / "wavenet.pt"
 _WARMUP_STEPS = 20
@@ -80,8 +81,7 @@ def learning_rate(step: int, steps: int, lr: float) -> float:
         return lr * (step + 1) / _WARMUP_STEPS
     progress = (step - _WARMUP_STEPS) / max(1, steps - _WARMUP_STEPS)
     return lr * (
-        _FINAL_LR_FRACTION
-        + (1 - _FINAL_LR_FRACTION) * 0.5 * (1 + math.cos(math.pi * progress))
+        _FINAL_LR_FRACTION + (1 - _FINAL_LR_FRACTION) * 0.5 * (1 + math.cos(math.pi * progress))
     )
 
 
@@ -144,15 +144,11 @@ def train(
             bar.set_postfix(loss=f"{float(loss):.3f}", phase=2 if long_phase else 1)
         out_of_time = (time.time() - start) / 60 > max_minutes
         due = long_phase and (
-            (step + 1 - first_long) % eval_every == 0
-            or step + 1 == steps
-            or out_of_time
+            (step + 1 - first_long) % eval_every == 0 or step + 1 == steps or out_of_time
         )
         if due:
             nll = heldout_nll(model, *held)
-            bar.set_postfix(
-                heldout=f"{nll:.3f}", unigram=f"{metrics['nll_unigram']:.3f}"
-            )
+            bar.set_postfix(heldout=f"{nll:.3f}", unigram=f"{metrics['nll_unigram']:.3f}")
             if nll < metrics["nll"]:
                 metrics.update(
                     nll=nll,
@@ -188,16 +184,14 @@ def load_init(model: WaveNet, path: Path) -> None:
     if unexpected or any(not k.endswith(".local.weight") for k in missing):
         raise ValueError(f"{path} does not fit this model: {missing + unexpected}")
     with torch.no_grad():
-        for k, layer in enumerate(model.layers):
+        for k, layer in enumerate(cast(Iterable[ResidualLayer], model.layers)):
             if f"layers.{k}.local.weight" in missing:
                 layer.local.weight.zero_()
 
 
 def save(model: WaveNet, step: int, metrics: dict, out: Path, logp: np.ndarray) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    metrics = dict(
-        metrics, nll_check=heldout_nll(model, *task.heldout_batch(**CHECK_SET))
-    )
+    metrics = dict(metrics, nll_check=heldout_nll(model, *task.heldout_batch(**CHECK_SET)))
     torch.save(
         {
             "model": model.state_dict(),
@@ -211,9 +205,7 @@ def save(model: WaveNet, step: int, metrics: dict, out: Path, logp: np.ndarray) 
 
 
 def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(
-        description="Train the WaveNet demo on synthesised notes."
-    )
+    p = argparse.ArgumentParser(description="Train the WaveNet demo on synthesised notes.")
     p.add_argument(
         "--steps",
         type=int,
@@ -232,12 +224,8 @@ def main(argv: list[str] | None = None) -> None:
         default=0.6,
         help="fraction of the steps before phase 2 (long notes)",
     )
-    p.add_argument(
-        "--short-batch", type=int, default=8, help="notes per step in phase 1"
-    )
-    p.add_argument(
-        "--short-length", type=int, default=1024, help="samples per note in phase 1"
-    )
+    p.add_argument("--short-batch", type=int, default=8, help="notes per step in phase 1")
+    p.add_argument("--short-length", type=int, default=1024, help="samples per note in phase 1")
     p.add_argument("--batch", type=int, default=2, help="notes per step in phase 2")
     p.add_argument(
         "--length",
@@ -247,9 +235,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     p.add_argument("--lr", type=float, default=4e-3, help="peak Adam learning rate")
     p.add_argument("--channels", type=int, default=16, help="residual channels")
-    p.add_argument(
-        "--seed", type=int, default=0, help="random seed (data and initialisation)"
-    )
+    p.add_argument("--seed", type=int, default=0, help="random seed (data and initialisation)")
     p.add_argument(
         "--eval-every",
         type=int,
@@ -263,9 +249,7 @@ def main(argv: list[str] | None = None) -> None:
         help="std (μ-law classes) of Gaussian noise added to the training inputs",
     )
     p.add_argument("--out", type=Path, default=WEIGHTS, help="checkpoint path")
-    p.add_argument(
-        "--init", type=Path, default=None, help="start from this checkpoint's weights"
-    )
+    p.add_argument("--init", type=Path, default=None, help="start from this checkpoint's weights")
     p.add_argument(
         "--threads",
         type=int,

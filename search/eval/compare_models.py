@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from search import embedders, ranking, text
+from search import analyzer, embedders, ranking
 from search.eval.queries import Query, load_queries
 
 _ROOT = Path(__file__).resolve().parents[2]
@@ -63,9 +63,7 @@ def evaluate(rank_fn, queries: list[Query], points) -> dict[str, dict[str, float
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument(
-        "--models", nargs="+", default=["minilm", "use"], help="embedders to compare"
-    )
+    ap.add_argument("--models", nargs="+", default=["minilm", "use"], help="embedders to compare")
     args = ap.parse_args(argv)
 
     points = load_points()
@@ -89,8 +87,8 @@ def main(argv: list[str] | None = None) -> None:
             f"{name}: passages {len(ptexts) / dt_p:.0f}/s (batched), one query {dt_q * 1000:.1f} ms"
         )
 
-    bm25 = ranking.BM25([text.terms(t) for t in ptexts])
-    lex = np.vstack([bm25.scores(text.query_terms(q.text)) for q in queries])
+    bm25 = ranking.BM25([analyzer.terms(t) for t in ptexts])
+    lex = np.vstack([bm25.scores(analyzer.query_terms(q.text)) for q in queries])
     same = qlangs[:, None] == plangs[None, :]  # [n_queries, n_points]
 
     def by(scores: np.ndarray):
@@ -108,14 +106,8 @@ def main(argv: list[str] | None = None) -> None:
             (1.0, 0.3),
             (0.5, 0.5),
         ]:
-            fused = (
-                sims["use"]
-                + np.where(same, w_mono * sims["minilm"], 0.0)
-                + w_lex * lexn
-            )
-            results[f"use+{w_mono}*minilm(same)+{w_lex}*lex"] = evaluate(
-                by(fused), queries, points
-            )
+            fused = sims["use"] + np.where(same, w_mono * sims["minilm"], 0.0) + w_lex * lexn
+            results[f"use+{w_mono}*minilm(same)+{w_lex}*lex"] = evaluate(by(fused), queries, points)
         for name, lists in {
             "rrf(use,minilm-same,lex)": [
                 sims["use"],
@@ -130,18 +122,13 @@ def main(argv: list[str] | None = None) -> None:
         if name == "minilm":
             continue
         for w_lex in (0.2, 0.3):
-            results[f"{name}+{w_lex}*lex"] = evaluate(
-                by(sim + w_lex * lexn), queries, points
-            )
+            results[f"{name}+{w_lex}*lex"] = evaluate(by(sim + w_lex * lexn), queries, points)
 
     pairs = ["en->en", "es->es", "en->es", "es->en", "all"]
     print(f"\n{'ranking':44s} " + " ".join(f"{p:>17s}" for p in pairs))
     print(f"{'':44s} " + " ".join(f"{'top1 top3  MRR':>17s}" for _ in pairs))
     for name, res in results.items():
-        cells = [
-            f"{res[p]['top1']:.2f} {res[p]['top3']:.2f} {res[p]['mrr']:.2f}"
-            for p in pairs
-        ]
+        cells = [f"{res[p]['top1']:.2f} {res[p]['top3']:.2f} {res[p]['mrr']:.2f}" for p in pairs]
         print(f"{name:44s} " + " ".join(f"{c:>17s}" for c in cells))
 
     # Bilingual alignment: Graves ES point -> nearest Graves EN point, same number?
@@ -152,14 +139,9 @@ def main(argv: list[str] | None = None) -> None:
         pv = embedders.get(name).encode(ptexts, kind="passage")
         s = pv[es_idx] @ pv[en_idx].T
         share = np.mean(
-            [
-                points[en_idx[j]][2] == points[i][2]
-                for i, j in zip(es_idx, s.argmax(1), strict=True)
-            ]
+            [points[en_idx[j]][2] == points[i][2] for i, j in zip(es_idx, s.argmax(1), strict=True)]
         )
-        print(
-            f"alignment {name}: {share:.2f} of Graves ES points have their EN twin as nearest"
-        )
+        print(f"alignment {name}: {share:.2f} of Graves ES points have their EN twin as nearest")
 
 
 if __name__ == "__main__":

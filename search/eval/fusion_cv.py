@@ -44,17 +44,12 @@ class Config:
     family: str  # mean | z | rrf
     models: tuple[str, ...]
     w_lex: float
-    minilm_scope: str = (
-        "same"  # same: query and entry in one language | en: both English
-    )
-    lex_norm: str = (
-        "max"  # max: BM25 / the query's best BM25 | self: / the query's own weight
-    )
+    minilm_scope: str = "same"  # same: query and entry in one language | en: both English
+    lex_norm: str = "max"  # max: BM25 / the query's best BM25 | self: / the query's own weight
 
     def __str__(self) -> str:
         models = [
-            m + ("[en]" if m == "minilm" and self.minilm_scope == "en" else "")
-            for m in self.models
+            m + ("[en]" if m == "minilm" and self.minilm_scope == "en" else "") for m in self.models
         ]
         lex = "lex" if self.lex_norm == "max" else "lexself"
         return f"{self.family}({'+'.join(models)})+{self.w_lex:g}{lex}"
@@ -99,7 +94,7 @@ class Data:
     """Per query: cosines per model over all entries, normalised BM25, same-language mask."""
 
     def __init__(self, models: list[str]) -> None:
-        from search import embedders, engine, indexer, lexical, ranking, text
+        from search import analyzer, embedders, engine, entries, lexical, ranking
         from search.eval.queries import QUERIES_TSV, load_queries
         from search.models import IndexEntry
 
@@ -110,35 +105,32 @@ class Data:
             ent[m] = (
                 self.index.vectors[m]
                 if m in self.index.vectors
-                else indexer.encode_cached(m, texts)
+                else entries.encode_cached(m, texts)
             )
         self.queries = load_queries()
         self.held = np.array(held_out_flags(QUERIES_TSV))
         assert len(self.held) == len(self.queries)
         self.cos: dict[str, np.ndarray] = {}
         for m in models:
-            qv = np.vstack(
-                [embedders.encode_query(q.text, "en", m) for q in self.queries]
-            )
+            qv = np.vstack([embedders.encode_query(q.text, "en", m) for q in self.queries])
             self.cos[m] = (qv @ ent[m].T).astype(np.float64)  # [n_queries, n_entries]
         n = len(self.index)
         self.lex = np.zeros((len(self.queries), n))
         self.lex_self = np.zeros((len(self.queries), n))
         self.same = np.zeros((len(self.queries), n), bool)
         self.both_en = np.zeros((len(self.queries), n), bool)
-        from search.index import LANG_CODES
-
         for i, q in enumerate(self.queries):
-            qlang = text.guess_language(q.text)
-            terms = text.query_terms(q.text)
+            qlang = analyzer.guess_language(q.text)
+            terms = analyzer.query_terms(q.text)
             ids, raw = lexical.scores(terms)
             rows, ok = self.index.rows_of_entries(ids)
             if len(rows):
                 self.lex[i, rows] = ranking.normalise_lexical(raw[ok])
                 # the shipped normalisation: share of the query's own BM25 weight
                 weight = self.index.query_weight(terms)
+                assert weight is not None  # load_index gives every entry its terms
                 self.lex_self[i, rows] = ranking.lexical_share(raw[ok], weight)
-            self.same[i] = self.index.langs == LANG_CODES.index(qlang)
+            self.same[i] = self.index.langs == self.index.lang_codes.index(qlang)
             self.both_en[i] = self.same[i] & (qlang == "en")
         self.target_group = []
         for q in self.queries:
@@ -198,7 +190,7 @@ def _lex(data: Data, cfg: Config, qi: np.ndarray) -> np.ndarray:
 
 
 def ranks(data: Data, cfg: Config, qi: np.ndarray, stats: dict) -> list[int | None]:
-    from search.index import Scored
+    from search.vector_index import Scored
 
     s = scores(data, cfg, qi, stats)
     out = []
@@ -242,15 +234,13 @@ def objective(s: dict) -> tuple[float, float]:
 
 def choose(data: Data, configs: list[Config], qi: np.ndarray) -> Config:
     stats = model_stats(data, qi)
-    best = max(
-        configs, key=lambda c: objective(summary(data, qi, ranks(data, c, qi, stats)))
-    )
+    best = max(configs, key=lambda c: objective(summary(data, qi, ranks(data, c, qi, stats))))
     return best
 
 
 def stratified_folds(data: Data, qi: np.ndarray, k: int, rng) -> list[np.ndarray]:
-    folds = [[] for _ in range(k)]
-    by_pair = defaultdict(list)
+    folds: list[list[int]] = [[] for _ in range(k)]
+    by_pair: defaultdict[tuple, list[int]] = defaultdict(list)
     for i in qi:
         by_pair[data.queries[i].pair].append(i)
     offset = 0
@@ -265,9 +255,7 @@ def stratified_folds(data: Data, qi: np.ndarray, k: int, rng) -> list[np.ndarray
 def fmt(s: dict) -> str:
     keys = ["en->en", "es->es", "en->es", "es->en", "same", "cross", "all"]
     return "  ".join(
-        f"{k} {s[k]['top1']:.2f}/{s[k]['top3']:.2f}/{s[k]['mrr']:.2f}"
-        for k in keys
-        if k in s
+        f"{k} {s[k]['top1']:.2f}/{s[k]['top3']:.2f}/{s[k]['mrr']:.2f}" for k in keys if k in s
     )
 
 
@@ -294,9 +282,7 @@ def main(argv: list[str] | None = None) -> None:
     dev = np.flatnonzero(~data.held)
     held = np.flatnonzero(data.held)
     everyone = np.arange(len(data.queries))
-    print(
-        f"{len(configs)} configurations; {len(dev)} development, {len(held)} held-out queries"
-    )
+    print(f"{len(configs)} configurations; {len(dev)} development, {len(held)} held-out queries")
 
     stats_dev = model_stats(data, dev)
     table = []
@@ -309,8 +295,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  {c!s:36s} {fmt(s)}")
 
     rng = np.random.default_rng(0)
-    cv = defaultdict(list)
-    picks = defaultdict(int)
+    cv: defaultdict[str, list] = defaultdict(list)
+    picks: defaultdict[str, int] = defaultdict(int)
     for _ in range(args.repeats):
         folds = stratified_folds(data, dev, args.folds, rng)
         for f in range(args.folds):
@@ -333,9 +319,7 @@ def main(argv: list[str] | None = None) -> None:
         )
     print(
         "  picked: "
-        + ", ".join(
-            f"{k} x{v}" for k, v in sorted(picks.items(), key=lambda kv: -kv[1])
-        )
+        + ", ".join(f"{k} x{v}" for k, v in sorted(picks.items(), key=lambda kv: -kv[1]))
     )
 
     final = choose(data, configs, dev)
@@ -344,9 +328,7 @@ def main(argv: list[str] | None = None) -> None:
         s = summary(data, qi, ranks(data, final, qi, stats_dev))
         print(f"  {name:11s} {fmt(s)}")
     shipped = Config("mean", ("minilm", "use"), 0.2)
-    print(
-        f"\nthe previous formula, {shipped}, on today's index (short forms expanded):"
-    )
+    print(f"\nthe previous formula, {shipped}, on today's index (short forms expanded):")
     for name, qi in (("development", dev), ("held-out", held), ("all", everyone)):
         s = summary(data, qi, ranks(data, shipped, qi, stats_dev))
         print(f"  {name:11s} {fmt(s)}")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from vault import languages
+
 QUERIES_TSV = Path(__file__).with_name("queries.tsv")
-_LANGS = ("en", "es")
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def load_queries(path: Path = QUERIES_TSV) -> list[Query]:
                 f"{path.name}:{lineno}: expected 5 tab-separated cells, got {len(cells)}"
             )
         qlang, tlang, talk, number, text = cells
-        if qlang not in _LANGS or tlang not in _LANGS:
+        if qlang not in languages.codes() or tlang not in languages.codes():
             raise ValueError(f"{path.name}:{lineno}: languages must be en or es")
         if not number.isdigit() or not text.strip():
             raise ValueError(f"{path.name}:{lineno}: bad point number or empty query")

@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 (
                     "terms",
                     models.TextField(
-                        help_text="lexical terms (search.text.terms), space-separated, for full-text search"
+                        help_text="lexical terms (search.analyzer.terms), space-separated, for full-text search"
                     ),
                 ),
                 ("checksum", models.CharField(max_length=64)),

@@ -2,7 +2,7 @@
 
 On SQLite, ``search_fts`` is an external-content FTS5 table kept in step by triggers, so every
 write path (ORM saves, cascaded deletes, bulk updates) updates it in the same transaction. Terms
-are already folded and stemmed by ``search.text``, hence the plain ``unicode61`` tokenizer and, on
+are already folded and stemmed by ``search.analyzer``, hence the plain ``unicode61`` tokenizer and, on
 PostgreSQL, the ``simple`` configuration. A later migration that makes Django rebuild the
 ``search_indexentry`` table on SQLite drops these triggers: re-run ``_sqlite_forward`` after it.
 """

@@ -3,7 +3,7 @@
 On SQLite, adding a NOT NULL column makes Django rebuild ``search_indexentry``, which drops the FTS5
 triggers of 0002: they are created again here, and the FTS index rebuilt from the copied rows.
 Existing entries get an empty e5 vector; their checksums no longer match the new model set
-(``search.indexer.entry_checksum``), so ``rebuild_search_index`` (run by ``make setup``) re-encodes
+(``search.entries.entry_checksum``), so ``rebuild_search_index`` (run by ``make setup``) re-encodes
 them.
 """
 

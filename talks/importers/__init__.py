@@ -1,1 +1,1 @@
-"""Importers for talk sources. ``knowledge_vault`` parses (pure Python); ``api`` writes to the database."""
+"""Importers for talk sources. ``knowledge_vault`` parses (pure Python); ``writer`` writes to the database."""

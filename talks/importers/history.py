@@ -19,11 +19,19 @@ _HISTORY_COLUMNS = ["history_date", "history_user_id", "history_change_reason", 
 def record(model, objs: list, history_type: str, user=None, reason: str = "") -> int:
     """One ``history_type`` ("+" or "~") history row per saved object of ``model``; returns the count."""
     columns = [f.attname for f in model.history.model.tracked_fields]
-    return record_rows(model, columns, [tuple(getattr(o, c) for c in columns) for o in objs], history_type, user,
-                       reason)
+    return record_rows(
+        model,
+        columns,
+        [tuple(getattr(o, c) for c in columns) for o in objs],
+        history_type,
+        user,
+        reason,
+    )
 
 
-def record_rows(model, columns: list[str], rows: list[tuple], history_type: str, user=None, reason: str = "") -> int:
+def record_rows(
+    model, columns: list[str], rows: list[tuple], history_type: str, user=None, reason: str = ""
+) -> int:
     """History rows from value tuples (``columns``: the tracked attnames, the primary key included)."""
     if not rows:
         return 0

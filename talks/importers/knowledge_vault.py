@@ -29,7 +29,9 @@ from django.utils.text import slugify  # pure function (no settings needed)
 from graphs.mermaid import Graph, MermaidSyntaxError
 from graphs.mermaid import parse as parse_mermaid
 
-SUPPORTED_LANGS = ("en", "es")
+#: The languages this grammar has header words for ("Knowledge Vault", "Conocimiento Bóveda"). The
+#: site's own list is settings.LANGUAGES; tests/test_house_rules.py checks the two agree.
+SUPPORTED_LANGS = frozenset({"en", "es"})
 
 # The patterns below run on every line of untrusted text, so none may backtrack quadratically: no lazy
 # ``.+?`` followed by ``\s*$`` and no ``\s+`` that a search can restart inside a whitespace run (a
@@ -55,7 +57,8 @@ _LANG_MARKERS = (
     (re.compile(r"^Gr[aá]fico de Conceptos\b|^Resumen\b", re.IGNORECASE), "es"),
 )
 _FOOTER = re.compile(
-    r"^(?:Knowledge Vault built by|B[oó]veda de Conocimiento construida por)\s*(?P<who>.*)$", re.IGNORECASE
+    r"^(?:Knowledge Vault built by|B[oó]veda de Conocimiento construida por)\s*(?P<who>.*)$",
+    re.IGNORECASE,
 )
 _LICENCE = re.compile(r"^Licen[sc]ed under (?P<licence>.+)$", re.IGNORECASE)
 _ATTRIBUTION_REQUIRED = " with attribution required"
@@ -158,7 +161,9 @@ def decode(data: bytes, filename: str = "") -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ImportProblem(
-            f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", line, filename
+            f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            line,
+            filename,
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -193,8 +198,14 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 def _check_characters(text: str, filename: str) -> None:
     """NUL (PostgreSQL text cannot hold it) and lone surrogates (not encodable) are refused up front."""
     if match := _UNSTORABLE.search(text):
-        what = "a NUL character" if match.group() == "\x00" else f"a lone surrogate (U+{ord(match.group()):04X})"
-        raise ImportProblem(f"the text contains {what}", text.count("\n", 0, match.start()) + 1, filename)
+        what = (
+            "a NUL character"
+            if match.group() == "\x00"
+            else f"a lone surrogate (U+{ord(match.group()):04X})"
+        )
+        raise ImportProblem(
+            f"the text contains {what}", text.count("\n", 0, match.start()) + 1, filename
+        )
 
 
 def _talk_header(line: str) -> dict[str, str] | None:
@@ -206,8 +217,13 @@ def _talk_header(line: str) -> dict[str, str] | None:
     speaker = line[: match.start()].strip()
     if rest is None or not speaker:
         return None
-    return {"speaker": speaker, "event": match["event"], "year": match["year"], "kind": rest["kind"],
-            "title": rest["title"].rstrip()}
+    return {
+        "speaker": speaker,
+        "event": match["event"],
+        "year": match["year"],
+        "kind": rest["kind"],
+        "title": rest["title"].rstrip(),
+    }
 
 
 def _parse_talk(text: str, filename: str, defaults: Metadata) -> ParsedDocument:
@@ -230,7 +246,9 @@ def _parse_talk(text: str, filename: str, defaults: Metadata) -> ParsedDocument:
             continue
         if match := _VAULT_HEADER.match(line):
             header.vault_index = match["index"]
-            detected_lang = detected_lang or ("en" if match["brand"].startswith("Knowledge") else "es")
+            detected_lang = detected_lang or (
+                "en" if match["brand"].startswith("Knowledge") else "es"
+            )
             continue
         if not points and not graph_parts and (talk := _talk_header(line)):
             kind_info = _KINDS.get(talk["kind"].strip().lower())
@@ -263,7 +281,9 @@ def _parse_talk(text: str, filename: str, defaults: Metadata) -> ParsedDocument:
             number = int(match["number"])
             if number in points:
                 raise ImportProblem(
-                    f"duplicate point number {number} (first at line {point_lines[number]})", lineno, filename
+                    f"duplicate point number {number} (first at line {point_lines[number]})",
+                    lineno,
+                    filename,
                 )
             if not match["text"].strip():
                 raise ImportProblem(f"point {number} has no text", lineno, filename)
@@ -280,28 +300,42 @@ def _parse_talk(text: str, filename: str, defaults: Metadata) -> ParsedDocument:
             # A wrapped point: the line right after a point continues its text.
             points[last_point] = f"{points[last_point]} {line}"
             continue
-        raise ImportProblem(f"unexpected text {line[:60]!r}: expected a numbered point like '1.-…'", lineno, filename)
+        raise ImportProblem(
+            f"unexpected text {line[:60]!r}: expected a numbered point like '1.-…'",
+            lineno,
+            filename,
+        )
 
     meta = header.merged_with(defaults)
     # An explicit language (manifest or --lang) wins over what the text suggests.
     meta.lang = defaults.lang or detected_lang
     if not meta.lang:
-        raise ImportProblem("unknown language: no language marker found; pass --lang en|es", 0, filename)
+        raise ImportProblem(
+            "unknown language: no language marker found; pass --lang en|es", 0, filename
+        )
     if meta.lang not in SUPPORTED_LANGS:
-        raise ImportProblem(f"unknown language {meta.lang!r}: expected one of {', '.join(SUPPORTED_LANGS)}", 0, filename)
+        raise ImportProblem(
+            f"unknown language {meta.lang!r}: expected one of {', '.join(sorted(SUPPORTED_LANGS))}",
+            0,
+            filename,
+        )
     if not points:
         raise ImportProblem("no numbered points found (expected lines like '1.-…')", 0, filename)
     missing = sorted(set(range(1, max(points) + 1)) - set(points))
     if missing:
         shown = ", ".join(map(str, missing[:10])) + ("…" if len(missing) > 10 else "")
         last = max(point_lines.values())
-        raise ImportProblem(f"missing point numbers: {shown} (points must run 1…{max(points)})", last, filename)
+        raise ImportProblem(
+            f"missing point numbers: {shown} (points must run 1…{max(points)})", last, filename
+        )
     if not meta.kind:
         meta.kind = "invited_talk"
     if not meta.slug:
         if not meta.speaker or not meta.year:
             raise NoTalkGiven(
-                "no header with speaker, event and year, and no manifest entry: pass --talk SLUG", 0, filename
+                "no header with speaker, event and year, and no manifest entry: pass --talk SLUG",
+                0,
+                filename,
             )
         meta.slug = talk_slug(meta.speaker, meta.event, meta.year)
     graph_source = "\n".join(graph_parts).strip()
@@ -325,7 +359,9 @@ class ScannedPoint:
     flag: str = ""  # "duplicate", or "gap" (numbers missing before this one)
 
 
-def lint(text: str, filename: str = "", defaults: Metadata | None = None) -> tuple[list[ScannedPoint], list[ImportProblem]]:
+def lint(
+    text: str, filename: str = "", defaults: Metadata | None = None
+) -> tuple[list[ScannedPoint], list[ImportProblem]]:
     """Every numbered point and every problem found, where ``parse`` stops at the first problem.
 
     For the admin preview: points with their lines (duplicates and gaps flagged) and the problems
@@ -361,8 +397,13 @@ def lint(text: str, filename: str = "", defaults: Metadata | None = None) -> tup
         point = ScannedPoint(lineno, number, match["text"].strip())
         if number in first:
             point.flag = "duplicate"
-            problems.append(ImportProblem(f"duplicate point number {number} (first at line {first[number]})",
-                                          lineno, filename))
+            problems.append(
+                ImportProblem(
+                    f"duplicate point number {number} (first at line {first[number]})",
+                    lineno,
+                    filename,
+                )
+            )
         else:
             if number > max(first, default=0) + 1:
                 point.flag = "gap"
@@ -371,7 +412,11 @@ def lint(text: str, filename: str = "", defaults: Metadata | None = None) -> tup
     missing = sorted(set(range(1, max(first, default=0) + 1)) - set(first))
     if missing:
         gap_line = next((p.line for p in scanned if p.flag == "gap"), 0)
-        problems.append(ImportProblem(f"missing point numbers: {', '.join(map(str, missing[:10]))}", gap_line, filename))
+        problems.append(
+            ImportProblem(
+                f"missing point numbers: {', '.join(map(str, missing[:10]))}", gap_line, filename
+            )
+        )
     unique = {(p.line, p.message): p for p in problems}
     return scanned, sorted(unique.values(), key=lambda p: p.line)
 
@@ -388,7 +433,9 @@ def _check_graph_complete(block: str, line: int, filename: str) -> None:
     """A graph block whose brackets never close, or that ends on an arrow, was cut off."""
     body = _GRAPH_START.sub("", block, count=1).strip()
     if not body:
-        raise ImportProblem("truncated concept graph: 'graph LR' with no statements", line, filename)
+        raise ImportProblem(
+            "truncated concept graph: 'graph LR' with no statements", line, filename
+        )
     closers = {"[": "]", "(": ")", "{": "}"}
     stack: list[tuple[str, int]] = []  # (opening bracket, its line)
     offset = 0  # lines into the block
@@ -403,10 +450,14 @@ def _check_graph_complete(block: str, line: int, filename: str) -> None:
     if stack:
         opener, at = stack[-1]
         raise ImportProblem(
-            f"truncated concept graph: a node label opened with {opener!r} is never closed", line + at, filename
+            f"truncated concept graph: a node label opened with {opener!r} is never closed",
+            line + at,
+            filename,
         )
     if re.search(r"(?:-->|---|==>|-\.->)\s*(?:\|[^|]*\|)?\s*$", body):
-        raise ImportProblem("truncated concept graph: it ends on an arrow with no target", line, filename)
+        raise ImportProblem(
+            "truncated concept graph: it ends on an arrow with no target", line, filename
+        )
 
 
 def _parse_discussion(text: str, filename: str, defaults: Metadata) -> ParsedDocument:
@@ -414,7 +465,11 @@ def _parse_discussion(text: str, filename: str, defaults: Metadata) -> ParsedDoc
     lines = [ln.rstrip() for ln in text.split("\n")]
     meta = Metadata().merged_with(defaults)
     if meta.lang not in SUPPORTED_LANGS:
-        raise ImportProblem(f"unknown language {meta.lang!r}: expected one of {', '.join(SUPPORTED_LANGS)}", 0, filename)
+        raise ImportProblem(
+            f"unknown language {meta.lang!r}: expected one of {', '.join(sorted(SUPPORTED_LANGS))}",
+            0,
+            filename,
+        )
     body: list[tuple[int, str]] = []
     for n, line in enumerate(lines, start=1):
         if not line.strip() or _SITE_BOILERPLATE.match(line.strip()):
@@ -439,7 +494,9 @@ def _parse_discussion(text: str, filename: str, defaults: Metadata) -> ParsedDoc
         rest = rest[1:]
     split = next((k for k, (_n, ln) in enumerate(rest) if _ANSWERS.match(ln)), None)
     if split is None:
-        raise ImportProblem("discussion without an answers section ('Respuestas:' or 'Answers:')", 0, filename)
+        raise ImportProblem(
+            "discussion without an answers section ('Respuestas:' or 'Answers:')", 0, filename
+        )
     question = "\n\n".join(ln.strip() for _n, ln in rest[:split])
     answers: list[dict] = []
     for n, ln in rest[split + 1 :]:
@@ -454,7 +511,9 @@ def _parse_discussion(text: str, filename: str, defaults: Metadata) -> ParsedDoc
     if not meta.license:
         raise ImportProblem("discussion without a licence line ('Licensed under …')", 0, filename)
     if not meta.slug:
-        raise ImportProblem("a discussion needs a slug (manifest entry or --talk SLUG)", 0, filename)
+        raise ImportProblem(
+            "a discussion needs a slug (manifest entry or --talk SLUG)", 0, filename
+        )
     meta.title = meta.title or title
     meta.kind = "discussion"
     return ParsedDocument(

@@ -21,7 +21,8 @@ PASSWORD = "editor-pw-9137"
 @pytest.fixture(scope="module")
 def editor_login(live_stack):
     live_stack.manage(
-        "shell", "-c",
+        "shell",
+        "-c",
         "from django.contrib.auth.models import Group, User;"
         f"u = User.objects.create_user('browser-editor', 'e@example.org', '{PASSWORD}', is_staff=True);"
         "u.groups.add(Group.objects.get(name='Editor'))",
@@ -41,7 +42,9 @@ def public_status(page, url: str) -> int:
     return page.request.get(url).status
 
 
-def test_editor_pastes_004_previews_confirms_edits_reverts_and_publishes(page, live_url, editor_login):
+def test_editor_pastes_004_previews_confirms_edits_reverts_and_publishes(
+    page, live_url, editor_login
+):
     log_in(page, live_url, editor_login)
     public = f"{live_url}/en/talks/{SLUG}/"
 
@@ -119,8 +122,12 @@ def test_malformed_paste_shows_errors_by_line_and_writes_nothing(page, live_url,
     expect(problems.first).to_be_visible()
     texts = problems.all_inner_texts()
     assert f"line {dup + 1}: duplicate point number 2 (first at line 34)" in texts
-    assert any(re.match(r"line \d+: truncated concept graph: a node label opened with '\[' is never closed", t)
-               for t in texts), texts
+    assert any(
+        re.match(
+            r"line \d+: truncated concept graph: a node label opened with '\[' is never closed", t
+        )
+        for t in texts
+    ), texts
     expect(page.get_by_test_id("confirm")).to_have_count(0)
     assert public_status(page, f"{live_url}/en/talks/malformed-talk/") == 404
     page.goto(f"{live_url}/en/curate/talks/talk/?q=malformed-talk")

@@ -77,7 +77,9 @@ def test_swagger_ui_renders_the_api_from_its_own_script(watched, live_url):
     page = watched
     policy = visit(page, f"{live_url}/api/docs/")
     assert policy["script-src"] == "'self'"
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Knowledge Vault API", timeout=30_000)
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text(
+        "Knowledge Vault API", timeout=30_000
+    )
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
     assert page.locator(".swagger-ui .opblock").count() > 5
     assert_clean(page)

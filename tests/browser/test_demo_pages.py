@@ -22,7 +22,8 @@ def run(page, url: str, fields: dict[str, str], selects: dict[str, str] | None =
     page.get_by_test_id("run-button").click()
     assert page.locator("[data-error-for]:visible").count() == 0
     page.wait_for_selector(
-        "[data-testid=demo-result][data-state=done], [data-testid=demo-result][data-state=failed]", timeout=90_000
+        "[data-testid=demo-result][data-state=done], [data-testid=demo-result][data-state=failed]",
+        timeout=90_000,
     )
     result = page.get_by_test_id("demo-result")
     assert result.get_attribute("data-state") == "done", result.inner_text()
@@ -30,8 +31,15 @@ def run(page, url: str, fields: dict[str, str], selects: dict[str, str] | None =
 
 
 def test_dnc_page_runs_copy_at_a_chosen_length_and_draws_heatmaps(page, live_worker):
-    run(page, f"{live_worker.url}/en/demos/dnc/", {"#f-length": "6", "#f-seed": str(int(fresh_seed()) % 10_000)}, {"#f-task": "copy"})
-    assert page.evaluate(CANVASES) >= 4  # input/target/output bits, write and read weightings, usage, links
+    run(
+        page,
+        f"{live_worker.url}/en/demos/dnc/",
+        {"#f-length": "6", "#f-seed": str(int(fresh_seed()) % 10_000)},
+        {"#f-task": "copy"},
+    )
+    assert (
+        page.evaluate(CANVASES) >= 4
+    )  # input/target/output bits, write and read weightings, usage, links
     text = page.get_by_test_id("demo-result").inner_text().lower()
     assert "write" in text and "read" in text
     assert "length=6" in page.url
@@ -39,7 +47,11 @@ def test_dnc_page_runs_copy_at_a_chosen_length_and_draws_heatmaps(page, live_wor
 
 
 def test_learned_optimizer_page_races_and_draws_loss_curves(page, live_worker):
-    run(page, f"{live_worker.url}/es/demos/learned_opt/", {"#f-steps": "40", "#f-seed": str(int(fresh_seed()) % 100)})
+    run(
+        page,
+        f"{live_worker.url}/es/demos/learned_opt/",
+        {"#f-steps": "40", "#f-seed": str(int(fresh_seed()) % 100)},
+    )
     charts = page.evaluate(
         "() => Array.from(document.querySelectorAll('[data-testid=demo-result] canvas'))"
         ".map(c => window.Chart.getChart(c)).filter(Boolean).map(ch => ch.data.datasets.length)"
@@ -49,14 +61,22 @@ def test_learned_optimizer_page_races_and_draws_loss_curves(page, live_worker):
 
 
 def test_wage_page_trains_live_and_shows_the_weight_histogram(page, live_worker):
-    run(page, f"{live_worker.url}/en/demos/wage/", {"#f-epochs": "2", "#f-seed": str(int(fresh_seed()) % 10_000)})
+    run(
+        page,
+        f"{live_worker.url}/en/demos/wage/",
+        {"#f-epochs": "2", "#f-seed": str(int(fresh_seed()) % 10_000)},
+    )
     assert page.evaluate(CANVASES) >= 2
     assert "float" in page.get_by_test_id("demo-result").inner_text().lower()
     assert page.js_errors == []
 
 
 def test_wavenet_page_produces_playable_audio(page, live_worker):
-    run(page, f"{live_worker.url}/en/demos/wavenet/", {"#f-length_s": "0.25", "#f-seed": fresh_seed()})
+    run(
+        page,
+        f"{live_worker.url}/en/demos/wavenet/",
+        {"#f-length_s": "0.25", "#f-seed": fresh_seed()},
+    )
     audio = page.locator("[data-testid=demo-result] audio")
     assert audio.count() >= 1
     src = audio.first.get_attribute("src")

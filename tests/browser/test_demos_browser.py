@@ -38,7 +38,8 @@ def run_and_check(target, progress_box, page_for_errors=None) -> list[dict]:
     target.get_by_test_id("run-button").click()
     progress_box.wait_for(state="visible")
     target.wait_for_selector(
-        "[data-testid=demo-result][data-state=done], [data-testid=demo-result][data-state=failed]", timeout=60_000
+        "[data-testid=demo-result][data-state=done], [data-testid=demo-result][data-state=failed]",
+        timeout=60_000,
     )
     state = target.get_by_test_id("demo-result").get_attribute("data-state")
     assert state == "done", target.get_by_test_id("demo-result").inner_text()
@@ -89,7 +90,9 @@ def other_origin(tmp_path):
 
 def test_run_the_act_demo_inside_an_iframe_on_another_origin(page, live_worker, other_origin):
     folder, origin = other_origin
-    app = live_worker.url.replace("127.0.0.1", "localhost")  # another host name: a different site too
+    app = live_worker.url.replace(
+        "127.0.0.1", "localhost"
+    )  # another host name: a different site too
     (folder / "index.html").write_text(
         "<!doctype html><title>A blog</title><h1>My post</h1>"
         f'<iframe id="widget" src="{app}/embed/demos/act/?lang=es&k=3" width="760" height="900"></iframe>'
@@ -101,13 +104,19 @@ def test_run_the_act_demo_inside_an_iframe_on_another_origin(page, live_worker, 
     assert "Tiempo de Cálculo Adaptativo" in widget.locator("h1").inner_text()
     assert widget.locator("#f-k").input_value() == "3"
     # Parameters in the address: the widget shows their result without a click.
-    widget.locator("[data-testid=demo-result][data-state=done] canvas").first.wait_for(timeout=60_000)
+    widget.locator("[data-testid=demo-result][data-state=done] canvas").first.wait_for(
+        timeout=60_000
+    )
     widget.locator("#f-seed").fill(fresh_seed())
     frame = next(f for f in page.frames if "/embed/demos/act/" in f.url)
     run_and_check(frame, widget.get_by_test_id("progress"))
     assert page.context.cookies(app) == []  # the widget never needed a cookie
     # The ordinary demo page refuses to be framed (X-Frame-Options: DENY).
-    blocked = next(f for f in page.frames if f.url.endswith("/en/demos/act/") or f.url.startswith("chrome-error"))
+    blocked = next(
+        f
+        for f in page.frames
+        if f.url.endswith("/en/demos/act/") or f.url.startswith("chrome-error")
+    )
     assert blocked.locator("[data-testid=demo-page]").count() == 0
     assert page.js_errors == []
 

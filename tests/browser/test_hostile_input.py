@@ -57,7 +57,9 @@ def hostile_url(tmp_path_factory):
     try:
         stack.start_web(str(HOSTILE), "--talk", SLUG)
         stack.env["DJANGO_SUPERUSER_PASSWORD"] = PASSWORD
-        stack.manage("createsuperuser", "--noinput", "--username", CURATOR, "--email", "curator@example.org")
+        stack.manage(
+            "createsuperuser", "--noinput", "--username", CURATOR, "--email", "curator@example.org"
+        )
         yield stack.url
     finally:
         stack.stop()
@@ -80,7 +82,9 @@ def open_page(page, url: str, timeout: float = 20_000):
     response = page.goto(url, timeout=timeout)
     assert response.status == 200, url
     policy = response.headers.get("content-security-policy", "")
-    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if " " in part.strip())
+    directives = dict(
+        part.strip().split(" ", 1) for part in policy.split(";") if " " in part.strip()
+    )
     assert directives.get("script-src") == "'self'", policy
     assert directives.get("object-src") == "'none'"
     return response
@@ -184,7 +188,9 @@ def test_search_results_escape_snippets_and_the_query(watched, hostile_url):
     assert page.locator(".hit-text mark").count() > 0  # highlighting still works
     assert page.locator(".hit-text *:not(mark)").count() == 0
     assert_inert(page)
-    open_page(page, f"{hostile_url}/en/search/?q=%3Cscript%3Ewindow.__pwned%3D1%3Balert(1)%3C%2Fscript%3E")
+    open_page(
+        page, f"{hostile_url}/en/search/?q=%3Cscript%3Ewindow.__pwned%3D1%3Balert(1)%3C%2Fscript%3E"
+    )
     assert page.locator("#q").input_value() == "<script>window.__pwned=1;alert(1)</script>"
     assert_inert(page)
 

@@ -28,9 +28,7 @@ def warm_live_url(live_url):
     return live_url
 
 
-def test_search_from_the_header_box_and_open_a_result_with_the_keyboard(
-    page, warm_live_url
-):
+def test_search_from_the_header_box_and_open_a_result_with_the_keyboard(page, warm_live_url):
     page.goto(f"{warm_live_url}/es/")
     box = page.locator("#site-search")
     box.fill("memoria externa para redes neuronales")
@@ -52,14 +50,10 @@ def test_search_from_the_header_box_and_open_a_result_with_the_keyboard(
     page.keyboard.press("Escape")
     page.locator("body").click(position={"x": 5, "y": 5})
     page.keyboard.press("ArrowDown")
-    focused = page.evaluate(
-        "document.activeElement.closest('.search-hit').dataset.number"
-    )
+    focused = page.evaluate("document.activeElement.closest('.search-hit').dataset.number")
     assert focused == hits.first.get_attribute("data-number")
     page.keyboard.press("j")
-    second = page.evaluate(
-        "document.activeElement.closest('.search-hit').dataset.number"
-    )
+    second = page.evaluate("document.activeElement.closest('.search-hit').dataset.number")
     assert second == hits.nth(1).get_attribute("data-number")
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "q"
@@ -70,9 +64,7 @@ def test_search_from_the_header_box_and_open_a_result_with_the_keyboard(
     assert page.js_errors == []
 
 
-def test_english_question_finds_the_spanish_only_point_and_filters_apply(
-    page, warm_live_url
-):
+def test_english_question_finds_the_spanish_only_point_and_filters_apply(page, warm_live_url):
     q = urllib.parse.quote("how to reduce variance of evolution strategies gradients")
     page.goto(f"{warm_live_url}/en/search/?q={q}")
     hits = page.get_by_test_id("search-hit")

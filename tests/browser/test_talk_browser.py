@@ -11,14 +11,20 @@ def test_talk_page_loads_and_switches_language(page, live_url):
     page.goto(f"{live_url}/en/talks/alex-graves-iclr-2017/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator('[data-testid="points-en"] li').count() == 30
-    assert page.get_by_test_id("talk-title").inner_text() == "New Directions For Recurrent Neural Networks"
+    assert (
+        page.get_by_test_id("talk-title").inner_text()
+        == "New Directions For Recurrent Neural Networks"
+    )
 
     page.get_by_test_id("lang-select").select_option("es")
     page.wait_for_url("**/es/talks/alex-graves-iclr-2017/")
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.locator('[data-testid="points-es"] li').count() == 30
     assert "Charlas" in page.locator("nav.main-nav").inner_text()
-    assert page.get_by_test_id("talk-title").inner_text() == "Nuevas direcciones para las redes neuronales recurrentes"
+    assert (
+        page.get_by_test_id("talk-title").inner_text()
+        == "Nuevas direcciones para las redes neuronales recurrentes"
+    )
     assert page.js_errors == []
 
 

@@ -27,9 +27,7 @@ def test_bundled_checkpoint_reproduces_its_stored_metrics(label: str) -> None:
     got = measure(model, inputs, target)
     assert got["error"] == pytest.approx(stored["error"], abs=1e-9)
     assert got["mean_steps"] == pytest.approx(stored["mean_steps"], abs=1e-9)
-    assert got["mean_ponder_cost"] == pytest.approx(
-        stored["mean_ponder_cost"], rel=1e-5
-    )
+    assert got["mean_ponder_cost"] == pytest.approx(stored["mean_ponder_cost"], rel=1e-5)
     if label == BASELINE:
         assert model.cfg.max_steps == 1
 

@@ -29,9 +29,7 @@ def _inputs(seed: int, batch: int = 16, time: int = 2, dim: int = 6) -> torch.Te
 
 
 @settings(max_examples=10, deadline=None)
-@given(
-    seed=st.integers(0, 10_000), bias=st.floats(-4.0, 4.0), max_steps=st.integers(1, 10)
-)
+@given(seed=st.integers(0, 10_000), bias=st.floats(-4.0, 4.0), max_steps=st.integers(1, 10))
 def test_halting_probabilities_sum_to_one_and_steps_stay_within_the_cap(
     seed: int, bias: float, max_steps: int
 ) -> None:
@@ -85,9 +83,7 @@ def test_one_step_model_is_a_plain_rnn() -> None:
     out = model(x)
     assert (out.steps == 1).all() and (out.remainder == 1).all()
     flag = torch.ones(x.shape[0], 1, dtype=x.dtype)
-    s = model.cell(
-        torch.cat([x[:, 0], flag], -1), torch.zeros(x.shape[0], 16, dtype=x.dtype)
-    )
+    s = model.cell(torch.cat([x[:, 0], flag], -1), torch.zeros(x.shape[0], 16, dtype=x.dtype))
     torch.testing.assert_close(out.logits[:, 0], model.output(s))
 
 
@@ -102,9 +98,7 @@ def test_ponder_cost_gradient_flows_only_through_the_remainder() -> None:
 
     model.halt.register_forward_hook(keep)
     out = model(_inputs(5, time=1))
-    assert (
-        out.steps.min() < out.steps.max() or out.steps.max() > 1
-    )  # a case with real pondering
+    assert out.steps.min() < out.steps.max() or out.steps.max() > 1  # a case with real pondering
     out.ponder_cost.sum().backward()
     steps = out.steps[:, 0]
     for n, a in enumerate(halt_logits, start=1):
@@ -127,9 +121,7 @@ def test_ponder_cost_does_not_reach_the_output_layer() -> None:
 def test_gradients_are_finite() -> None:
     model = _model(4, 1.0)
     out = model(_inputs(4))
-    target = torch.randint(
-        0, 2, out.remainder.shape, generator=torch.Generator().manual_seed(0)
-    )
+    target = torch.randint(0, 2, out.remainder.shape, generator=torch.Generator().manual_seed(0))
     loss, _ = act_loss(out, target, time_penalty=1e-2)
     loss.backward()
     for p in model.parameters():

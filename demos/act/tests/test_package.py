@@ -10,12 +10,8 @@ from demos.act import META
 
 
 def test_importing_the_package_does_not_import_torch_or_numpy() -> None:
-    code = (
-        "import sys, demos.act; print('torch' in sys.modules, 'numpy' in sys.modules)"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    code = "import sys, demos.act; print('torch' in sys.modules, 'numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
 
 

@@ -34,9 +34,7 @@ def test_the_renderer_draws_every_chart_and_table_in_both_languages(renderer_pag
     assert errors == []
     for lang, out in drawn.items():
         # halting bar, ponder-vs-k line, error-by-k bar, trade-off line
-        assert [c["type"] for c in out["charts"]] == ["bar", "line", "bar", "line"], (
-            lang
-        )
+        assert [c["type"] for c in out["charts"]] == ["bar", "line", "bar", "line"], lang
         assert all(c["points"] > 0 and c["title"] for c in out["charts"]), lang
         assert out["tables"] == 2, lang
     assert "Halting probability" in drawn["en"]["text"]

@@ -20,9 +20,7 @@ def _run_steps(
     state = initial_state(BATCH, slots, WORD, READS)
     history = []
     for _ in range(steps):
-        reads, state, xi = access(
-            scale * torch.randn(BATCH, CONTROLLER, generator=gen), state
-        )
+        reads, state, xi = access(scale * torch.randn(BATCH, CONTROLLER, generator=gen), state)
         history.append((reads, state, xi))
     return history
 
@@ -64,9 +62,7 @@ def test_read_and_write_weightings_sum_to_at_most_one():
     torch.manual_seed(1)
     access = MemoryAccess(CONTROLLER, WORD, READS)
     for _, state, _ in _run_steps(access, 12, scale=3.0):
-        assert bool((state.write_weights >= 0).all()) and bool(
-            (state.read_weights >= -1e-7).all()
-        )
+        assert bool((state.write_weights >= 0).all()) and bool((state.read_weights >= -1e-7).all())
         assert bool((state.write_weights.sum(-1) <= 1 + 1e-5).all())
         assert bool((state.read_weights.sum(-1) <= 1 + 1e-5).all())
         assert bool((state.usage >= 0).all()) and bool((state.usage <= 1 + 1e-6).all())

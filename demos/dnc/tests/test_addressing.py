@@ -51,9 +51,7 @@ def test_content_weights_on_zero_memory_are_finite_and_have_finite_gradients():
     assert bool(torch.isfinite(w).all())
     torch.testing.assert_close(w, torch.full_like(w, 1.0 / SLOTS))
     (w * torch.arange(SLOTS).float()).sum().backward()
-    assert bool(torch.isfinite(memory.grad).all()) and bool(
-        torch.isfinite(keys.grad).all()
-    )
+    assert bool(torch.isfinite(memory.grad).all()) and bool(torch.isfinite(keys.grad).all())
 
 
 def test_usage_rises_with_writes_and_falls_with_freed_reads():
@@ -151,9 +149,7 @@ def test_link_matrix_has_zero_diagonal_and_rows_and_columns_at_most_one():
         precedence = addressing.update_precedence(precedence, write)
         assert float(torch.diagonal(link, dim1=-2, dim2=-1).abs().max()) == 0.0
         assert bool((link >= -1e-7).all())
-        assert bool((link.sum(-1) <= 1 + 1e-6).all()) and bool(
-            (link.sum(-2) <= 1 + 1e-6).all()
-        )
+        assert bool((link.sum(-1) <= 1 + 1e-6).all()) and bool((link.sum(-2) <= 1 + 1e-6).all())
         assert bool((precedence.sum(-1) <= 1 + 1e-6).all())
 
 

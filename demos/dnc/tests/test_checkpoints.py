@@ -26,9 +26,7 @@ def test_checkpoint_reproduces_its_stored_metric(path):
     assert path.stat().st_size < MAX_BYTES
     assert set(payload) == {"model", "config", "step", "metrics"}
     metrics = payload["metrics"]
-    batch = check_batch(
-        payload["config"]["task"], int(metrics["check_length"]), _task_kw(payload)
-    )
+    batch = check_batch(payload["config"]["task"], int(metrics["check_length"]), _task_kw(payload))
     error, exact = evaluate_on(model, batch)
     assert error == pytest.approx(metrics["check_bit_error"], abs=1e-6)
     assert exact == pytest.approx(metrics["check_exact"], abs=1e-6)

@@ -38,34 +38,25 @@ def _defaults(**overrides):
 
 def _check_shapes(result, slots):
     steps = result["steps"]
-    assert (
-        len(result["write_weights"]) == slots
-        and len(result["write_weights"][0]) == steps
-    )
+    assert len(result["write_weights"]) == slots and len(result["write_weights"][0]) == steps
     assert len(result["usage"]) == slots and len(result["link"]) == slots
     assert all(len(g) == steps for g in result["free_gates"])
     assert len(result["allocation_gate"]) == steps
-    assert (
-        len(result["curve"]["dnc"])
-        == len(result["curve"]["lstm"])
-        == len(CURVE_LENGTHS)
-    )
+    assert len(result["curve"]["dnc"]) == len(result["curve"]["lstm"]) == len(CURVE_LENGTHS)
 
 
 def test_run_with_the_schema_defaults_returns_json_with_the_renderer_keys():
     calls = []
     result = run(_defaults(), lambda pct, msg: calls.append(pct))
     json.dumps(result)
-    assert RENDERER_KEYS <= set(result)
+    assert set(result) >= RENDERER_KEYS
     _check_shapes(result, META["params"]["memory_slots"]["default"])
     assert calls and all(0 <= pct <= 100 for pct in calls)
     assert 0.0 <= result["bit_error"] <= 1.0
 
 
 def test_run_with_a_small_memory_and_typed_bits():
-    result = run(
-        _defaults(memory_slots=4, length=6, bits="111000101010"), lambda *_: None
-    )
+    result = run(_defaults(memory_slots=4, length=6, bits="111000101010"), lambda *_: None)
     _check_shapes(result, 4)
     assert result["input"][0][:2] == [1.0, 1.0]  # the first typed vector is 111000
     json.dumps(result)

@@ -46,9 +46,7 @@ def test_trace_has_one_entry_per_step_for_any_memory_size():
 def test_gradients_are_finite_through_a_whole_sequence():
     torch.manual_seed(2)
     model = DNC(Config(input_size=7, output_size=6, memory_slots=4))
-    batch = _copy_batch(
-        length=6
-    )  # longer than the memory: usage saturates, allocation ties
+    batch = _copy_batch(length=6)  # longer than the memory: usage saturates, allocation ties
     tasks.masked_bce(model(batch.inputs)[0], batch).backward()
     assert all(bool(torch.isfinite(p.grad).all()) for p in model.parameters())
 

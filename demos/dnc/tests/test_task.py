@@ -53,15 +53,9 @@ def test_batches_are_reproducible_from_the_seed_and_padded_with_masked_steps():
 def test_bit_error_counts_only_scored_bits():
     batch = tasks.make_batch("copy", 4, 3, 3, _gen(5))
     perfect = torch.where(batch.targets > 0, 10.0, -10.0)
-    assert (
-        tasks.bit_error_rate(perfect, batch) == 0.0
-        and tasks.exact_rate(perfect, batch) == 1.0
-    )
+    assert tasks.bit_error_rate(perfect, batch) == 0.0 and tasks.exact_rate(perfect, batch) == 1.0
     flipped = -perfect
-    assert (
-        tasks.bit_error_rate(flipped, batch) == 1.0
-        and tasks.exact_rate(flipped, batch) == 0.0
-    )
+    assert tasks.bit_error_rate(flipped, batch) == 1.0 and tasks.exact_rate(flipped, batch) == 0.0
 
 
 def test_describe_draws_one_row_per_channel():

@@ -29,9 +29,7 @@ def test_one_es_step_improves_a_toy_meta_objective():
     gen = torch.Generator().manual_seed(0)
     grad, _, _ = antithetic_estimate(task, theta, HIDDEN, 0.05, 8, 10, gen)
     before = meta_loss(task, theta.unsqueeze(0), HIDDEN, 10).loss
-    after = meta_loss(
-        task, (theta - 0.5 * grad / grad.norm()).unsqueeze(0), HIDDEN, 10
-    ).loss
+    after = meta_loss(task, (theta - 0.5 * grad / grad.norm()).unsqueeze(0), HIDDEN, 10).loss
     assert float(after) < float(before)
 
 
@@ -42,9 +40,7 @@ def test_antithetic_sampling_has_lower_variance_than_plain_es():
     anti = torch.stack(
         [antithetic_estimate(task, theta, HIDDEN, 0.01, 4, 5, gen)[0] for _ in range(6)]
     )
-    plain = torch.stack(
-        [plain_estimate(task, theta, HIDDEN, 0.01, 8, 5, gen) for _ in range(6)]
-    )
+    plain = torch.stack([plain_estimate(task, theta, HIDDEN, 0.01, 8, 5, gen) for _ in range(6)])
     assert estimator_variance(anti) < 0.1 * estimator_variance(plain)
 
 

@@ -61,9 +61,7 @@ def _learned_trajectory(task, theta: torch.Tensor, hidden: int) -> torch.Tensor:
 )
 def test_constructed_weights_reproduce_hand_designed_optimizers(kind, lr, make_opt):
     task = make_task("syn_cls", 0, 50)
-    theta = construct_theta(
-        kind, lr, hidden=16, noise=0.05
-    )  # spare units must not matter
+    theta = construct_theta(kind, lr, hidden=16, noise=0.05)  # spare units must not matter
     ours = _learned_trajectory(task, theta, 16)
     ref = _reference_trajectory(task, make_opt)
     moved = (ref - task.init_params(1)).abs().max()

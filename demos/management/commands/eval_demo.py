@@ -22,7 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args, slug: str, **options) -> None:
         demo = registry.get(slug)
         if demo is None:
-            raise CommandError(f"Unknown or unavailable demo {slug!r}; known: {', '.join(registry.PACKAGES)}")
+            raise CommandError(
+                f"Unknown or unavailable demo {slug!r}; known: {', '.join(registry.PACKAGES)}"
+            )
         try:
             evaluate = demo.entry_point("evaluate", "evaluate", "evaluate(out)")
         except LookupError as missing:

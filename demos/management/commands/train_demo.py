@@ -18,18 +18,24 @@ class Command(BaseCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         # Django's own --help would answer before the plug-in's parser could list its arguments.
-        return super().create_parser(prog_name, subcommand, add_help=False, allow_abbrev=False, **kwargs)
+        return super().create_parser(
+            prog_name, subcommand, add_help=False, allow_abbrev=False, **kwargs
+        )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("slug", help="Demo slug, e.g. act, dnc, learned_opt, wage, wavenet.")
         parser.add_argument(
-            "train_args", nargs=argparse.REMAINDER, help="Arguments for the demo's train.main(argv) (see its --help)."
+            "train_args",
+            nargs=argparse.REMAINDER,
+            help="Arguments for the demo's train.main(argv) (see its --help).",
         )
 
     def handle(self, *args, slug: str, train_args: list[str], **options) -> None:
         demo = registry.get(slug)
         if demo is None:
-            raise CommandError(f"Unknown or unavailable demo {slug!r}; known: {', '.join(registry.PACKAGES)}")
+            raise CommandError(
+                f"Unknown or unavailable demo {slug!r}; known: {', '.join(registry.PACKAGES)}"
+            )
         try:
             main = demo.entry_point("train", "main", "main(argv)")
         except LookupError as missing:

@@ -34,5 +34,5 @@ def test_checkpoint_reproduces_its_stored_test_accuracy(path) -> None:
 def test_trained_ternary_checkpoint_keeps_exactly_three_weight_levels() -> None:
     model, ckpt = load_checkpoint(WEIGHTS_DIR / "wage_2888_s0.pt")
     assert ckpt["config"]["k_w"] == 2
-    for w, alpha in zip(model.forward_weights(), model.alphas):
+    for w, alpha in zip(model.forward_weights(), model.alphas, strict=False):
         assert torch.unique(w * alpha).tolist() == [-0.5, 0.0, 0.5]

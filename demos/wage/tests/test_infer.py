@@ -30,7 +30,7 @@ def _defaults(**overrides: object) -> dict:
 
 
 def _check(result: dict, epochs: int) -> None:
-    assert RENDERER_KEYS <= set(result)
+    assert set(result) >= RENDERER_KEYS
     json.dumps(result)  # JSON-serialisable
     assert len(result["curves"]["epoch"]) == epochs
     for run_curves in (result["curves"]["wage"], result["curves"]["float"]):

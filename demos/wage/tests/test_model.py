@@ -27,7 +27,7 @@ def _model(**overrides: object) -> WageMLP:
 
 def test_initial_ternary_weights_take_three_levels_in_about_equal_shares() -> None:
     model = _model()  # 2-8-8-8, 64-256-256-10
-    for w, alpha in zip(model.forward_weights(), model.alphas):
+    for w, alpha in zip(model.forward_weights(), model.alphas, strict=False):
         levels = torch.unique(w * alpha)
         assert levels.tolist() == [-0.5, 0.0, 0.5]
         shares = torch.stack([(w * alpha == v).float().mean() for v in levels])
@@ -38,7 +38,7 @@ def test_all_32_bit_widths_reproduce_a_plain_float_mlp_and_sgd() -> None:
     model = _model(sizes=SMALL, k_w=32, k_a=32, k_g=32, k_e=32)
     assert model.alphas.tolist() == [1.0, 1.0, 1.0]
     layers = [nn.Linear(i, o, bias=False) for i, o in itertools.pairwise(SMALL)]
-    for lin, w in zip(layers, model.weights):
+    for lin, w in zip(layers, model.weights, strict=False):
         lin.weight.data.copy_(w.detach())
     plain = nn.Sequential(layers[0], nn.ReLU(), layers[1], nn.ReLU(), layers[2])
     x, y = _batch()
@@ -46,11 +46,11 @@ def test_all_32_bit_widths_reproduce_a_plain_float_mlp_and_sgd() -> None:
     assert torch.allclose(out_wage, out_plain, atol=1e-6)
     sse_loss(out_wage, y).backward()
     sse_loss(out_plain, y).backward()
-    for lin, w in zip(layers, model.weights):
+    for lin, w in zip(layers, model.weights, strict=False):
         assert torch.allclose(w.grad, lin.weight.grad, atol=1e-6)
     model.sgd_step(0.05)
     torch.optim.SGD(plain.parameters(), lr=0.05).step()
-    for lin, w in zip(layers, model.weights):
+    for lin, w in zip(layers, model.weights, strict=False):
         assert torch.allclose(w.detach(), lin.weight.detach(), atol=1e-6)
 
 
@@ -71,9 +71,7 @@ def test_one_training_step_reduces_the_loss_on_a_fixed_seed() -> None:
     # 8-bit weights: one whole-step update (eta = 1) already moves the forward weights.
     before, after = _loss_after_steps(_model(k_w=8), lr=1.0, steps=1)
     assert after < 0.8 * before
-    before, after = _loss_after_steps(
-        _model(k_w=32, k_a=32, k_g=32, k_e=32), lr=0.01, steps=1
-    )
+    before, after = _loss_after_steps(_model(k_w=32, k_a=32, k_g=32, k_e=32), lr=0.01, steps=1)
     assert after < 0.8 * before
 
 
@@ -93,12 +91,10 @@ def test_updates_are_whole_k_g_steps_and_weights_stay_on_their_grids() -> None:
     for _ in range(5):
         sse_loss(model(x), y).backward()
         model.sgd_step(model.cfg.lr, gen)
-    for w, w_fwd, alpha in zip(model.weights, model.forward_weights(), model.alphas):
+    for w, w_fwd, alpha in zip(model.weights, model.forward_weights(), model.alphas, strict=False):
         steps = w.detach() / quant.sigma(8)
         assert torch.equal(steps, torch.round(steps))  # the k_G-bit accumulator
-        assert float(w.detach().abs().max()) <= 1 - quant.sigma(
-            2
-        )  # saturated to the k_W range
+        assert float(w.detach().abs().max()) <= 1 - quant.sigma(2)  # saturated to the k_W range
         assert set(torch.unique(w_fwd * alpha).tolist()) <= {-0.5, 0.0, 0.5}
 
 
@@ -126,11 +122,11 @@ def test_hidden_activations_and_errors_lie_on_their_grids() -> None:
     assert len(seen["act"]) == 3 and len(seen["err"]) == 3
     for a in seen["act"]:
         scaled = a / quant.sigma(6)
-        assert torch.equal(scaled, torch.round(scaled)) and float(
-            a.abs().max()
-        ) <= 1 - quant.sigma(6)
+        assert torch.equal(scaled, torch.round(scaled)) and float(a.abs().max()) <= 1 - quant.sigma(
+            6
+        )
     for e in seen["err"]:
         scaled = e / quant.sigma(5)
-        assert torch.equal(scaled, torch.round(scaled)) and float(
-            e.abs().max()
-        ) <= 1 - quant.sigma(5)
+        assert torch.equal(scaled, torch.round(scaled)) and float(e.abs().max()) <= 1 - quant.sigma(
+            5
+        )

@@ -12,9 +12,7 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_importing_the_package_does_not_import_torch_or_numpy() -> None:
-    code = (
-        "import sys, demos.wage; print('torch' in sys.modules, 'numpy' in sys.modules)"
-    )
+    code = "import sys, demos.wage; print('torch' in sys.modules, 'numpy' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code],
         cwd=REPO_ROOT,

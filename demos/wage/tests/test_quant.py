@@ -93,9 +93,7 @@ def test_error_quantiser_maps_an_all_zero_error_to_zeros_not_nan() -> None:
 
 
 def test_error_quantiser_acts_on_the_backward_pass_only() -> None:
-    x = torch.randn(
-        8, 16, generator=torch.Generator().manual_seed(2), requires_grad=True
-    )
+    x = torch.randn(8, 16, generator=torch.Generator().manual_seed(2), requires_grad=True)
     y = quant.quantize_error(x, 6)
     assert torch.equal(y, x)
     upstream = torch.randn(8, 16, generator=torch.Generator().manual_seed(3)) * 1e-3

@@ -34,9 +34,6 @@ def test_the_renderer_draws_every_part_in_both_languages(renderer_page) -> None:
         assert [c["type"] for c in out["charts"]] == ["line", "line", "bar"], lang
         assert all(c["points"] > 0 and c["title"] for c in out["charts"]), lang
         assert out["tables"] == 2, lang
-    assert (
-        "Test accuracy" in drawn["en"]["text"]
-        and "Precisión de test" in drawn["es"]["text"]
-    )
+    assert "Test accuracy" in drawn["en"]["text"] and "Precisión de test" in drawn["es"]["text"]
     assert "ternary" in drawn["en"]["text"] and "ternario" in drawn["es"]["text"]
     assert empty["charts"] == []

@@ -29,7 +29,7 @@ def test_a_seeded_run_is_reproducible() -> None:
     a = train_run(config_for("2-8-8-8", epochs=1, seed=3, sizes=(64, 32, 10)))
     b = train_run(config_for("2-8-8-8", epochs=1, seed=3, sizes=(64, 32, 10)))
     assert a.curves == b.curves
-    for wa, wb in zip(a.model.weights, b.model.weights):
+    for wa, wb in zip(a.model.weights, b.model.weights, strict=False):
         assert torch.equal(wa, wb)
 
 

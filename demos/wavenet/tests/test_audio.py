@@ -36,9 +36,9 @@ def test_the_wav_is_16_bit_mono_pcm_with_every_sample() -> None:
 def test_the_dominant_frequency_of_a_tone_is_found_within_half_a_percent(
     hz: float,
 ) -> None:
-    assert audio.dominant_frequency(
-        _tone(hz) + 0.3 * _tone(2 * hz), SR
-    ) == pytest.approx(hz, rel=0.005)
+    assert audio.dominant_frequency(_tone(hz) + 0.3 * _tone(2 * hz), SR) == pytest.approx(
+        hz, rel=0.005
+    )
 
 
 def test_silence_has_no_dominant_frequency() -> None:

@@ -51,9 +51,7 @@ def test_the_bundled_model_plays_the_asked_pitch(note: str, timbre: str) -> None
     # The requests the global-only checkpoint missed worst; the phase conditioning holds them.
     model, _ = load()
     n = task.NOTES.index(note)
-    tokens = generate_compiled(
-        model, n, task.TIMBRE_NAMES.index(timbre), uniforms(99, 8000)
-    )
+    tokens = generate_compiled(model, n, task.TIMBRE_NAMES.index(timbre), uniforms(99, 8000))
     f = audio.dominant_frequency(mulaw.decode(tokens), task.SAMPLE_RATE)
     assert f == pytest.approx(task.note_hz(n), rel=0.03)
 

@@ -62,9 +62,7 @@ def test_generation_follows_the_local_conditioning_of_the_asked_note(
     tiny_model.note_embed.weight.data[5] = tiny_model.note_embed.weight.data[6]
     tiny_model.pitch_proj.weight.data.zero_()
     for generate in (generate_naive, generate_cached, generate_compiled):
-        assert not np.array_equal(
-            generate(tiny_model, 5, 0, u), generate(tiny_model, 6, 0, u)
-        )
+        assert not np.array_equal(generate(tiny_model, 5, 0, u), generate(tiny_model, 6, 0, u))
 
 
 def test_the_compiled_engine_gives_the_cached_samples(tiny_model: WaveNet) -> None:
@@ -90,9 +88,14 @@ def test_the_same_seed_gives_the_same_uniforms_and_another_seed_does_not() -> No
 
 def test_sampling_inverts_the_softmax_cdf() -> None:
     logits = np.log(np.array([0.1, 0.2, 0.3, 0.4], dtype=np.float32))
-    assert [
-        sample_class(logits, u, 1.0) for u in (0.05, 0.15, 0.31, 0.59, 0.61, 0.999)
-    ] == [0, 1, 2, 2, 3, 3]
+    assert [sample_class(logits, u, 1.0) for u in (0.05, 0.15, 0.31, 0.59, 0.61, 0.999)] == [
+        0,
+        1,
+        2,
+        2,
+        3,
+        3,
+    ]
 
 
 def test_low_temperature_picks_the_most_likely_class() -> None:
@@ -105,9 +108,7 @@ def test_sampled_frequencies_follow_the_softmax() -> None:
     logits = np.array([0.0, 1.0, 2.0], dtype=np.float32)
     draws = np.array([sample_class(logits, u, 1.0) for u in uniforms(0, 20_000)])
     p = np.exp(logits) / np.exp(logits).sum()
-    np.testing.assert_allclose(
-        np.bincount(draws, minlength=3) / len(draws), p, atol=0.015
-    )
+    np.testing.assert_allclose(np.bincount(draws, minlength=3) / len(draws), p, atol=0.015)
 
 
 def test_receptive_field_of_the_tiny_model_is_what_the_queues_hold() -> None:

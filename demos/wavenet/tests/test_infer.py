@@ -36,10 +36,8 @@ def _defaults(**over: object) -> dict:
 
 def test_a_short_run_without_comparison_returns_a_playable_wav() -> None:
     seen = []
-    result = run(
-        _defaults(length_s=0.25, compare=False), lambda pct, msg: seen.append(pct)
-    )
-    assert RENDERER_KEYS <= set(result)
+    result = run(_defaults(length_s=0.25, compare=False), lambda pct, msg: seen.append(pct))
+    assert set(result) >= RENDERER_KEYS
     json.dumps(result, allow_nan=False)
     with wave.open(io.BytesIO(base64.b64decode(result["wav_base64"]))) as w:
         assert w.getnframes() == 4000 and w.getframerate() == 16_000
@@ -57,7 +55,7 @@ def test_the_same_params_give_the_same_audio_and_another_seed_does_not() -> None
 def test_the_schema_defaults_give_json_with_agreeing_generation_paths() -> None:
     result = run(_defaults())
     json.dumps(result, allow_nan=False)
-    assert RENDERER_KEYS <= set(result)
+    assert set(result) >= RENDERER_KEYS
     t = result["timings"]
     assert t["cached_equals_compiled"] and t["naive_equals_compiled"]
     assert t["fast_over_naive_speedup"] > 1

@@ -17,8 +17,11 @@ def test_decoding_then_encoding_every_class_gives_it_back() -> None:
 @given(st.floats(min_value=-1.0, max_value=1.0, allow_nan=False))
 def test_encoding_then_decoding_stays_within_half_a_companded_step(x: float) -> None:
     y = float(mulaw.decode(mulaw.encode(np.array([x])))[0])
+
     # Distance in the companded domain is at most half a class (1/255 of the range [-1, 1]).
-    f = lambda v: np.sign(v) * np.log1p(mulaw.MU * abs(v)) / np.log1p(mulaw.MU)
+    def f(v):
+        return np.sign(v) * np.log1p(mulaw.MU * abs(v)) / np.log1p(mulaw.MU)
+
     assert abs(f(x) - f(y)) <= 1.0 / mulaw.MU + 1e-12
 
 

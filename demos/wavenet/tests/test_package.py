@@ -10,10 +10,10 @@ from demos.wavenet import META, NOTES, TIMBRES, task
 
 
 def test_importing_the_package_does_not_import_torch_numpy_or_numba() -> None:
-    code = "import sys, demos.wavenet; print(*(m in sys.modules for m in ('torch', 'numpy', 'numba')))"
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    code = (
+        "import sys, demos.wavenet; print(*(m in sys.modules for m in ('torch', 'numpy', 'numba')))"
     )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False", "False"]
 
 

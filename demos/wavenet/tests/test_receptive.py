@@ -44,9 +44,7 @@ def test_the_inputs_on_some_path_are_exactly_those_the_output_depends_on() -> No
 
 def test_the_bundled_description_is_4095_samples_and_256_ms() -> None:
     d = receptive.describe(Config())
-    assert d["receptive_field_samples"] == 4095 and d[
-        "receptive_field_ms"
-    ] == pytest.approx(255.94)
+    assert d["receptive_field_samples"] == 4095 and d["receptive_field_ms"] == pytest.approx(255.94)
     assert d["active_per_level"][0] == 1 and d["active_per_level"][-1] == 4095
     assert len(d["coverage"]) == len(d["dilations"]) + 1
     assert [row["stack"] for row in d["layers"]] == [1] * 11 + [2] * 11

@@ -38,18 +38,14 @@ DRAW = """async ([result, lang]) => {
 
 def test_the_renderer_draws_playable_audio_and_every_part_in_both_languages(renderer_page) -> None:
     params = {name: spec["default"] for name, spec in META["params"].items()}
-    result = json.loads(
-        json.dumps(run({**params, "length_s": SECONDS}, lambda p, m: None))
-    )
+    result = json.loads(json.dumps(run({**params, "length_s": SECONDS}, lambda p, m: None)))
     page, errors = renderer_page("wavenet")
     drawn = {lang: page.evaluate(DRAW, [result, lang]) for lang in ("en", "es")}
     empty = page.evaluate(DRAW, [{}, "en"])  # null-safe on a missing result
     assert errors == []
     for lang, out in drawn.items():
         assert out["duration"] == pytest.approx(SECONDS, abs=0.01), lang
-        assert out["charts"] == ["line"], (
-            lang
-        )  # the waveform; the heatmaps are plain canvases
+        assert out["charts"] == ["line"], lang  # the waveform; the heatmaps are plain canvases
         assert out["canvases"] >= 3, lang  # waveform, spectrogram, receptive field
         assert out["tables"] == 3, lang  # generation paths, example paths, layers
     assert "Receptive field: 4095 samples" in drawn["en"]["text"]

@@ -27,9 +27,7 @@ def test_the_same_seed_gives_the_same_batch() -> None:
 def test_every_synthesised_note_has_its_fundamental_as_dominant_frequency(
     note: int, timbre: int
 ) -> None:
-    wave = task.synth_note(
-        np.random.default_rng(note + 10 * timbre), note, timbre, 8000
-    )
+    wave = task.synth_note(np.random.default_rng(note + 10 * timbre), note, timbre, 8000)
     f = audio.dominant_frequency(wave, task.SAMPLE_RATE)
     assert abs(f - task.note_hz(note)) / task.note_hz(note) < 0.03
     assert np.max(np.abs(wave)) <= 1.0
@@ -64,9 +62,7 @@ def test_the_steady_phase_advances_by_the_note_frequency_every_sample() -> None:
     )
 
 
-def test_local_features_are_the_first_two_harmonics_and_do_not_depend_on_slicing() -> (
-    None
-):
+def test_local_features_are_the_first_two_harmonics_and_do_not_depend_on_slicing() -> None:
     phase = task.steady_phase(4, 0, 777)
     y = task.local_features(phase[None])[0]
     assert y.shape == (task.LOCAL_CHANNELS, 777) and y.dtype == np.float32

@@ -27,4 +27,6 @@ class Command(BaseCommand):
             for tr in tqdm(translations, disable=opts["quiet"], desc="graphs", unit="translation"):
                 failed += not sync_translation(tr)
             content_changed()  # graphs are written with plain SQL: no model signal tells the page cache
-        self.stdout.write(f"{translations.count() - failed} graph(s) rebuilt, {failed} left as they were")
+        self.stdout.write(
+            f"{translations.count() - failed} graph(s) rebuilt, {failed} left as they were"
+        )

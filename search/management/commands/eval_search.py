@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
-from search import embedders, ranking, text
+from search import analyzer, embedders, ranking
 from search.engine import SearchParams, search
 from search.eval.queries import QUERIES_TSV, load_queries
 from search.models import IndexEntry
@@ -55,7 +55,7 @@ class Command(BaseCommand):
         anyl: dict[str, list] = defaultdict(list)
         detected = 0
         for q in qs:
-            detected += text.guess_language(q.text) == q.query_lang
+            detected += analyzer.guess_language(q.text) == q.query_lang
             for lang, store in ((q.target_lang, strict), ("any", anyl)):
                 result = search(SearchParams(q=q.text, lang=lang, k=k))
                 rank = next(
@@ -79,9 +79,7 @@ class Command(BaseCommand):
             ("lang=any", anyl),
         ):
             self.stdout.write(f"\n{title}:")
-            self.stdout.write(
-                f"  {'pair':8s} {'n':>3s} {'top-1':>6s} {'top-3':>6s} {'MRR':>6s}"
-            )
+            self.stdout.write(f"  {'pair':8s} {'n':>3s} {'top-1':>6s} {'top-3':>6s} {'MRR':>6s}")
             groups = {p: store[p] for p in PAIRS}
             groups["same"] = store["en->en"] + store["es->es"]
             groups["cross"] = store["en->es"] + store["es->en"]
@@ -110,12 +108,7 @@ def alignment(model: str) -> tuple[float, int]:
     en = [e for e in entries if e.point.lang == "en"]
     if not es or not en:
         return 0.0, 0
-    sims = (
-        np.vstack([e.vector(model) for e in es])
-        @ np.vstack([e.vector(model) for e in en]).T
-    )
+    sims = np.vstack([e.vector(model) for e in es]) @ np.vstack([e.vector(model) for e in en]).T
     nearest = sims.argmax(axis=1)
-    same = sum(
-        en[j].point.number == e.point.number for e, j in zip(es, nearest, strict=True)
-    )
+    same = sum(en[j].point.number == e.point.number for e, j in zip(es, nearest, strict=True))
     return same / len(es), len(es)

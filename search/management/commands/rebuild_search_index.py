@@ -8,13 +8,15 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from search import indexer
+from search import entries
 from search.models import IndexEntry
 from talks.models import SummaryPoint
 
 
 class Command(BaseCommand):
-    help = "Encode every summary point (and the concept-map labels citing it) into the search index."
+    help = (
+        "Encode every summary point (and the concept-map labels citing it) into the search index."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -25,16 +27,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch",
             type=int,
-            default=indexer.REBUILD_BATCH,
+            default=entries.REBUILD_BATCH,
             help="points encoded per batch (default: %(default)s)",
         )
         parser.add_argument(
             "--no-progress", action="store_true", help="do not draw the progress bar"
         )
 
-    def handle(
-        self, *args, force: bool, batch: int, no_progress: bool, **options
-    ) -> None:
+    def handle(self, *args, force: bool, batch: int, no_progress: bool, **options) -> None:
         if force:
             IndexEntry.objects.all().delete()
         total = SummaryPoint.objects.count()
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             disable=no_progress,
             file=self.stderr,
         ) as bar:
-            stats = indexer.rebuild(on_batch=bar.update, batch=batch)
+            stats = entries.rebuild(on_batch=bar.update, batch=batch)
         self.stdout.write(
             f"search index: {stats['points']} points, {stats['entries']} entries, {stats['encoded']} (re)encoded"
         )

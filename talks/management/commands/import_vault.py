@@ -8,8 +8,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from talks.importers.api import build_preview, import_documents, load_file
-from talks.importers.knowledge_vault import SUPPORTED_LANGS, ImportProblem, Metadata
+from talks.importers.knowledge_vault import ImportProblem, Metadata
+from talks.importers.writer import build_preview, import_documents, load_file
+from vault import languages
 
 
 def bundled_corpus() -> Path:
@@ -25,21 +26,36 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "paths", nargs="*", type=Path,
+            "paths",
+            nargs="*",
+            type=Path,
             help="Files or folders of .txt files (default: the bundled corpus in data/corpus).",
         )
-        parser.add_argument("--dry-run", action="store_true", help="Parse and preview; write nothing.")
-        parser.add_argument("--json", action="store_true", help="Print one JSON object per file.")
-        parser.add_argument("--talk", default="", help="Slug of the talk an ad-hoc (headerless) file belongs to.")
-        parser.add_argument("--lang", default="", choices=("",) + SUPPORTED_LANGS, help="Language of the file(s).")
-        parser.add_argument("--title", default="", help="Title, for a new talk whose file has no header.")
         parser.add_argument(
-            "--kind", default="", choices=("", "invited_talk", "discussion"), help="Kind of document."
+            "--dry-run", action="store_true", help="Parse and preview; write nothing."
+        )
+        parser.add_argument("--json", action="store_true", help="Print one JSON object per file.")
+        parser.add_argument(
+            "--talk", default="", help="Slug of the talk an ad-hoc (headerless) file belongs to."
+        )
+        parser.add_argument(
+            "--lang", default="", choices=("", *languages.codes()), help="Language of the file(s)."
+        )
+        parser.add_argument(
+            "--title", default="", help="Title, for a new talk whose file has no header."
+        )
+        parser.add_argument(
+            "--kind",
+            default="",
+            choices=("", "invited_talk", "discussion"),
+            help="Kind of document.",
         )
 
     def handle(self, *args, **opts):
         files = self._collect(opts["paths"] or [bundled_corpus()])
-        overrides = Metadata(slug=opts["talk"], lang=opts["lang"], title=opts["title"], kind=opts["kind"])
+        overrides = Metadata(
+            slug=opts["talk"], lang=opts["lang"], title=opts["title"], kind=opts["kind"]
+        )
         docs, problems = [], []
         for path in files:
             try:
@@ -48,12 +64,18 @@ class Command(BaseCommand):
                 problems.append(problem)
         if problems:
             self._report_problems(problems, opts["json"])
-            raise CommandError(f"{len(problems)} file(s) could not be imported; nothing was written.")
+            raise CommandError(
+                f"{len(problems)} file(s) could not be imported; nothing was written."
+            )
 
         if opts["dry_run"]:
             for doc in docs:
                 preview = build_preview(doc)
-                self.stdout.write(json.dumps(preview, ensure_ascii=False) if opts["json"] else self._describe(preview))
+                self.stdout.write(
+                    json.dumps(preview, ensure_ascii=False)
+                    if opts["json"]
+                    else self._describe(preview)
+                )
             return
 
         try:
@@ -65,7 +87,9 @@ class Command(BaseCommand):
             if opts["json"]:
                 self.stdout.write(json.dumps(result.as_dict()))
             else:
-                self.stdout.write(f"{result.status:9} {result.slug} [{result.lang}] ← {result.file}")
+                self.stdout.write(
+                    f"{result.status:9} {result.slug} [{result.lang}] ← {result.file}"
+                )
 
     def _collect(self, paths: list[Path]) -> list[Path]:
         files: list[Path] = []
@@ -83,14 +107,16 @@ class Command(BaseCommand):
     def _report_problems(self, problems: list[ImportProblem], as_json: bool) -> None:
         for problem in problems:
             if as_json:
-                self.stdout.write(json.dumps({"status": "error", "error": problem.as_dict()}, ensure_ascii=False))
+                self.stdout.write(
+                    json.dumps({"status": "error", "error": problem.as_dict()}, ensure_ascii=False)
+                )
             else:
                 self.stderr.write(str(problem))
 
     @staticmethod
     def _describe(preview: dict) -> str:
         talk = preview["talk"]
-        numbers = next(iter(preview["points"].values()), [])
+        numbers: list[int] = next(iter(preview["points"].values()), [])
         span = f"points {numbers[0]}–{numbers[-1]}" if numbers else "no points"
         return (
             f"{preview['would_be']:9} {talk['slug']} [{preview['lang']}] {talk['kind']}: "

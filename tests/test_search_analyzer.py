@@ -1,36 +1,34 @@
-"""search.text: folding, lexical terms, language guessing and highlighting (no database)."""
+"""search.analyzer: folding, lexical terms, language guessing and highlighting (no database)."""
 
 from __future__ import annotations
 
-from search import text
+from search import analyzer
 
 
 def test_fold_strips_accents_and_case():
-    assert text.fold("Computación ÁRBOL Ñandú") == "computacion arbol nandu"
+    assert analyzer.fold("Computación ÁRBOL Ñandú") == "computacion arbol nandu"
 
 
 def test_terms_drop_stopwords_and_meet_across_languages():
-    assert text.terms("the memory of the network") == ["memor", "netwo"]
+    assert analyzer.terms("the memory of the network") == ["memor", "netwo"]
     # Cognates share their prefix term, so an English query can match a Spanish point lexically.
-    assert set(text.terms("memoria externa")) == set(text.terms("external memory"))
+    assert set(analyzer.terms("memoria externa")) == set(analyzer.terms("external memory"))
 
 
 def test_query_terms_are_distinct_and_ordered():
-    assert text.query_terms("memory, Memory and MEMORIA networks") == ["memor", "netwo"]
+    assert analyzer.query_terms("memory, Memory and MEMORIA networks") == ["memor", "netwo"]
 
 
 def test_it_guesses_the_language_of_short_queries():
-    assert text.guess_language("¿cómo se entrena un optimizador aprendido?") == "es"
-    assert text.guess_language("memoria externa para redes neuronales") == "es"
-    assert text.guess_language("how does a network decide how long to think?") == "en"
-    assert (
-        text.guess_language("WaveNet", hint="es") == "es"
-    )  # no evidence: the page's language
-    assert text.guess_language("WaveNet", hint="en") == "en"
+    assert analyzer.guess_language("¿cómo se entrena un optimizador aprendido?") == "es"
+    assert analyzer.guess_language("memoria externa para redes neuronales") == "es"
+    assert analyzer.guess_language("how does a network decide how long to think?") == "en"
+    assert analyzer.guess_language("WaveNet", hint="es") == "es"  # no evidence: the page's language
+    assert analyzer.guess_language("WaveNet", hint="en") == "en"
 
 
 def test_highlight_escapes_html_and_marks_matching_words():
-    out = text.highlight("External <b>memory</b> & networks", "memoria de redes")
+    out = analyzer.highlight("External <b>memory</b> & networks", "memoria de redes")
     assert "<b>" not in out and "&lt;b&gt;" in out
     assert "<mark>memory</mark>" in out
     assert "&amp;" in out
@@ -38,20 +36,18 @@ def test_highlight_escapes_html_and_marks_matching_words():
 
 def test_highlight_keeps_the_first_match_in_view_when_trimming():
     body = "word " * 200 + "WaveNet rocks"
-    out = text.highlight(body, "wavenet", max_chars=80)
+    out = analyzer.highlight(body, "wavenet", max_chars=80)
     assert "<mark>WaveNet</mark>" in out
     assert out.startswith("…")
 
 
 def test_matched_words_lists_each_word_once_as_written():
-    words = text.matched_words(
-        "redes neuronales", "Redes neuronales y más redes Neuronales"
-    )
+    words = analyzer.matched_words("redes neuronales", "Redes neuronales y más redes Neuronales")
     assert words == ["Redes", "neuronales"]
 
 
 def test_acronyms_are_read_from_their_definitions_in_either_language():
-    found = text.acronyms(
+    found = analyzer.acronyms(
         [
             "Back-propagation through time (BPTT) has issues for RNNs.",
             "We use Adaptive Computation Time (ACT) here. Differentiable Neural Computers (DNCs) too.",
@@ -64,10 +60,10 @@ def test_acronyms_are_read_from_their_definitions_in_either_language():
         "DNC": "Differentiable Neural Computers",
     }
     # A translation keeps the English short form: the Spanish run of words is the long form.
-    assert text.acronyms(
+    assert analyzer.acronyms(
         ["Las Computadoras Neuronales Diferenciables (DNCs) son un ejemplo."]
     ) == {"DNC": "Computadoras Neuronales Diferenciables"}
-    assert text.acronyms(["No definitions (here) or (x) at all."]) == {}
+    assert analyzer.acronyms(["No definitions (here) or (x) at all."]) == {}
 
 
 def test_expand_acronyms_adds_the_long_form_once_and_leaves_definitions_alone():
@@ -76,14 +72,14 @@ def test_expand_acronyms_adds_the_long_form_once_and_leaves_definitions_alone():
         "DNC": "Differentiable Neural Computers",
     }
     assert (
-        text.expand_acronyms("Truncated BPTT misses long-range BPTT effects.", known)
+        analyzer.expand_acronyms("Truncated BPTT misses long-range BPTT effects.", known)
         == "Truncated BPTT (Back-propagation through time) misses long-range BPTT effects."
     )
-    assert text.expand_acronyms("DNCs passed 18/20 tasks.", known).startswith(
+    assert analyzer.expand_acronyms("DNCs passed 18/20 tasks.", known).startswith(
         "DNCs (Differentiable Neural Computers) passed"
     )
     defining = "Back-propagation through time (BPTT) is costly."
-    assert text.expand_acronyms(defining, known) == defining
-    assert text.expand_acronyms("SUBPTTX is not BPTT's cousin", {"XY": "x y"}) == (
+    assert analyzer.expand_acronyms(defining, known) == defining
+    assert analyzer.expand_acronyms("SUBPTTX is not BPTT's cousin", {"XY": "x y"}) == (
         "SUBPTTX is not BPTT's cousin"
     )

@@ -26,6 +26,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from talks.models import Talk
+from vault import languages
 
 from . import conf, registry
 
@@ -43,7 +44,9 @@ def frame_ancestors_header() -> str:
     """The site's Content-Security-Policy (settings.CONTENT_SECURITY_POLICY) with the embeds' own
     ``frame-ancestors``: a widget may be framed, but it still runs only the site's own scripts."""
     ancestors = conf.frame_ancestors()
-    return build_policy(replace={"frame-ancestors": ancestors}) or "frame-ancestors " + " ".join(ancestors)
+    return build_policy(replace={"frame-ancestors": ancestors}) or "frame-ancestors " + " ".join(
+        ancestors
+    )
 
 
 def make_embeddable(response: HttpResponse) -> HttpResponse:
@@ -88,22 +91,39 @@ def resolve(url: str) -> dict | None:
     """What ``url`` points at: {kind, slug, lang, query, title} for something embeddable, else None."""
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query))
-    for pattern, kind in ((_DEMO_PAGE, "demo"), (_DEMO_EMBED, "demo"), (_TALK_PAGE, "graph"), (_GRAPH_EMBED, "graph")):
+    for pattern, kind in (
+        (_DEMO_PAGE, "demo"),
+        (_DEMO_EMBED, "demo"),
+        (_TALK_PAGE, "graph"),
+        (_GRAPH_EMBED, "graph"),
+    ):
         match = pattern.match(parts.path)
         if not match:
             continue
         lang = match.groupdict().get("lang") or query.get("lang", "en")
-        lang = lang if lang in ("en", "es") else "en"
+        lang = languages.pick(lang)
         slug = match["slug"]
         if kind == "demo":
             demo = registry.get(slug)
             if demo is None:
                 return None
-            return {"kind": kind, "slug": slug, "lang": lang, "query": query, "title": demo.title(lang)}
+            return {
+                "kind": kind,
+                "slug": slug,
+                "lang": lang,
+                "query": query,
+                "title": demo.title(lang),
+            }
         talk = Talk.objects.published().with_related().filter(slug=slug).first()
         if talk is None:
             return None
-        return {"kind": kind, "slug": slug, "lang": lang, "query": query, "title": talk.title_in(lang)}
+        return {
+            "kind": kind,
+            "slug": slug,
+            "lang": lang,
+            "query": query,
+            "title": talk.title_in(lang),
+        }
     return None
 
 
@@ -118,9 +138,12 @@ def oembed(request: HttpRequest) -> HttpResponse:
     target = resolve(url)
     if target is None:
         return _error(404, "Nothing embeddable at that address.")
-    width, height = _fit(DEFAULT_SIZE[target["kind"]], request.GET.get("maxwidth"), request.GET.get("maxheight"))
+    width, height = _fit(
+        DEFAULT_SIZE[target["kind"]], request.GET.get("maxwidth"), request.GET.get("maxheight")
+    )
     if target["kind"] == "demo":
         demo = registry.get(target["slug"])
+        assert demo is not None  # resolve() only returns registered demos
         params = {k: v for k, v in target["query"].items() if k in demo.params_schema}
         path = reverse("demos_embed:demo", args=[target["slug"]])
     else:

@@ -59,10 +59,16 @@ def load_file(path: Path, overrides: Metadata | None = None) -> ParsedDocument:
     return parse(decode(data, path.name), filename=path.name, defaults=defaults)
 
 
-def parse_pasted(text: str, filename: str = "pasted.txt", overrides: Metadata | None = None) -> ParsedDocument:
+def parse_pasted(
+    text: str, filename: str = "pasted.txt", overrides: Metadata | None = None
+) -> ParsedDocument:
     """Parse text pasted in the admin (already a str)."""
     # surrogatepass: a lone surrogate becomes bytes that decode() reports as "not UTF-8", not a crash.
-    return parse(decode(text.encode("utf-8", "surrogatepass"), filename), filename=filename, defaults=overrides)
+    return parse(
+        decode(text.encode("utf-8", "surrogatepass"), filename),
+        filename=filename,
+        defaults=overrides,
+    )
 
 
 def _statuses(docs: list[ParsedDocument]) -> tuple[dict[str, Talk], dict[int, str]]:
@@ -71,11 +77,16 @@ def _statuses(docs: list[ParsedDocument]) -> tuple[dict[str, Talk], dict[int, st
     # Unchanged means: the translation exists and was last imported from this very text (text A, then
     # B, then A again is a change; a deleted translation is imported again).
     known = set(
-        TalkTranslation.objects.filter(talk__slug__in=list(talks), source__isnull=False)
-        .values_list("talk__slug", "lang", "source__checksum")
+        TalkTranslation.objects.filter(
+            talk__slug__in=list(talks), source__isnull=False
+        ).values_list("talk__slug", "lang", "source__checksum")
     )
     return talks, {
-        id(d): CREATED if d.slug not in talks else UNCHANGED if (d.slug, d.lang, d.checksum) in known else UPDATED
+        id(d): CREATED
+        if d.slug not in talks
+        else UNCHANGED
+        if (d.slug, d.lang, d.checksum) in known
+        else UPDATED
         for d in docs
     }
 
@@ -113,7 +124,11 @@ def import_documents(
     for doc in docs:
         key = (doc.slug, doc.lang)
         if key in seen:
-            raise ImportProblem(f"{seen[key]} has the same talk and language ({doc.slug}, {doc.lang})", 0, doc.filename)
+            raise ImportProblem(
+                f"{seen[key]} has the same talk and language ({doc.slug}, {doc.lang})",
+                0,
+                doc.filename,
+            )
         seen[key] = doc.filename
 
     for doc in docs:
@@ -126,13 +141,20 @@ def import_documents(
 
 
 def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status: str) -> None:
-    events = _ensure(Event, {(d.meta.event, d.meta.year) for d in docs if d.meta.event and d.meta.year},
-                     lambda key: Event(name=key[0], year=key[1], slug=slugify(f"{key[0]} {key[1]}")),
-                     key=lambda e: (e.name, e.year))
-    speakers = _ensure(Speaker, {d.meta.speaker for d in docs if d.meta.speaker},
-                       lambda name: Speaker(name=name, slug=_speaker_slug(name)), key=lambda s: s.name)
+    events = _ensure(
+        Event,
+        {(d.meta.event, d.meta.year) for d in docs if d.meta.event and d.meta.year},
+        lambda key: Event(name=key[0], year=key[1], slug=slugify(f"{key[0]} {key[1]}")),
+        key=lambda e: (e.name, e.year),
+    )
+    speakers = _ensure(
+        Speaker,
+        {d.meta.speaker for d in docs if d.meta.speaker},
+        lambda name: Speaker(name=name, slug=_speaker_slug(name)),
+        key=lambda s: s.name,
+    )
 
-    new_talks = {}
+    new_talks: dict[str, Talk] = {}
     for doc in docs:
         talk = talks.get(doc.slug) or new_talks.get(doc.slug)
         if talk is None:
@@ -146,31 +168,51 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
     # their related talk, need an UPDATE (bulk_update's CASE grows with the batch: keep it small).
     stale = [t for pk, t in changed.items() if t.slug not in new_talks or t.slug in linked]
     Talk.objects.bulk_update(
-        stale, ["kind", "event", "speaker", "vault_index", "subject", "related_talk", "updated_at"], batch_size=200
+        stale,
+        ["kind", "event", "speaker", "vault_index", "subject", "related_talk", "updated_at"],
+        batch_size=200,
     )
 
     imported_by = user if getattr(user, "pk", None) else None
     sources = [
-        SourceDocument(talk=talks[d.slug], lang=d.lang, filename=d.filename, raw_text=d.raw_text,
-                       checksum=d.checksum, generator=d.meta.generator, imported_by=imported_by)
+        SourceDocument(
+            talk=talks[d.slug],
+            lang=d.lang,
+            filename=d.filename,
+            raw_text=d.raw_text,
+            checksum=d.checksum,
+            generator=d.meta.generator,
+            imported_by=imported_by,
+        )
         for d in docs
     ]
     SourceDocument.objects.bulk_create(sources)
     source_of = {(d.slug, d.lang): sd for d, sd in zip(docs, sources, strict=True)}
 
-    existing = {(t.talk_id, t.lang): t for t in TalkTranslation.objects.filter(talk_id__in=list(changed))}
+    existing = {
+        (t.talk_id, t.lang): t for t in TalkTranslation.objects.filter(talk_id__in=list(changed))
+    }
     create, update = [], []
     for doc in docs:
         talk = talks[doc.slug]
         tr = existing.get((talk.pk, doc.lang))
         title = doc.meta.title or (tr.title if tr else "")
         if not title:
-            raise ImportProblem("no title: the file has no header and the manifest gives none (use --title)", 0,
-                                doc.filename)
-        fields = {"title": title[:500], "graph_source": doc.graph_source, "thread": doc.thread,
-                  "license": doc.meta.license, "attribution": doc.meta.attribution,
-                  "generator": doc.meta.generator, "source": source_of[(doc.slug, doc.lang)],
-                  "origin": Origin.IMPORTED}
+            raise ImportProblem(
+                "no title: the file has no header and the manifest gives none (use --title)",
+                0,
+                doc.filename,
+            )
+        fields = {
+            "title": title[:500],
+            "graph_source": doc.graph_source,
+            "thread": doc.thread,
+            "license": doc.meta.license,
+            "attribution": doc.meta.attribution,
+            "generator": doc.meta.generator,
+            "source": source_of[(doc.slug, doc.lang)],
+            "origin": Origin.IMPORTED,
+        }
         if tr is None:
             tr = TalkTranslation(talk=talk, lang=doc.lang, **fields)
             create.append(tr)
@@ -183,24 +225,43 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
     TalkTranslation.objects.bulk_update(update, list(_TRANSLATION_FIELDS), batch_size=200)
 
     _write_points(docs, talks, new_talks, source_of, user)
-    _record_history(user, new=[t for t in changed.values() if t.slug in new_talks], updated=stale,
-                    translations=(create, update))
+    _record_history(
+        user,
+        new=[t for t in changed.values() if t.slug in new_talks],
+        updated=stale,
+        translations=(create, update),
+    )
     for doc in docs:
         talk = talks[doc.slug]
         translation_imported.send(
-            sender=Talk, talk=talk, lang=doc.lang, translation=existing[(talk.pk, doc.lang)], parsed=doc
+            sender=Talk,
+            talk=talk,
+            lang=doc.lang,
+            translation=existing[(talk.pk, doc.lang)],
+            parsed=doc,
         )
     # Bulk writes send no model signals: cached pages are invalidated here (now and on commit).
     content_changed()
 
 
-_TRANSLATION_FIELDS = ("title", "graph_source", "thread", "license", "attribution", "generator", "source", "origin")
+_TRANSLATION_FIELDS = (
+    "title",
+    "graph_source",
+    "thread",
+    "license",
+    "attribution",
+    "generator",
+    "source",
+    "origin",
+)
 
 
 _POINT_COLUMNS = ["talk_id", "lang", "number", "text", "source_id", "origin"]
 
 
-def _write_points(docs: list[ParsedDocument], talks: dict[str, Talk], new_talks: dict, source_of: dict, user) -> None:
+def _write_points(
+    docs: list[ParsedDocument], talks: dict[str, Talk], new_talks: dict, source_of: dict, user
+) -> None:
     """Create, update in place or delete points so each translation has exactly the document's points.
 
     A point keeps its row (its id, history and search entry) across re-imports; only points whose
@@ -211,7 +272,9 @@ def _write_points(docs: list[ParsedDocument], talks: dict[str, Talk], new_talks:
     stored: dict[tuple[int, str], dict[int, SummaryPoint]] = {}
     old_talks = [talks[d.slug].pk for d in docs if d.slug not in new_talks]
     if old_talks:
-        for point in SummaryPoint.objects.filter(talk_id__in=old_talks, lang__in={d.lang for d in docs}):
+        for point in SummaryPoint.objects.filter(
+            talk_id__in=old_talks, lang__in={d.lang for d in docs}
+        ):
             if (point.talk_id, point.lang) in wanted:
                 stored.setdefault((point.talk_id, point.lang), {})[point.number] = point
     created: list[tuple] = []
@@ -222,22 +285,33 @@ def _write_points(docs: list[ParsedDocument], talks: dict[str, Talk], new_talks:
         have = stored.get((talk_id, lang), {})
         gone += [p.pk for n, p in have.items() if n not in doc.points]
         for n, text in sorted(doc.points.items()):
-            point = have.get(n)
-            if point is None:
+            existing = have.get(n)
+            if existing is None:
                 created.append((talk_id, lang, n, text, source_id, Origin.IMPORTED))
             else:
-                point.text, point.source_id, point.origin = text, source_id, Origin.IMPORTED
-                updated.append(point)
+                existing.text, existing.source_id = text, source_id
+                existing.origin = Origin.IMPORTED
+                updated.append(existing)
     if gone:
-        SummaryPoint.objects.filter(pk__in=gone).delete()  # post_delete writes their "-" history rows
+        SummaryPoint.objects.filter(
+            pk__in=gone
+        ).delete()  # post_delete writes their "-" history rows
     SummaryPoint.objects.bulk_update(updated, ["text", "source", "origin"], batch_size=500)
     ids = sql.insert(SummaryPoint, _POINT_COLUMNS, created, returning=True)
-    history.record_rows(SummaryPoint, ["id", *_POINT_COLUMNS], [(i, *row) for i, row in zip(ids, created, strict=True)],
-                        "+", user, "import")
+    history.record_rows(
+        SummaryPoint,
+        ["id", *_POINT_COLUMNS],
+        [(i, *row) for i, row in zip(ids, created, strict=True)],
+        "+",
+        user,
+        "import",
+    )
     history.record(SummaryPoint, updated, "~", user, "import")
 
 
-def _record_history(user, new: list[Talk], updated: list[Talk], translations: tuple[list, list]) -> None:
+def _record_history(
+    user, new: list[Talk], updated: list[Talk], translations: tuple[list, list]
+) -> None:
     """History rows for what the bulk writes changed (bulk_create/bulk_update send no signals).
 
     One multi-row INSERT per batch (``history.record``), so history does not make imports slow.
@@ -262,7 +336,10 @@ def _ensure(model, keys: set, build, key) -> dict:
     missing = {k: build(k) for k in keys if k not in rows}
     if missing:
         model.objects.bulk_create(missing.values(), ignore_conflicts=True)
-        by_slug = {obj.slug: obj for obj in model.objects.filter(slug__in=[m.slug for m in missing.values()])}
+        by_slug = {
+            obj.slug: obj
+            for obj in model.objects.filter(slug__in=[m.slug for m in missing.values()])
+        }
         rows |= {k: by_slug[obj.slug] for k, obj in missing.items()}
     return rows
 
@@ -289,16 +366,25 @@ def _check_fits(doc: ParsedDocument) -> None:
     """Raise ``ImportProblem`` for a header value longer than its column."""
     for name, (model, field) in _LIMITED.items():
         value = getattr(doc.meta, name) or ""
-        limit = model._meta.get_field(field).max_length
+        limit = sql.max_length(model, field)
         if len(value) > limit:
-            raise ImportProblem(f"the {name.replace('_', ' ')} is {len(value)} characters long (at most {limit})", 0,
-                                doc.filename)
-    slugs = {"speaker": _speaker_slug(doc.meta.speaker), "event": slugify(f"{doc.meta.event} {doc.meta.year}")}
+            raise ImportProblem(
+                f"the {name.replace('_', ' ')} is {len(value)} characters long (at most {limit})",
+                0,
+                doc.filename,
+            )
+    slugs = {
+        "speaker": _speaker_slug(doc.meta.speaker),
+        "event": slugify(f"{doc.meta.event} {doc.meta.year}"),
+    }
     for name, model in (("speaker", Speaker), ("event", Event)):
-        limit = model._meta.get_field("slug").max_length
+        limit = sql.max_length(model, "slug")
         if len(slugs[name]) > limit:
-            raise ImportProblem(f"the {name}'s address would be {len(slugs[name])} characters long (at most {limit})",
-                                0, doc.filename)
+            raise ImportProblem(
+                f"the {name}'s address would be {len(slugs[name])} characters long (at most {limit})",
+                0,
+                doc.filename,
+            )
 
 
 def _apply_talk_metadata(talk: Talk, meta: Metadata, events: dict, speakers: dict) -> None:
@@ -320,6 +406,10 @@ def _link_related(docs: list[ParsedDocument], talks: dict[str, Talk]) -> set[str
         if doc.meta.related_talk:
             related = found.get(doc.meta.related_talk)
             if related is None:
-                raise ImportProblem(f"the related talk {doc.meta.related_talk!r} is not in the vault", 0, doc.filename)
+                raise ImportProblem(
+                    f"the related talk {doc.meta.related_talk!r} is not in the vault",
+                    0,
+                    doc.filename,
+                )
             talks[doc.slug].related_talk = related
     return {d.slug for d in docs if d.meta.related_talk}

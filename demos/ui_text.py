@@ -15,7 +15,10 @@ UI: dict[str, dict[str, str]] = {
         "es": "Pequeños modelos PyTorch de las técnicas de las charlas, ejecutados en este servidor. Cambia "
         "los parámetros, pulsa Ejecutar y mira aparecer el resultado.",
     },
-    "no_demos": {"en": "No demo is available yet.", "es": "Todavía no hay ninguna demo disponible."},
+    "no_demos": {
+        "en": "No demo is available yet.",
+        "es": "Todavía no hay ninguna demo disponible.",
+    },
     "open": {"en": "Open the demo", "es": "Abrir la demo"},
     "illustrates": {"en": "Illustrates", "es": "Ilustra"},
     "points": {"en": "points", "es": "puntos"},
@@ -26,12 +29,21 @@ UI: dict[str, dict[str, str]] = {
     "queued": {"en": "Queued", "es": "En cola"},
     "done": {"en": "Done", "es": "Hecho"},
     "failed": {"en": "Failed", "es": "Falló"},
-    "cached": {"en": "served from an identical earlier run", "es": "servido desde una ejecución idéntica anterior"},
+    "cached": {
+        "en": "served from an identical earlier run",
+        "es": "servido desde una ejecución idéntica anterior",
+    },
     "progress": {"en": "Progress", "es": "Progreso"},
     "result": {"en": "Result", "es": "Resultado"},
-    "result_empty": {"en": "Press Run to see a result.", "es": "Pulsa Ejecutar para ver un resultado."},
+    "result_empty": {
+        "en": "Press Run to see a result.",
+        "es": "Pulsa Ejecutar para ver un resultado.",
+    },
     "explanation": {"en": "What it shows", "es": "Qué muestra"},
-    "talk_points": {"en": "The talk points it illustrates", "es": "Los puntos de la charla que ilustra"},
+    "talk_points": {
+        "en": "The talk points it illustrates",
+        "es": "Los puntos de la charla que ilustra",
+    },
     "graph_nodes": {"en": "Concept-map nodes", "es": "Nodos del mapa de conceptos"},
     "embed": {"en": "Embed", "es": "Insertar"},
     "embed_help": {
@@ -41,7 +53,10 @@ UI: dict[str, dict[str, str]] = {
     "share": {"en": "Link to these parameters", "es": "Enlace a estos parámetros"},
     "fix_fields": {"en": "Please fix the marked fields.", "es": "Corrige los campos marcados."},
     "retry_in": {"en": "Try again in {s} s.", "es": "Vuelve a intentarlo en {s} s."},
-    "network": {"en": "The server could not be reached.", "es": "No se pudo contactar con el servidor."},
+    "network": {
+        "en": "The server could not be reached.",
+        "es": "No se pudo contactar con el servidor.",
+    },
     "no_renderer": {
         "en": "This demo has no renderer yet; the raw result follows.",
         "es": "Esta demo aún no tiene visualización; sigue el resultado en bruto.",

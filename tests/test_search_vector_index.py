@@ -1,11 +1,11 @@
-"""search.index.VectorIndex on generated vectors: exact search, groups across languages, filters, ANN."""
+"""search.vector_index.VectorIndex on generated vectors: exact search, groups across languages, filters, ANN."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from search.index import VectorIndex
+from search.vector_index import VectorIndex
 
 D = 16
 
@@ -14,25 +14,12 @@ def _unit(x: np.ndarray) -> np.ndarray:
     return (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
 
 
-def _index(
-    n_talks=3, n_points=5, langs=(0, 1), seed=0, **kw
-) -> tuple[VectorIndex, dict]:
+def _index(n_talks=3, n_points=5, langs=(0, 1), seed=0, **kw) -> tuple[VectorIndex, dict]:
     """Every (talk, number) has a random direction; its EN and ES entries lie near it."""
     rng = np.random.default_rng(seed)
-    rows = [
-        (t, n, lang)
-        for t in range(n_talks)
-        for n in range(1, n_points + 1)
-        for lang in langs
-    ]
-    base = {
-        (t, n): rng.normal(size=D)
-        for t in range(n_talks)
-        for n in range(1, n_points + 1)
-    }
-    vecs = _unit(
-        np.array([base[(t, n)] + 0.05 * rng.normal(size=D) for t, n, _ in rows])
-    )
+    rows = [(t, n, lang) for t in range(n_talks) for n in range(1, n_points + 1) for lang in langs]
+    base = {(t, n): rng.normal(size=D) for t in range(n_talks) for n in range(1, n_points + 1)}
+    vecs = _unit(np.array([base[(t, n)] + 0.05 * rng.normal(size=D) for t, n, _ in rows]))
     m = len(rows)
     return VectorIndex(
         entry_ids=np.arange(1, m + 1),
@@ -44,6 +31,7 @@ def _index(
         event_ids=np.array([t + 10 for t, _, _ in rows]),
         years=np.array([2017 + t for t, _, _ in rows]),
         vectors={"use": vecs, "minilm": vecs.copy()},
+        lang_codes=("en", "es"),
         **kw,
     ), base
 
@@ -72,9 +60,7 @@ def test_a_group_without_a_point_in_the_requested_language_is_not_returned():
 def test_filters_restrict_rows_to_the_talk_event_and_year():
     idx, base = _index()
     mask = idx.mask(talk_ids=[3])
-    scored = idx.score(
-        _query(base, (0, 1)), "en", np.zeros(0, np.int64), np.zeros(0), mask=mask
-    )
+    scored = idx.score(_query(base, (0, 1)), "en", np.zeros(0, np.int64), np.zeros(0), mask=mask)
     assert set(idx.talk_ids[scored.rows]) == {3}
     assert idx.mask(years=[2018]).sum() == idx.mask(event_ids=[11]).sum() == 10
     assert idx.mask(talk_ids=[1], years=[2018]).sum() == 0
@@ -84,9 +70,7 @@ def test_lexical_matches_raise_a_group_score():
     idx, base = _index()
     q = _query(base, (0, 1))
     plain = idx.score(q, "en", np.zeros(0, np.int64), np.zeros(0))
-    row = int(
-        np.flatnonzero((idx.talk_ids == 3) & (idx.numbers == 5) & (idx.langs == 0))[0]
-    )
+    row = int(np.flatnonzero((idx.talk_ids == 3) & (idx.numbers == 5) & (idx.langs == 0))[0])
     boosted = idx.score(q, "en", np.array([row]), np.array([7.0]))
     i = int(np.flatnonzero(plain.rows == row)[0])
     assert boosted.score[i] > plain.score[i]
@@ -116,6 +100,7 @@ def test_hnsw_candidates_keep_recall_at_10_above_095():
         "event_ids": np.full(n, -1),
         "years": np.zeros(n, np.int64),
         "vectors": {"use": vecs, "minilm": vecs},
+        "lang_codes": ("en", "es"),
     }
     idx = VectorIndex(ann_threshold=1000, **kw)
     recalls = []
@@ -123,12 +108,7 @@ def test_hnsw_candidates_keep_recall_at_10_above_095():
         q = _unit(rng.normal(size=D) + centers[s])
         qv = {"use": q, "minilm": q}
         none = (np.zeros(0, np.int64), np.zeros(0))
-        exact = {
-            g
-            for g, _, _ in idx.top_groups(
-                idx.score(qv, "en", *none, exact=True), "en", 10
-            )
-        }
+        exact = {g for g, _, _ in idx.top_groups(idx.score(qv, "en", *none, exact=True), "en", 10)}
         approx = {g for g, _, _ in idx.top_groups(idx.score(qv, "en", *none), "en", 10)}
         recalls.append(len(exact & approx) / 10)
     assert idx.uses_ann
@@ -138,9 +118,7 @@ def test_hnsw_candidates_keep_recall_at_10_above_095():
 def test_the_ann_path_scores_words_in_memory_with_bm25():
     idx, base = _index(ann_threshold=11)
     idx.terms = ["memor netwo"] * len(idx)
-    target = int(
-        np.flatnonzero((idx.talk_ids == 2) & (idx.numbers == 2) & (idx.langs == 0))[0]
-    )
+    target = int(np.flatnonzero((idx.talk_ids == 2) & (idx.numbers == 2) & (idx.langs == 0))[0])
     idx.terms[target] = "waven audio"
     assert idx.ann_active(None) and not idx.ann_active(idx.mask(talk_ids=[1]))
     q = _query(base, (1, 2), noise=0.0)

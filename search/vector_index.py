@@ -23,7 +23,6 @@ import numpy as np
 
 from . import ranking
 
-LANG_CODES = ("en", "es")
 #: Entries above which the HNSW index replaces the exact scan (measured: bench/search_bench.py).
 ANN_THRESHOLD = 10_000
 #: HNSW graph degree and search breadth (bench/search_bench.py: recall@10 against exact, see README).
@@ -54,11 +53,13 @@ class VectorIndex:
     point_ids: np.ndarray  # int64[n]
     talk_ids: np.ndarray  # int64[n]
     numbers: np.ndarray  # int64[n]
-    langs: np.ndarray  # uint8[n], index into LANG_CODES
+    langs: np.ndarray  # uint8[n], index into lang_codes
     kinds: np.ndarray  # uint8[n], 0 point text, 1 concept-map label
     event_ids: np.ndarray  # int64[n], -1 when none
     years: np.ndarray  # int64[n], 0 when none
     vectors: dict[str, np.ndarray]
+    #: The languages ``langs`` indexes, in order (the site's: ``vault.languages.codes()``).
+    lang_codes: tuple[str, ...]
     terms: list[str] | None = (
         None  # lexical terms per row, space-separated (for BM25 on the ANN path)
     )
@@ -68,9 +69,7 @@ class VectorIndex:
         init=False
     )  # int64[n_groups, 2] point id per language, -1 if none
     _ann: dict[str, object] = field(default_factory=dict, init=False, repr=False)
-    _ann_lock: threading.Lock = field(
-        default_factory=threading.Lock, init=False, repr=False
-    )
+    _ann_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _bm25: tuple | None = field(default=None, init=False, repr=False)
     _df: Counter | None = field(default=None, init=False, repr=False)
     _moments: dict[str, tuple] = field(default_factory=dict, init=False, repr=False)
@@ -79,16 +78,12 @@ class VectorIndex:
         keys = self.talk_ids * 100_000 + self.numbers
         uniq, self.groups = np.unique(keys, return_inverse=True)
         self.groups = self.groups.astype(np.int64)
-        self.group_point = np.full((len(uniq), len(LANG_CODES)), -1, dtype=np.int64)
+        self.group_point = np.full((len(uniq), len(self.lang_codes)), -1, dtype=np.int64)
         is_point = self.kinds == 0
-        self.group_point[self.groups[is_point], self.langs[is_point]] = self.point_ids[
-            is_point
-        ]
+        self.group_point[self.groups[is_point], self.langs[is_point]] = self.point_ids[is_point]
         order = np.argsort(self.groups, kind="stable")
         self._group_order = order
-        self._group_start = np.searchsorted(
-            self.groups[order], np.arange(len(uniq) + 1)
-        )
+        self._group_start = np.searchsorted(self.groups[order], np.arange(len(uniq) + 1))
         self._entry_order = np.argsort(self.entry_ids)
 
     def __len__(self) -> int:
@@ -171,9 +166,7 @@ class VectorIndex:
             cos = {}
             for m, q in qvecs.items():
                 # One full product avoids copying a large row subset; small subsets are gathered.
-                cos[m] = (
-                    (self.vectors[m] @ q)[rows] if full else self.vectors[m][rows] @ q
-                )
+                cos[m] = (self.vectors[m] @ q)[rows] if full else self.vectors[m][rows] @ q
             lex = np.zeros(len(rows))
             if len(lex_rows):
                 lookup = np.full(len(self), -1.0)
@@ -184,7 +177,7 @@ class VectorIndex:
             cos = {m: self.vectors[m][rows] @ q for m, q in qvecs.items()}
             lex = self._lexical(self.bm25(rows, qterms or []), weight)
         cos = {m: c.astype(np.float64) for m, c in cos.items()}
-        english_pair = (self.langs[rows] == LANG_CODES.index("en")) & (qlang == "en")
+        english_pair = (self.langs[rows] == self.lang_codes.index("en")) & (qlang == "en")
         stats = self.query_stats(qvecs)
         fused = ranking.fuse(cos, english_pair, None, stats=stats) + ranking.W_LEX * lex
         return Scored(rows=rows, score=fused, cos=cos, lex=lex)
@@ -203,13 +196,9 @@ class VectorIndex:
             return None
         if self._df is None:
             self._df = Counter(t for body in self.terms for t in set(body.split()))
-        return ranking.query_weight(
-            len(self), [self._df.get(t, 0) for t in dict.fromkeys(qterms)]
-        )
+        return ranking.query_weight(len(self), [self._df.get(t, 0) for t in dict.fromkeys(qterms)])
 
-    def query_stats(
-        self, qvecs: dict[str, np.ndarray]
-    ) -> dict[str, tuple[float, float]]:
+    def query_stats(self, qvecs: dict[str, np.ndarray]) -> dict[str, tuple[float, float]]:
         """Mean and standard deviation of each model's cosines between the query and every entry.
 
         From the index's first and second moments (mu = E[x], S = E[x x^T], computed once):
@@ -250,9 +239,7 @@ class VectorIndex:
     def _ann_candidates(self, qvecs, mask: np.ndarray | None) -> np.ndarray:
         found = []
         for m, q in qvecs.items():
-            _, idx = self.ann(m).search(
-                q.reshape(1, -1).astype(np.float32), ANN_CANDIDATES
-            )
+            _, idx = self.ann(m).search(q.reshape(1, -1).astype(np.float32), ANN_CANDIDATES)
             found.append(idx[0][idx[0] >= 0])
         rows = np.unique(np.concatenate(found).astype(np.int64))
         rows = self.rows_of_groups(
@@ -270,9 +257,7 @@ class VectorIndex:
 
                 faiss.omp_set_num_threads(1)
                 vecs = np.ascontiguousarray(self.vectors[model], dtype=np.float32)
-                index = faiss.IndexHNSWFlat(
-                    vecs.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT
-                )
+                index = faiss.IndexHNSWFlat(vecs.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
                 index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
                 index.add(vecs)
                 index.hnsw.efSearch = HNSW_EF_SEARCH
@@ -293,18 +278,16 @@ class VectorIndex:
         A group scores as its best row, so walking rows from the best down and keeping each group
         the first time it appears gives the answer; only the top few hundred rows are sorted.
         """
+        valid: np.ndarray
         if lang == "any":
-            valid = (self.group_point >= 0).any(axis=1)
+            valid = np.asarray((self.group_point >= 0).any(axis=1))
         else:
-            valid = self.group_point[:, LANG_CODES.index(lang)] >= 0
+            valid = self.group_point[:, self.lang_codes.index(lang)] >= 0
         excluded = set(exclude_groups)
         m = len(scored.rows)
         take = min(m, _TOP_ROWS_PER_RESULT * max(k, 1))
         while True:
-            if take < m:
-                part = np.argpartition(-scored.score, take - 1)[:take]
-            else:
-                part = np.arange(m)
+            part = np.argpartition(-scored.score, take - 1)[:take] if take < m else np.arange(m)
             order = part[np.argsort(-scored.score[part], kind="stable")]
             out: list[tuple[int, float, int]] = []
             seen: set[int] = set()

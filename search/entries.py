@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -23,7 +22,7 @@ from django.db import transaction
 
 from talks.models import SummaryPoint, TalkTranslation
 
-from . import embedders, text
+from . import analyzer, embedders
 from .models import IndexEntry
 
 log = logging.getLogger(__name__)
@@ -50,10 +49,8 @@ def entry_checksum(body: str) -> str:
 
 
 def _cache_path() -> Path:
-    """``SEARCH_EMBEDDING_CACHE`` (environment or setting), else ``var/search-embeddings.sqlite3``."""
-    path = os.environ.get("SEARCH_EMBEDDING_CACHE") or getattr(
-        settings, "SEARCH_EMBEDDING_CACHE", None
-    )
+    """``settings.SEARCH_EMBEDDING_CACHE``, else ``var/search-embeddings.sqlite3``."""
+    path = getattr(settings, "SEARCH_EMBEDDING_CACHE", "")
     return Path(path) if path else Path(settings.VAR_DIR) / "search-embeddings.sqlite3"
 
 
@@ -93,19 +90,14 @@ def encode_cached(model: str, texts: Sequence[str], lang: str = "en") -> np.ndar
                 with conn:
                     conn.executemany(
                         "INSERT OR REPLACE INTO vec VALUES (?, ?, ?)",
-                        [
-                            (key, shas[i], v.tobytes())
-                            for i, v in zip(missing, vecs, strict=True)
-                        ],
+                        [(key, shas[i], v.tobytes()) for i, v in zip(missing, vecs, strict=True)],
                     )
             finally:
                 conn.close()
         for i, v in zip(missing, vecs, strict=True):
             found[shas[i]] = v
     dim = embedders.get(model).dim
-    return (
-        np.vstack([found[s] for s in shas]) if shas else np.zeros((0, dim), np.float32)
-    )
+    return np.vstack([found[s] for s in shas]) if shas else np.zeros((0, dim), np.float32)
 
 
 # --- which texts each point contributes -------------------------------------------------------------
@@ -143,7 +135,7 @@ def _acronyms(points: list[SummaryPoint]) -> dict[tuple[int, str], dict[str, str
         .values_list("talk_id", "lang", "text")
     ):
         bodies.setdefault((talk_id, lang), []).append(body)
-    return {k: text.acronyms(v) for k, v in bodies.items()}
+    return {k: analyzer.acronyms(v) for k, v in bodies.items()}
 
 
 def wanted_entries(
@@ -153,22 +145,22 @@ def wanted_entries(
 
     The text is what gets embedded and matched: the point's (or label's) words, with short forms
     defined elsewhere in the same translation followed by their long form ("Truncated BPTT
-    (Back-propagation through time)"; ``search.text.expand_acronyms``).
+    (Back-propagation through time)"; ``search.analyzer.expand_acronyms``).
     """
     points = list(points)
     graphs = {
         (t.talk_id, t.lang): _node_labels(t.graph_source)
-        for t in TalkTranslation.objects.filter(
-            talk_id__in={p.talk_id for p in points}
-        ).only("talk_id", "lang", "graph_source")
+        for t in TalkTranslation.objects.filter(talk_id__in={p.talk_id for p in points}).only(
+            "talk_id", "lang", "graph_source"
+        )
     }
     known = _acronyms(points)
-    out = []
+    out: list[tuple[SummaryPoint, str, str, str]] = []
     for p in points:
         acr = known.get((p.talk_id, p.lang), {})
-        out.append((p, IndexEntry.Kind.POINT, "", text.expand_acronyms(p.text, acr)))
+        out.append((p, IndexEntry.Kind.POINT, "", analyzer.expand_acronyms(p.text, acr)))
         for key, label in graphs.get((p.talk_id, p.lang), {}).get(p.number, []):
-            out.append((p, IndexEntry.Kind.NODE, key, text.expand_acronyms(label, acr)))
+            out.append((p, IndexEntry.Kind.NODE, key, analyzer.expand_acronyms(label, acr)))
     return out
 
 
@@ -190,8 +182,7 @@ def index_points(point_ids: Iterable[int]) -> int:
     todo = [
         w
         for w in wanted
-        if (e := existing.get((w[0].pk, w[1], w[2]))) is None
-        or e.checksum != entry_checksum(w[3])
+        if (e := existing.get((w[0].pk, w[1], w[2]))) is None or e.checksum != entry_checksum(w[3])
     ]
     keep = {(w[0].pk, w[1], w[2]) for w in wanted}
     stale = [e.pk for k, e in existing.items() if k not in keep]
@@ -200,10 +191,7 @@ def index_points(point_ids: Iterable[int]) -> int:
     if todo:
         texts = [w[3] for w in todo]
         # The packaged models take either language; the first point's language is a fine hint.
-        vectors = {
-            m: encode_cached(m, texts, todo[0][0].lang)
-            for m in embedders.DEFAULT_MODELS
-        }
+        vectors = {m: encode_cached(m, texts, todo[0][0].lang) for m in embedders.DEFAULT_MODELS}
     with transaction.atomic():
         if stale:
             IndexEntry.objects.filter(pk__in=stale).delete()
@@ -214,7 +202,7 @@ def index_points(point_ids: Iterable[int]) -> int:
                 node_key=key,
                 defaults={
                     "text": body,
-                    "terms": " ".join(text.terms(body)),
+                    "terms": " ".join(analyzer.terms(body)),
                     "checksum": entry_checksum(body),
                     **{m: vectors[m][i].tobytes() for m in embedders.DEFAULT_MODELS},
                 },
@@ -223,9 +211,7 @@ def index_points(point_ids: Iterable[int]) -> int:
 
 
 def index_translation(talk_id: int, lang: str) -> int:
-    ids = SummaryPoint.objects.filter(talk_id=talk_id, lang=lang).values_list(
-        "pk", flat=True
-    )
+    ids = SummaryPoint.objects.filter(talk_id=talk_id, lang=lang).values_list("pk", flat=True)
     return index_points(list(ids))
 
 

@@ -26,9 +26,7 @@ SMALL_VAULT_TALKS = 10
 OWN_CONCEPTS_PER_TALK = 40
 MAX_HEAD_WORDS = 3  # "External memory: …" is a concept; a long clause before ':' is not
 MIN_TERM_LENGTH = 2
-_STOP_TERMS = frozenset(
-    {"iclr", "main", "the", "and", "for", "con", "del", "los", "las"}
-)
+_STOP_TERMS = frozenset({"iclr", "main", "the", "and", "for", "con", "del", "los", "las"})
 
 
 @dataclass
@@ -42,17 +40,14 @@ class TalkConcepts:
     subject: str = ""
 
 
-@functools.lru_cache(
-    maxsize=65_536
-)  # group names and head terms repeat across thousands of nodes
+@functools.lru_cache(maxsize=65_536)  # group names and head terms repeat across thousands of nodes
 def normalise(text: str) -> str:
     """Accent-folded, lower-case words, each singularised: ``"DNCs"`` -> ``"dnc"``, ``"Memoria"`` -> ``"memoria"``."""
     folded = unicodedata.normalize("NFKD", text)
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
     words = "".join(ch if ch.isalnum() else " " for ch in folded).split()
     return " ".join(
-        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-        for w in words
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
     )
 
 
@@ -65,11 +60,7 @@ def concept_terms(title: str, group: str = "") -> set[str]:
     for word in title.replace("/", " ").split():
         bare = word.strip(".,;:()'\"")
         letters = [c for c in bare if c.isalpha()]
-        if (
-            len(letters) >= 3
-            and all(c.isupper() for c in letters)
-            and bare[:1].isalpha()
-        ):
+        if len(letters) >= 3 and all(c.isupper() for c in letters) and bare[:1].isalpha():
             terms.add(normalise(bare))
     if group:
         terms.add(normalise(group))
@@ -87,9 +78,7 @@ def build(talks: list[TalkConcepts]) -> tuple[nx.Graph, dict[str, set[str]]]:
         for title, group in talk.nodes:
             for term in concept_terms(title, group):
                 weights[term] += 1
-                head = (
-                    title.partition(":")[0].strip() if ":" in title else group or term
-                )
+                head = title.partition(":")[0].strip() if ":" in title else group or term
                 surface[term][head if normalise(head) == term else term] += 1
         if talk.subject:
             weights[normalise(talk.subject)] += 1
@@ -98,49 +87,33 @@ def build(talks: list[TalkConcepts]) -> tuple[nx.Graph, dict[str, set[str]]]:
             g.add_edge(f"talk:{talk.slug}", f"concept:{term}", weight=weight)
     for term, talk_slugs in users.items():
         label = surface[term].most_common(1)[0][0] if surface[term] else term
-        g.nodes[f"concept:{term}"].update(
-            kind="concept", label=label, talks=len(talk_slugs)
-        )
+        g.nodes[f"concept:{term}"].update(kind="concept", label=label, talks=len(talk_slugs))
     return g, users
 
 
 def summarise(g: nx.Graph, users: dict[str, set[str]]) -> dict:
     """The page's graph: shared concepts first, capped; see the module docstring. JSON-ready."""
     talk_nodes = [n for n, d in g.nodes(data=True) if d["kind"] == "talk"]
-    shared = sorted(
-        (t for t, s in users.items() if len(s) > 1), key=lambda t: (-len(users[t]), t)
-    )
+    shared = sorted((t for t, s in users.items() if len(s) > 1), key=lambda t: (-len(users[t]), t))
     kept_concepts = shared[:MAX_SHARED_CONCEPTS]
     small = len(talk_nodes) <= SMALL_VAULT_TALKS
     if small:
         for talk in talk_nodes:
             own = sorted(
-                (
-                    c
-                    for c in g.neighbors(talk)
-                    if len(users[c.removeprefix("concept:")]) == 1
-                ),
+                (c for c in g.neighbors(talk) if len(users[c.removeprefix("concept:")]) == 1),
                 key=lambda c: (-g.edges[talk, c]["weight"], c),
             )
-            kept_concepts += [
-                c.removeprefix("concept:") for c in own[:OWN_CONCEPTS_PER_TALK]
-            ]
+            kept_concepts += [c.removeprefix("concept:") for c in own[:OWN_CONCEPTS_PER_TALK]]
     concept_ids = {f"concept:{t}" for t in kept_concepts}
     talk_score: Counter = Counter()
     for concept in concept_ids:
         for talk in g.neighbors(concept):
             talk_score[talk] += 1
-    kept_talks = (
-        talk_nodes if small else [t for t, _ in talk_score.most_common(MAX_TALK_NODES)]
-    )
+    kept_talks = talk_nodes if small else [t for t, _ in talk_score.most_common(MAX_TALK_NODES)]
     kept = set(kept_talks) | concept_ids
     sub = g.subgraph(kept)
-    nodes = [
-        {"id": n, **sub.nodes[n], "degree": sub.degree(n)} for n in sorted(sub.nodes)
-    ]
-    edges = [
-        {"from": a, "to": b, "weight": d["weight"]} for a, b, d in sub.edges(data=True)
-    ]
+    nodes = [{"id": n, **sub.nodes[n], "degree": sub.degree(n)} for n in sorted(sub.nodes)]
+    edges = [{"from": a, "to": b, "weight": d["weight"]} for a, b, d in sub.edges(data=True)]
     return {
         "nodes": nodes,
         "edges": edges,
