@@ -145,3 +145,22 @@ def test_the_rules_detect_what_they_forbid(tmp_path):
         "import os\na = os.environ.get('A')\nb = os.environ['B']\nc = os.getenv('C')\n"
     )
     assert _environment_reads(sample) == [2, 3, 4]
+
+
+def test_checkpoints_are_read_in_one_place_and_never_with_weights_only_false():
+    """torch.load is called by demos.kit.checkpoint alone, with weights_only=True."""
+    offenders = []
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = path.relative_to(ROOT)
+        if rel.parts[0] in {".venv", "var", "staticfiles", "node_modules"} or path == Path(
+            __file__
+        ):
+            continue
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            if "weights_only=False" in line.replace(" ", "") and rel != Path(__file__).relative_to(
+                ROOT
+            ):
+                offenders.append(f"{rel}:{n}: {line.strip()}")
+            if "torch.load(" in line and rel != Path("demos/kit/checkpoint.py"):
+                offenders.append(f"{rel}:{n}: {line.strip()}")
+    assert offenders == []

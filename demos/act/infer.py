@@ -20,6 +20,7 @@ from demos.act import DIM
 from demos.act.model import ACTRNN, Config
 from demos.act.task import parity_target, random_vectors
 from demos.act.train import BASELINE, TAUS, WEIGHTS_DIR, checkpoint_name
+from demos.kit import checkpoint
 
 BATCH_SIZE = 256
 _ENTRY_RE = re.compile(r"[+-]?\d+")
@@ -27,7 +28,7 @@ _ENTRY_RE = re.compile(r"[+-]?\d+")
 
 def load_checkpoint(path: Path) -> tuple[ACTRNN, dict, int]:
     """(model in eval mode, stored metrics, update count) from a bundled checkpoint file."""
-    ckpt = torch.load(path, map_location="cpu", weights_only=True)
+    ckpt = checkpoint.load(path)
     model = ACTRNN(Config(**ckpt["config"]))
     model.load_state_dict(ckpt["model"])
     model.eval()

@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from demos.act.model import ACTRNN, Config, act_loss
 from demos.act.task import ParityBatch, sample
+from demos.kit import checkpoint
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 TAUS = ("1e-1", "1e-2", "1e-3", "1e-4")
@@ -167,8 +168,7 @@ def train_one(
 
 def save_checkpoint(model: ACTRNN, updates: int, metrics: dict[str, float], path: Path) -> None:
     """Write {"model", "config", "step", "metrics"} to `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(
+    checkpoint.save(
         {
             "model": model.state_dict(),
             "config": asdict(model.cfg),

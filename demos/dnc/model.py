@@ -17,6 +17,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from demos.kit import checkpoint
+
 from .access import AccessState, MemoryAccess, initial_state
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
@@ -131,19 +133,18 @@ def build(kind: str, cfg: Config) -> nn.Module:
 def save_checkpoint(
     path: Path, model: nn.Module, cfg: Config, step: int, metrics: dict[str, Any]
 ) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "model": model.state_dict(),
         "config": asdict(cfg),
         "step": step,
         "metrics": metrics,
     }
-    torch.save(payload, path)
+    checkpoint.save(payload, path)
 
 
 def load_checkpoint(path: Path, kind: str) -> tuple[nn.Module, dict[str, Any]]:
     """Rebuild a model from ``{"model", "config", "step", "metrics"}`` on the CPU, in eval mode."""
-    payload = torch.load(path, map_location="cpu", weights_only=False)
+    payload = checkpoint.load(path)
     model = build(kind, Config(**payload["config"]))
     model.load_state_dict(payload["model"])
     model.eval()

@@ -31,6 +31,8 @@ from typing import Any, cast
 import torch
 from tqdm import tqdm
 
+from demos.kit import checkpoint
+
 from . import task as tasks
 from .model import WEIGHTS_DIR, Config, build, count_parameters, save_checkpoint
 
@@ -118,7 +120,7 @@ def train(
     )
     model = build(args.model, cfg)
     if args.init is not None:
-        warm_start(model, torch.load(args.init, map_location="cpu", weights_only=False))
+        warm_start(model, checkpoint.load(args.init))
     optimiser = torch.optim.Adam(model.parameters(), lr=args.lr)
     kw = task_kwargs(args)
     validation: dict[int, tasks.Batch] = {}

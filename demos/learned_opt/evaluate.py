@@ -16,9 +16,10 @@ import math
 import time
 from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
 
 import torch
+
+from demos.kit import checkpoint
 
 from .hardness import cosine_experiment, slice_experiment, variance_experiment
 from .inner import recorded_losses, run_mixed
@@ -34,7 +35,7 @@ CHECK_STEPS = 40
 @lru_cache(maxsize=2)
 def load_checkpoint(path: str = str(WEIGHTS)) -> tuple[torch.Tensor, Config, dict]:
     """(θ [D], Config, metrics) of a checkpoint, cached per process."""
-    ckpt = torch.load(Path(path), map_location="cpu", weights_only=False)
+    ckpt = checkpoint.load(path)
     cfg_dict = {k: v for k, v in ckpt["config"].items() if k in Config.__dataclass_fields__}
     return ckpt["model"]["theta"].float(), Config(**cfg_dict), ckpt["metrics"]
 

@@ -25,6 +25,8 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
+from demos.kit import checkpoint
+
 from .es import antithetic_estimate, meta_loss
 from .inner import recorded_losses, run_mixed
 from .model import Config, InnerState, LearnedOptimizer
@@ -257,8 +259,7 @@ def save(
         "step": curve[-1]["update"],
         "metrics": metrics,
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(ckpt, path)
+    checkpoint.save(ckpt, path)
     return metrics
 
 
@@ -324,7 +325,7 @@ def main(argv: list[str] | None = None) -> None:
     cfg = Config(hidden=a.hidden, init_lr=a.init_lr)
     resume, stages = None, None
     if a.resume is not None:
-        ckpt = torch.load(a.resume, map_location="cpu", weights_only=False)
+        ckpt = checkpoint.load(a.resume)
         fields = {k: v for k, v in ckpt["config"].items() if k in Config.__dataclass_fields__}
         cfg = Config(**fields)
         resume = (ckpt["model"]["theta"], ckpt["metrics"]["meta_curve"])

@@ -15,6 +15,8 @@ from typing import Any
 
 import torch
 
+from demos.kit import checkpoint
+
 from .model import Config, WageMLP, accuracy
 from .task import load_digits_split
 from .train import SETTINGS, WEIGHTS_DIR, checkpoint_name, format_table, summarise
@@ -27,7 +29,7 @@ STORED_TOLERANCE = 1e-4
 
 def load_checkpoint(path: Path) -> tuple[WageMLP, dict]:
     """Rebuild the network stored at ``path``; returns (model, checkpoint dict)."""
-    ckpt = torch.load(path, map_location="cpu", weights_only=True)
+    ckpt = checkpoint.load(path)
     config = dict(ckpt["config"])
     config["sizes"] = tuple(config["sizes"])
     model = WageMLP(Config(**config))

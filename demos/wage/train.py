@@ -22,6 +22,8 @@ from typing import Any
 import torch
 from tqdm import tqdm
 
+from demos.kit import checkpoint
+
 from .model import Config, WageMLP, accuracy, sse_loss
 from .quant import FLOAT_BITS
 from .task import Digits, load_digits_split
@@ -143,7 +145,7 @@ def compact_state_dict(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor
 def save_checkpoint(result: RunResult, path: Path) -> None:
     """Write {"model", "config", "step", "metrics"} (the plug-in contract) to ``path``."""
     cfg = result.model.cfg
-    torch.save(
+    checkpoint.save(
         {
             "model": compact_state_dict(result.model.state_dict()),
             "config": asdict(cfg),
@@ -185,7 +187,7 @@ def stored_table(out: Path) -> dict:
     accs: dict[str, list[float]] = {}
     epochs, seeds = set(), set()
     for path in sorted(out.glob("wage_*_s*.pt")):
-        ckpt = torch.load(path, map_location="cpu", weights_only=True)
+        ckpt = checkpoint.load(path)
         cfg = Config(**{**ckpt["config"], "sizes": tuple(ckpt["config"]["sizes"])})
         accs.setdefault(cfg.bits, []).append(ckpt["metrics"]["test_acc"])
         epochs.add(cfg.epochs)

@@ -13,7 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import torch
+
+from demos.kit import checkpoint
 
 from . import audio, mulaw, receptive, task
 from .engine import CompiledGenerator
@@ -30,7 +31,7 @@ _NAIVE_CHECK = 3  # samples drawn by the naive path after a full receptive field
 @lru_cache(maxsize=1)
 def load(path: str = str(WEIGHTS)) -> tuple[WaveNet, dict]:
     """The bundled model (eval mode) and its checkpoint metrics, cached per process."""
-    ckpt = torch.load(path, map_location="cpu", weights_only=False)
+    ckpt = checkpoint.load(path)
     model = WaveNet(Config(**ckpt["config"]))
     model.load_state_dict(ckpt["model"])
     model.eval()

@@ -25,6 +25,8 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
+from demos.kit import checkpoint
+
 from . import mulaw, task
 from .model import Config, ResidualLayer, WaveNet
 
@@ -179,7 +181,7 @@ def noisy_inputs(rng: np.random.Generator, x: np.ndarray, std: float) -> np.ndar
 def load_init(model: WaveNet, path: Path) -> None:
     """Load a checkpoint's weights into `model`. A checkpoint from before the local conditioning
     lacks the U_k of each layer: they start at zero, so the model starts as the one it was."""
-    state = torch.load(path, map_location="cpu")["model"]
+    state = checkpoint.load(path)["model"]
     missing, unexpected = model.load_state_dict(state, strict=False)
     if unexpected or any(not k.endswith(".local.weight") for k in missing):
         raise ValueError(f"{path} does not fit this model: {missing + unexpected}")
@@ -190,9 +192,8 @@ def load_init(model: WaveNet, path: Path) -> None:
 
 
 def save(model: WaveNet, step: int, metrics: dict, out: Path, logp: np.ndarray) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
     metrics = dict(metrics, nll_check=heldout_nll(model, *task.heldout_batch(**CHECK_SET)))
-    torch.save(
+    checkpoint.save(
         {
             "model": model.state_dict(),
             "config": asdict(model.cfg),

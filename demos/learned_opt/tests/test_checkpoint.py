@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-import torch
 
+from demos.kit import checkpoint
 from demos.learned_opt.evaluate import check_metric, load_checkpoint
 from demos.learned_opt.model import n_theta
 from demos.learned_opt.train import WEIGHTS
@@ -12,7 +12,7 @@ from demos.learned_opt.train import WEIGHTS
 
 def test_checkpoint_is_small_and_self_describing():
     assert WEIGHTS.stat().st_size < 5 * 1024 * 1024
-    ckpt = torch.load(WEIGHTS, map_location="cpu", weights_only=False)
+    ckpt = checkpoint.load(WEIGHTS)
     assert set(ckpt) >= {"model", "config", "step", "metrics"}
     curve = ckpt["metrics"]["meta_curve"]
     assert len(curve) >= 2 and curve[-1]["update"] == ckpt["step"] > 0

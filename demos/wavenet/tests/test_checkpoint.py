@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from demos.kit import checkpoint
 from demos.wavenet import audio, mulaw, task
 from demos.wavenet.engine import generate_compiled
 from demos.wavenet.infer import WEIGHTS, load
@@ -62,7 +63,7 @@ def test_a_checkpoint_without_local_conditioning_warm_starts_as_the_same_model(
     torch.manual_seed(0)
     old = WaveNet(TINY)
     state = {k: v for k, v in old.state_dict().items() if ".local." not in k}
-    torch.save({"model": state}, tmp_path / "old.pt")
+    checkpoint.save({"model": state}, tmp_path / "old.pt")
     new = WaveNet(TINY)
     load_init(new, tmp_path / "old.pt")
     x = torch.randint(0, 256, (1, 40), generator=torch.Generator().manual_seed(1))
