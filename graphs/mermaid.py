@@ -12,6 +12,8 @@ Supported statements (an informal grammar; ``NAME`` is ``[\\w-]+``, ``ID`` is ``
     document  := ("graph" | "flowchart") DIRECTION? statement*
     statement := "classDef" NAME ("," NAME)* decl ("," decl)* ";"?
                | "class" ID ("," ID)* NAME ";"?
+               | "style" ID decl ("," decl)* ";"?                 (read and dropped)
+               | "linkStyle" ("default" | N ("," N)*) decl ("," decl)* ";"?   (read and dropped)
                | node (arrow node)* ";"?
     node      := ID shape? (":::" NAME)?
     shape     := "[" text "]" | "(" text ")" | "{" text "}" | "((" text "))"     (text may be "quoted")
@@ -45,6 +47,7 @@ __all__ = [
     "MermaidSyntaxError",
     "Node",
     "parse",
+    "parse_prefix",
     "render_safe",
     "serialise",
     "split_points",
@@ -261,6 +264,7 @@ class _Assignment:
     group: str
     position: int
     key_positions: list[int] = field(default_factory=list)
+    statement: int = 0  # where its statement starts
 
 
 class _Parser:
@@ -273,6 +277,7 @@ class _Parser:
         self.edges: list[Edge] = []
         self.groups: dict[str, Group] = {}
         self.assignments: list[_Assignment] = []
+        self.statement_start = 0  # where the statement being read began (parse_prefix cuts there)
 
     # -- helpers ---------------------------------------------------------------------------------
     def error(
@@ -335,6 +340,7 @@ class _Parser:
             self.skip()
             if self.pos >= len(self.text):
                 break
+            self.statement_start = self.pos
             self.statement()
         self.resolve_classes()
         groups_of = self.node_groups
@@ -354,6 +360,8 @@ class _Parser:
             self.class_def()
         elif word == "class" and (not follows or follows.isspace()):
             self.class_statement()
+        elif word in ("style", "linkStyle") and (not follows or follows.isspace()):
+            self.presentation(word)
         elif word in _KEYWORDS:
             raise self.error(
                 "a node, 'classDef' or 'class' statement",
@@ -369,6 +377,12 @@ class _Parser:
         while self.text.startswith(",", self.pos):
             self.pos += 1
             names.append(self.expect(_NAME, "a class name after ','"))
+        style = ",".join(self.declarations())
+        for name in names:
+            self.groups[name] = Group(name, style)
+
+    def declarations(self) -> list[str]:
+        """``prop:value ("," prop:value)* ";"?`` after classDef, style and linkStyle."""
         declarations = []
         while True:
             self.hspace()
@@ -386,9 +400,20 @@ class _Parser:
             self.pos += 1
         if self.text.startswith(";", self.pos):
             self.pos += 1
-        style = ",".join(declarations)
-        for name in names:
-            self.groups[name] = Group(name, style)
+        return declarations
+
+    def presentation(self, keyword: str) -> None:
+        """``style ID decl…`` and ``linkStyle (default | N,N…) decl…``: presentation only, read and
+        dropped (the stored graph styles nodes through its classDefs; the source keeps the text)."""
+        self.pos += len(keyword)
+        self.hspace()
+        if keyword == "style":
+            self.expect(_ID, "a node id after 'style'")
+        elif not self.text.startswith("default", self.pos):
+            self.expect(_POINT_LIST, "'default' or link numbers after 'linkStyle'")
+        else:
+            self.pos += len("default")
+        self.declarations()
 
     def style_value(self) -> str:
         text = self.text
@@ -429,7 +454,9 @@ class _Parser:
         self.hspace()
         if self.text.startswith(";", self.pos):
             self.pos += 1
-        self.assignments.append(_Assignment(keys, name, class_position, positions))
+        self.assignments.append(
+            _Assignment(keys, name, class_position, positions, self.statement_start)
+        )
 
     def chain(self) -> None:
         text, arrows, ws, ids = self.text, _ARROW, _WS, _ID
@@ -482,7 +509,9 @@ class _Parser:
             self.pos += 3
             position = self.pos
             name = self.expect(_NAME, "a class name after ':::'")
-            self.assignments.append(_Assignment([key], name, position, [start]))
+            self.assignments.append(
+                _Assignment([key], name, position, [start], self.statement_start)
+            )
         return key
 
     def shape(self, key: str) -> tuple[str, str | None]:
@@ -543,6 +572,7 @@ class _Parser:
     def resolve_classes(self) -> None:
         for assignment in self.assignments:
             if assignment.group not in self.groups:
+                self.statement_start = assignment.statement
                 raise self.error(
                     "a class defined by classDef",
                     assignment.position,
@@ -550,6 +580,7 @@ class _Parser:
                 )
             for key, position in zip(assignment.keys, assignment.key_positions, strict=True):
                 if key not in self.nodes:
+                    self.statement_start = assignment.statement
                     raise self.error(
                         "a node defined in the graph", position, f"unknown node {key!r}"
                     )
@@ -568,6 +599,34 @@ def _arrow_style(arrow: str) -> str:
 def parse(text: str) -> Graph:
     """Parse a Mermaid flowchart (flattened or ordinary). Raises :class:`MermaidSyntaxError`."""
     return _Parser(text).parse()
+
+
+#: Statements refused outright, never read around: they make a rendered diagram run code or open links.
+UNSAFE_KEYWORDS = frozenset({"click", "href", "call"})
+
+
+def parse_prefix(text: str) -> tuple[Graph, int, MermaidSyntaxError | None]:
+    """The graph of the longest run of complete statements at the start of ``text``.
+
+    For pages cut short: returns ``(graph, end, error)`` where ``text[:end]`` parses strictly to
+    ``graph`` and ``error`` is the first problem after it (None when the whole text parsed). A
+    statement that breaks off, or a ``class`` line naming a node or class that never came, ends the
+    prefix. At most three strict parses of shrinking prefixes, so still linear. An unsafe statement
+    (``click``…) is never read around: it raises, as :func:`parse` does.
+    """
+    end, first_error = len(text), None
+    for _attempt in range(3):
+        parser = _Parser(text[:end])
+        try:
+            return parser.parse(), end, first_error
+        except MermaidSyntaxError as exc:
+            if any(f"keyword {word!r}" in exc.found for word in UNSAFE_KEYWORDS):
+                raise
+            first_error = first_error or exc
+            if parser.statement_start <= 0 or parser.statement_start >= end:
+                raise first_error from None
+            end = len(text[: parser.statement_start].rstrip())
+    raise first_error  # pragma: no cover - a third cut always parses (see the docstring)
 
 
 def render_safe(graph: Graph) -> Graph:

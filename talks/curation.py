@@ -35,7 +35,8 @@ class DocPreview:
     doc: ParsedDocument | None = None
     summary: dict = field(default_factory=dict)
     points: list = field(default_factory=list)  # ScannedPoint, with duplicate/gap flags
-    problems: list[ImportProblem] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)  # nothing is written while any
+    warnings: list[ImportProblem] = field(default_factory=list)  # imported without it, as a draft
     nodes: list[dict] = field(default_factory=list)
     edges: list[tuple[str, str, str]] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
@@ -51,7 +52,7 @@ class DocPreview:
 def preview_text(text: str, filename: str, overrides: Metadata) -> DocPreview:
     """Parse ``text`` without writing: every problem with its line, graph details, diff, suggestion."""
     out = DocPreview(filename=filename, text=text)
-    out.points, out.problems = lint(text, filename, overrides)
+    out.points, out.problems, out.warnings = lint(text, filename, overrides)
     try:
         out.doc = parse(text, filename, overrides)
     except ImportProblem as problem:

@@ -76,6 +76,8 @@ class TalkQuerySet(models.QuerySet):
 class Talk(models.Model):
     class Kind(models.TextChoices):
         INVITED_TALK = "invited_talk", _("Invited talk")
+        TALK = "talk", _("Talk")
+        INTERVIEW = "interview", _("Interview")
         DISCUSSION = "discussion", _("Discussion")
 
     class Status(models.TextChoices):
@@ -241,6 +243,8 @@ class SourceDocument(models.Model):
     generator = models.CharField(
         max_length=300, blank=True, help_text="The export's generator line"
     )
+    # What the importer could not read in this text, each {"line", "message"}: the rest was imported.
+    warnings = models.JSONField(default=list, blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

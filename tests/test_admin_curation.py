@@ -72,9 +72,13 @@ def test_malformed_paste_lists_every_error_by_line_and_writes_nothing(client, ed
         IMPORT, {"text": bad, "slug": NEW_SLUG, "status": "draft", "preview": "1"}
     )
     html = preview.content.decode()
-    problems = [(p.line, p.message) for p in preview.context["previews"][0].problems]
+    shown = preview.context["previews"][0]
+    problems = [(p.line, p.message) for p in shown.problems]
     assert (point_3 + 1, "duplicate point number 2 (first at line 34)") in problems
-    label_line = next(line for line, msg in problems if "never closed" in msg)
+    # The label that never closes cuts the graph short: a warning (its complete statements would be
+    # imported), listed with the problems' preview so the curator fixes both in one go.
+    label_line = next(w.line for w in shown.warnings if "truncated concept graph" in w.message)
+    assert 'data-testid="warning"' in html
     assert lines[label_line - 1].rstrip().endswith(("[", "]")) or "[" in lines[label_line - 1]
     assert f"line {point_3 + 1}" in html and f"line {label_line}" in html
     assert 'data-testid="confirm"' not in html

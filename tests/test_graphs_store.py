@@ -113,28 +113,22 @@ def test_reimporting_the_same_file_leaves_the_graph_alone(corpus_db):
     assert list(ConceptNode.objects.order_by("id").values_list("id", flat=True)) == ids
 
 
-def test_a_graph_that_does_not_parse_rolls_the_whole_import_back(corpus_db, tmp_path):
+def test_an_unsafe_graph_statement_rolls_the_whole_import_back(corpus_db, tmp_path):
+    """A ``click`` statement is never read around: the whole import is refused, naming its line."""
     before = (
         graph_rows(GRAVES, "en"),
         SummaryPoint.objects.filter(talk__slug=GRAVES).count(),
     )
     text = GRAVES_EN.read_text(encoding="utf-8").replace(
-        "class A,B,C,D rnn;", "class A,B,C,D nosuchclass;"
+        "class A,B,C,D rnn;", "click A call alert(1);\nclass A,B,C,D rnn;"
     )
     path = tmp_path / GRAVES_EN.name
     path.write_text(text.replace("30.-", "30.- Changed:"), encoding="utf-8")
     with pytest.raises(ImportProblem) as info:
         import_documents([load_file(path)])
     problem = info.value
-    graph_line = (
-        text.splitlines().index(
-            next(line for line in text.splitlines() if line.startswith("graph LR"))
-        )
-        + 1
-    )
-    assert problem.line > graph_line  # the line inside the file where the class statement sits
-    assert "unknown class 'nosuchclass'" in problem.message
-    assert "class A,B,C,D nosuchclass" in text.splitlines()[problem.line - 1]
+    assert "click" in problem.message
+    assert "click A call" in text.splitlines()[problem.line - 1]
     assert (
         graph_rows(GRAVES, "en"),
         SummaryPoint.objects.filter(talk__slug=GRAVES).count(),
@@ -142,22 +136,40 @@ def test_a_graph_that_does_not_parse_rolls_the_whole_import_back(corpus_db, tmp_
     assert not SummaryPoint.objects.filter(text__startswith="Changed").exists()
 
 
-def test_import_vault_command_reports_the_graph_error_and_writes_nothing(corpus_db, tmp_path):
+def test_a_graph_broken_mid_way_keeps_what_comes_before_and_warns(corpus_db, tmp_path):
+    """A class line naming a class that never came ends the readable graph: the statements before it
+    are imported, the rest is a warning with its line, and the talk goes back to being a draft."""
+    text = GRAVES_EN.read_text(encoding="utf-8").replace(
+        "class A,B,C,D rnn;", "class A,B,C,D nosuchclass;"
+    )
+    path = tmp_path / GRAVES_EN.name
+    path.write_text(text, encoding="utf-8")
+    (result,) = import_documents([load_file(path)])
+    (warning,) = result.warnings
+    assert "unknown class 'nosuchclass'" in warning["message"]
+    assert "class A,B,C,D nosuchclass" in text.splitlines()[warning["line"] - 1]
+    nodes, edges, _groups = graph_rows(GRAVES, "en")
+    assert (len(nodes), len(edges)) == (31, 30)  # every node and edge precedes the class lines
+    talk = Talk.objects.get(slug=GRAVES)
+    assert talk.status == Talk.Status.DRAFT
+    source = talk.translations.get(lang="en").source
+    assert source.warnings == [{"line": warning["line"], "message": warning["message"]}]
+    assert source.raw_text == text  # the whole page is kept, the unread part included
+
+
+def test_import_vault_command_reports_a_dangling_arrow_as_a_warning(corpus_db, tmp_path):
     text = KORAY_ES.read_text(encoding="utf-8").replace("W --> AE[", "W --> ")
     path = tmp_path / KORAY_ES.name
     path.write_text(text, encoding="utf-8")
-    counts = (
-        ConceptNode.objects.count(),
-        ConceptEdge.objects.count(),
-        ConceptGroup.objects.count(),
-    )
-    with pytest.raises(CommandError):
-        call_command("import_vault", str(path), stdout=StringIO(), stderr=StringIO())
-    assert (
-        ConceptNode.objects.count(),
-        ConceptEdge.objects.count(),
-        ConceptGroup.objects.count(),
-    ) == counts
+    out, err = StringIO(), StringIO()
+    call_command("import_vault", str(path), stdout=out, stderr=err)
+    (warning,) = err.getvalue().splitlines()
+    line = int(warning.split(", line ")[1].split(":")[0])
+    assert warning.startswith(f"warning: {KORAY_ES.name}, line {line}: concept graph, column ")
+    assert "W --> " in text.splitlines()[line - 1]
+    assert "1 warning(s)" in out.getvalue()
+    graph = ConceptGraph.objects.get(talk__vault_index="2/45", lang="es")
+    assert graph.nodes.count() > 0 and graph.talk.status == Talk.Status.DRAFT
 
 
 def test_dry_run_json_reports_graph_counts_per_language(corpus_db):
@@ -174,15 +186,16 @@ def test_dry_run_json_reports_graph_counts_per_language(corpus_db):
     assert previews["002"]["graph"] == {"es": None}
 
 
-def test_a_broken_graph_is_refused_at_parse_time_naming_its_line(tmp_path):
-    """The importer parses the graph with the document, so nothing is written for a bad graph."""
+def test_a_broken_graph_is_a_warning_at_parse_time_naming_its_line(tmp_path):
+    """The importer parses the graph with the document: the preview names the line before any write."""
     text = GRAVES_EN.read_text(encoding="utf-8").replace("B --> C[RNNs", "B --> C[[RNNs")
     path = tmp_path / GRAVES_EN.name
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ImportProblem) as problem:
-        load_file(path)
-    assert problem.value.line > 1
-    assert "expected ']'" in problem.value.message
+    doc = load_file(path)
+    (warning,) = doc.warnings
+    assert "C[[RNNs" in text.splitlines()[warning.line - 1]
+    assert "expected ']'" in warning.message
+    assert doc.graph is not None and [n.key for n in doc.graph.nodes][:2] == ["A", "B"]
 
 
 def test_point_links_count_only_points_the_document_has(corpus_db, tmp_path):

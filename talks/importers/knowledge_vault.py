@@ -26,8 +26,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.utils.text import slugify  # pure function (no settings needed)
 
-from graphs.mermaid import Graph, MermaidSyntaxError
-from graphs.mermaid import parse as parse_mermaid
+from graphs.mermaid import Graph, MermaidSyntaxError, parse_prefix
 
 #: The languages this grammar has header words for ("Knowledge Vault", "Conocimiento Bóveda"). The
 #: site's own list is settings.LANGUAGES; tests/test_house_rules.py checks the two agree.
@@ -35,29 +34,69 @@ SUPPORTED_LANGS = frozenset({"en", "es"})
 
 # The patterns below run on every line of untrusted text, so none may backtrack quadratically: no lazy
 # ``.+?`` followed by ``\s*$`` and no ``\s+`` that a search can restart inside a whitespace run (a
-# 10,000-space line took 4 s, a 1 MB one would take days). Lines arrive stripped. tests/test_fuzz_importer.py
+# 10,000-space line took 4 s, a 1 MB one would take days). Lines arrive stripped; every pattern is
+# anchored at the line start. tests/test_fuzz_importer.py
+_BRAND = r"(?P<brand>Knowledge\s?Vault|Conocimiento\s?B[oó]veda|B[oó]veda\s(?:de\s)?Conocimiento)"
+# "Knowledge Vault 2/36 - ICLR 2014-2023", "ConocimientoBóveda 2/45", "Knowledge Vault 6 /14 - ICML 2017"
 _VAULT_HEADER = re.compile(
-    r"^(?P<brand>Knowledge Vault|ConocimientoB[oó]veda|B[oó]veda de Conocimiento)\s+"
-    r"(?P<index>\d+/\d+)\s*(?:-\s*(?P<collection>.*))?$"
+    _BRAND + r"\s*(?P<vault>\d{1,3})\s*/\s*(?P<entry>\d{1,5})\s*(?:-\s*(?P<collection>.*))?$",
+    re.IGNORECASE,
 )
+# "Knowledge Vault 1 - Lex 100 - 23 (2024)": vault, collection, entry, year
+_SERIES_HEADER = re.compile(
+    _BRAND + r"\s*(?P<vault>\d{1,3})\s*-\s*(?P<collection>[^-]*[^-\s])\s*-\s*(?P<entry>\d{1,5})"
+    r"\s*(?:\(\s*(?P<year>(?:19|20)\d\d)\s*\))?$",
+    re.IGNORECASE,
+)
+#: What a vault's header leaves out, by vault number: vault 1 holds Lex Fridman's interviews.
+VAULT_DEFAULTS: dict[int, dict[str, str]] = {
+    1: {"event": "Lex Fridman Podcast", "kind": "interview"},
+}
+# The middle part of "<speaker> <EVENT> <year> - <kind> - <title>" -> (kind, language it is written in)
 _KINDS = {
     "invited talk": ("invited_talk", "en"),
+    "invited talks": ("invited_talk", "en"),
+    "invited speaker": ("invited_talk", "en"),
+    "invited speakers": ("invited_talk", "en"),
     "keynote": ("invited_talk", "en"),
+    "keynote talk": ("invited_talk", "en"),
+    "keynote speaker": ("invited_talk", "en"),
+    "plenary talk": ("invited_talk", "en"),
+    "talk": ("talk", "en"),
+    "tutorial": ("talk", "en"),
+    "interview": ("interview", "en"),
     "charla invitada": ("invited_talk", "es"),
+    "charlas invitadas": ("invited_talk", "es"),
     "conferencia invitada": ("invited_talk", "es"),
+    "conferencia magistral": ("invited_talk", "es"),
+    "ponente invitado": ("invited_talk", "es"),
+    "ponentes invitados": ("invited_talk", "es"),
+    "orador invitado": ("invited_talk", "es"),
+    "oradores invitados": ("invited_talk", "es"),
+    "charla": ("talk", "es"),
+    "entrevista": ("interview", "es"),
 }
-# "<speaker> <EVENT> <year> - <kind> - <title>": found in two linear steps (see _talk_header).
-_EVENT_YEAR = re.compile(r"(?<=\s)(?P<event>[A-Z][A-Za-z]*)\s+(?P<year>(?:19|20)\d\d)\s+-\s+")
-_KIND_TITLE = re.compile(r"(?P<kind>[^-]*[^-\s])\s+-\s+(?P<title>\S.*)$")
-_POINT = re.compile(r"^\s*(?P<number>\d{1,4})\s*\.\s*-\s*(?P<text>.*)$")
-_GRAPH_START = re.compile(r"^\s*(?:graph|flowchart)\s+(?:LR|RL|TD|TB|BT)\b")
-_IMAGE_PLACEHOLDER = re.compile(r"^<\s*(?:Resume Image|Imagen de Resumen)\s*>$", re.IGNORECASE)
-_LANG_MARKERS = (
-    (re.compile(r"^Concept Graph\b|^Resume using\b|^Summary:?$|^Resume:?$", re.IGNORECASE), "en"),
-    (re.compile(r"^Gr[aá]fico de Conceptos\b|^Resumen\b", re.IGNORECASE), "es"),
+_YEAR = re.compile(r"(?:19|20)\d\d$")
+_YEARS = re.compile(r"(?:19|20)\d\d(?:\s*-\s*(?:19|20)\d\d)?$")
+_EVENT_WORD = re.compile(r"[A-Z][A-Za-z0-9]*$")
+_POINT = re.compile(r"(?P<number>\d{1,4})\s*\.\s*[-–—]\s*(?P<text>.*)$")
+_GRAPH_START = re.compile(r"(?:graph|flowchart)\s+(?:LR|RL|TD|TB|BT)\b")
+# "<Resume Image >", "< Resume Image >", "<Imagen del Resumen>", "<Imagen de Resumen >", …
+_IMAGE_PLACEHOLDER = re.compile(
+    r"<[^<>]{0,80}\b(?:image|imagen|resume|resumen|summary)\b[^<>]{0,80}>$", re.IGNORECASE
+)
+# Generator lines name the tools ("Concept Graph & Resume using …", "Concept Graph using Moonshot Kimi
+# K2", "Concept Graph (using Gemini Ultra + Claude3):", "Gráfico de Conceptos & Resumen usando …").
+_GENERATORS = (
+    (re.compile(r"(?:Concept Graph|Resume using|Summary using)\b", re.IGNORECASE), "en"),
+    (re.compile(r"(?:Gr[aá]fico de Conceptos|Resumen usando)\b", re.IGNORECASE), "es"),
+)
+_RESUME_MARKERS = (
+    (re.compile(r"(?:Resume|Summary)\s*:?$", re.IGNORECASE), "en"),
+    (re.compile(r"Resumen\s*:?$", re.IGNORECASE), "es"),
 )
 _FOOTER = re.compile(
-    r"^(?:Knowledge Vault built by|B[oó]veda de Conocimiento construida por)\s*(?P<who>.*)$",
+    r"(?:Knowledge Vault built by|B[oó]veda de Conocimiento construida por)\s*(?P<who>.*)$",
     re.IGNORECASE,
 )
 _LICENCE = re.compile(r"^Licen[sc]ed under (?P<licence>.+)$", re.IGNORECASE)
@@ -102,11 +141,23 @@ class Metadata:
     license: str = ""
     attribution: str = ""
     generator: str = ""  # "Concept Graph & Resume using Claude 3 Opus | …", as the export wrote it
+    links: str = ""  # the links line of a page (video, transcript), as written
+    # What the page is known to hold ("resume": points only, "graph": graph only), e.g. from the
+    # manifest; a section the page is known to lack is not warned about.
+    sections: str = ""
 
     def merged_with(self, other: Metadata) -> Metadata:
         """Fields of ``self`` filled in from ``other`` where ``self`` has none."""
         mine, theirs = asdict(self), asdict(other)
         return Metadata(**{k: mine[k] if mine[k] not in ("", None) else theirs[k] for k in mine})
+
+
+@dataclass
+class ScannedPoint:
+    line: int
+    number: int
+    text: str
+    flag: str = ""  # "duplicate", or "gap" (numbers missing before this one)
 
 
 @dataclass
@@ -120,6 +171,10 @@ class ParsedDocument:
     graph_line: int = 0
     graph: Graph | None = None  # the parsed concept graph (graphs.mermaid), when the file has one
     thread: dict = field(default_factory=dict)
+    # What could not be read, each with its line: the page imports without it (and stays a draft).
+    warnings: list[ImportProblem] = field(default_factory=list)
+    scanned: list[ScannedPoint] = field(default_factory=list)
+    slug_given: bool = False  # the slug came from the manifest or the curator, not from the header
 
     @property
     def lang(self) -> str:
@@ -149,6 +204,7 @@ class ParsedDocument:
             "has_graph": bool(self.graph_source),
             "license": m.license,
             "generator": m.generator,
+            "warnings": [w.as_dict() for w in self.warnings],
         }
 
 
@@ -208,107 +264,375 @@ def _check_characters(text: str, filename: str) -> None:
         )
 
 
-def _talk_header(line: str) -> dict[str, str] | None:
-    """Speaker, event, year, kind and title of a talk header line, or None (linear time)."""
-    match = _EVENT_YEAR.search(line)
-    if match is None:
+# -- the scanner: one pass over the lines, shared by parse() and lint() ------------------------------
+
+
+@dataclass
+class Line:
+    """One classified line (or, for ``graph``, the block of lines a concept graph spans)."""
+
+    number: int  # 1-based line number where it starts
+    kind: str  # vault | series | image | links | generator | resume | graph | point | footer | text
+    text: str  # stripped text; for ``graph`` the raw block
+    match: re.Match[str] | None = None
+    end: int = 0  # last line of a graph block
+
+
+def _has_link(line: str) -> bool:
+    lower = line.lower()
+    return "http://" in lower or "https://" in lower or "www." in lower
+
+
+def _ends_graph(line: str) -> bool:
+    """A line that cannot belong to a graph block (pages whose points follow the graph directly)."""
+    return bool(
+        _POINT.match(line)
+        or _FOOTER.match(line)
+        or any(rx.match(line) for rx, _lang in _RESUME_MARKERS)
+        or any(rx.match(line) for rx, _lang in _GENERATORS)
+    )
+
+
+def scan(text: str) -> list[Line]:
+    """Classify every non-blank line of a talk page, in order (linear in the text's length)."""
+    lines = text.split("\n")
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        raw, number = lines[i], i + 1
+        line = raw.strip()
+        i += 1
+        if not line:
+            out.append(Line(number, "blank", ""))
+            continue
+        if _GRAPH_START.match(line):
+            block = [raw]
+            while i < len(lines) and lines[i].strip() and not _ends_graph(lines[i].strip()):
+                block.append(lines[i])
+                i += 1
+            out.append(Line(number, "graph", "\n".join(block), end=i))
+            continue
+        for kind, pattern in (
+            ("vault", _VAULT_HEADER),
+            ("series", _SERIES_HEADER),
+            ("point", _POINT),
+            ("footer", _FOOTER),
+            ("image", _IMAGE_PLACEHOLDER),
+        ):
+            if match := pattern.match(line):
+                out.append(Line(number, kind, line, match))
+                break
+        else:
+            if any(rx.match(line) for rx, _lang in _RESUME_MARKERS):
+                out.append(Line(number, "resume", line))
+            elif any(rx.match(line) for rx, _lang in _GENERATORS):
+                out.append(Line(number, "generator", line))
+            elif _has_link(line):
+                out.append(Line(number, "links", line))
+            else:
+                out.append(Line(number, "text", line))
+    return out
+
+
+def _lang_of(line: str, table) -> str:
+    return next((lang for rx, lang in table if rx.match(line)), "")
+
+
+# -- the header grammar -------------------------------------------------------------------------------
+
+
+def _collection(text: str) -> tuple[str, int | None]:
+    """``"ICLR 2014-2023"`` -> ("ICLR", None); ``"ICML 2017"`` -> ("ICML", 2017); ``"Lex 100"`` -> ("", None)."""
+    words = text.split()
+    if len(words) >= 2 and _YEARS.match(words[-1]):
+        year = int(words[-1]) if _YEAR.match(words[-1]) else None
+        return " ".join(words[:-1]), year
+    if len(words) >= 3 and words[-2] == "-" and _YEAR.match(words[-1]) and _YEAR.match(words[-3]):
+        return " ".join(words[:-3]), None  # "ICLR 2014 - 2023"
+    return "", None
+
+
+def _talk_header(line: str, event_hint: str = "") -> dict[str, str] | None:
+    """Speaker, event, year, kind and title of ``<speaker> <EVENT> <year> - <kind> - <title>``, or None.
+
+    The event is the word before the year, or the vault header's event when the line ends with it
+    (``Lena Okafor AI for Good 2023 - Keynote - …``). The kind may be missing or unknown; then
+    everything after the first `` - `` is the title.
+    """
+    # Whitespace runs collapsed first: a regex split on r"\s+-\s+" restarts inside every run (quadratic).
+    parts = " ".join(line.split()).split(" - ")
+    if len(parts) < 2:
         return None
-    rest = _KIND_TITLE.match(line, match.end())
-    speaker = line[: match.start()].strip()
-    if rest is None or not speaker:
+    head = parts[0].split()
+    if len(head) < 3 or not _YEAR.match(head[-1]):
         return None
-    return {
-        "speaker": speaker,
-        "event": match["event"],
-        "year": match["year"],
-        "kind": rest["kind"],
-        "title": rest["title"].rstrip(),
-    }
+    before = " ".join(head[:-1])
+    if event_hint and before.endswith(" " + event_hint):
+        speaker, event = before[: -len(event_hint)].strip(), event_hint
+    elif _EVENT_WORD.match(head[-2]):
+        speaker, event = " ".join(head[:-2]), head[-2]
+    else:
+        return None
+    if not speaker:
+        return None
+    kind = parts[1].strip().lower()
+    if kind in _KINDS:
+        title = " - ".join(parts[2:])
+    else:
+        kind, title = "", " - ".join(parts[1:])
+    return {"speaker": speaker, "event": event, "year": head[-1], "kind": kind, "title": title}
+
+
+def _speaker_and_title(text: str) -> tuple[str, str]:
+    """``"Jonas Weber: Robots, Hands and Common Sense | Lex Fridman Podcast #512 | https://…"``."""
+    first = text.split("|", 1)[0].strip()
+    name, sep, title = first.partition(": ")
+    if sep and name and title and not _has_link(first) and len(name.split()) <= 6:
+        return name.strip(), title.strip()
+    return "", ""
+
+
+@dataclass
+class _Reading:
+    """Everything one pass over a talk page found; ``parse`` and ``lint`` report from it."""
+
+    header: Metadata
+    detected_lang: str = ""
+    points: dict[int, str] = field(default_factory=dict)
+    scanned: list[ScannedPoint] = field(default_factory=list)
+    graph_source: str = ""
+    graph_line: int = 0
+    graph: Graph | None = None
+    problems: list[ImportProblem] = field(default_factory=list)  # nothing is written
+    warnings: list[ImportProblem] = field(default_factory=list)  # imported without it
+    first_text: int = 0  # the first line read as plain text (where "nothing to import" points)
+
+
+def _read_talk(text: str, filename: str, defaults: Metadata) -> _Reading:
+    header = Metadata()
+    reading = _Reading(header)
+    free: list[Line] = []  # text lines before the first section: title and speaker (Vault 6)
+    links = ""
+    event_hint = ""
+    point_lines: dict[int, int] = {}
+    last_point: int | None = None
+    sections_started = False
+    for line in scan(text):
+        kind = line.kind
+        if kind == "blank":
+            last_point = None  # a wrapped point continues only on the very next line
+            continue
+        if kind in ("vault", "series") and not header.vault_index:
+            _read_vault_header(line, header, reading)
+            event_hint = header.event
+            continue
+        if kind == "text" and not sections_started and not header.speaker:
+            talk = _talk_header(line.text, event_hint)
+            if talk:
+                kind_info = _KINDS.get(talk["kind"])
+                header.speaker, header.event = talk["speaker"], talk["event"]
+                header.year = int(talk["year"])
+                header.title = talk["title"].rstrip()
+                if kind_info:
+                    header.kind = kind_info[0]
+                    reading.detected_lang = reading.detected_lang or kind_info[1]
+                continue
+        if kind == "image":
+            continue
+        if kind == "links":
+            links = links or line.text[:500]
+            continue
+        if kind == "generator":
+            reading.detected_lang = reading.detected_lang or _lang_of(line.text, _GENERATORS)
+            header.generator = header.generator or line.text.rstrip(":").strip()[:300]
+            sections_started = True
+            continue
+        if kind == "resume":
+            reading.detected_lang = reading.detected_lang or _lang_of(line.text, _RESUME_MARKERS)
+            sections_started = True
+            continue
+        if kind == "graph":
+            sections_started = True
+            last_point = None
+            _read_graph(line, reading, filename)
+            continue
+        if kind == "footer":
+            header.attribution = line.text
+            last_point = None
+            continue
+        if kind == "point":
+            sections_started = True
+            assert line.match is not None
+            last_point = _read_point(line, reading, point_lines, filename)
+            continue
+        if kind in ("vault", "series"):
+            reading.warnings.append(
+                ImportProblem("a second vault header, left out", line.number, filename)
+            )
+            continue
+        # Plain text.
+        reading.first_text = reading.first_text or line.number
+        if last_point is not None:
+            # A wrapped point: the line right after a point continues its text.
+            reading.points[last_point] = f"{reading.points[last_point]} {line.text}"
+            continue
+        if not sections_started:
+            free.append(line)
+            continue
+        reading.warnings.append(
+            ImportProblem(
+                f"text that is neither a numbered point nor part of the graph, left out: "
+                f"{line.text[:60]!r}",
+                line.number,
+                filename,
+            )
+        )
+    for left in _header_from_free_lines(header, free, links):
+        reading.warnings.append(
+            ImportProblem(
+                f"text before the first section that is not part of the header, left out: "
+                f"{left.text[:60]!r}",
+                left.number,
+                filename,
+            )
+        )
+    header.links = links
+    _check_numbers(reading, point_lines, filename)
+    return reading
+
+
+def _read_vault_header(line: Line, header: Metadata, reading: _Reading) -> None:
+    match = line.match
+    assert match is not None
+    header.vault_index = f"{int(match['vault'])}/{int(match['entry'])}"
+    reading.detected_lang = reading.detected_lang or (
+        "en" if match["brand"].lower().startswith("knowledge") else "es"
+    )
+    event, year = _collection(match["collection"] or "")
+    defaults = VAULT_DEFAULTS.get(int(match["vault"]), {})
+    header.event = event or defaults.get("event", "")
+    header.kind = defaults.get("kind", "")
+    if line.kind == "series" and match["year"]:
+        header.year = int(match["year"])
+    elif year:
+        header.year = year
+
+
+def _header_from_free_lines(header: Metadata, free: list[Line], links: str) -> list[Line]:
+    """Vault 6 and 1 pages carry title and speaker on lines of their own, or in the links line.
+
+    Returns the free lines that are neither (the caller warns about each: nothing is dropped silently).
+    """
+    left = list(free)
+    if not header.speaker and links:
+        header.speaker, title = _speaker_and_title(links)
+        header.title = header.title or title
+    if not header.title and left:
+        header.title = left.pop(0).text
+    if not header.speaker and left:
+        header.speaker = left.pop(0).text
+    return left
+
+
+def _read_point(
+    line: Line, reading: _Reading, point_lines: dict[int, int], filename: str
+) -> int | None:
+    match = line.match
+    assert match is not None
+    number = int(match["number"])
+    point = ScannedPoint(line.number, number, match["text"].strip())
+    if not point.text:
+        reading.problems.append(ImportProblem(f"point {number} has no text", line.number, filename))
+        return None
+    if number in point_lines:
+        point.flag = "duplicate"
+        reading.problems.append(
+            ImportProblem(
+                f"duplicate point number {number} (first at line {point_lines[number]})",
+                line.number,
+                filename,
+            )
+        )
+        reading.scanned.append(point)
+        return None
+    if number > max(point_lines, default=0) + 1:
+        point.flag = "gap"
+    point_lines[number] = line.number
+    reading.points[number] = point.text
+    reading.scanned.append(point)
+    return number
+
+
+def _check_numbers(reading: _Reading, point_lines: dict[int, int], filename: str) -> None:
+    missing = sorted(set(range(1, max(point_lines, default=0) + 1)) - set(point_lines))
+    if missing:
+        shown = ", ".join(map(str, missing[:10])) + ("…" if len(missing) > 10 else "")
+        gap_line = next((p.line for p in reading.scanned if p.flag == "gap"), 0)
+        reading.problems.append(
+            ImportProblem(
+                f"missing point numbers: {shown} (points must run 1…{max(point_lines)})",
+                gap_line or max(point_lines.values()),
+                filename,
+            )
+        )
+
+
+def _read_graph(line: Line, reading: _Reading, filename: str) -> None:
+    """The graph's complete statements; a cut-off or unreadable rest becomes a warning with its line."""
+    if reading.graph_line:
+        reading.warnings.append(
+            ImportProblem(
+                f"a second concept graph (the first is at line {reading.graph_line}), left out",
+                line.number,
+                filename,
+            )
+        )
+        return
+    # "**bold**" is left over from scraped renderings: Mermaid would show the asterisks.
+    source = line.text.replace("**", "").strip()
+    reading.graph_line = line.number
+    try:
+        graph, end, error = parse_prefix(source)
+    except MermaidSyntaxError as exc:
+        raise ImportProblem(_graph_error(exc), line.number + exc.line - 1, filename) from None
+    if error is not None:
+        at = line.number + error.line - 1
+        what = _truncation(source, error)
+        kept = len(graph.nodes)
+        reading.warnings.append(
+            ImportProblem(
+                f"{what}; the graph keeps the {kept} node(s) and {len(graph.edges)} edge(s) "
+                f"before it",
+                at,
+                filename,
+            )
+        )
+    if graph.nodes:
+        reading.graph, reading.graph_source = graph, source[:end].strip()
+    elif error is None:
+        reading.warnings.append(
+            ImportProblem("the concept graph has no nodes, left out", line.number, filename)
+        )
+
+
+def _truncation(source: str, error: MermaidSyntaxError) -> str:
+    if error.found == "end of input":
+        return f"truncated concept graph: it breaks off ({error.expected} is missing)"
+    return _graph_error(error)
+
+
+def _graph_error(error: MermaidSyntaxError) -> str:
+    """The parser's message without its line inside the graph (the caller gives the file's line)."""
+    return f"concept graph, column {error.column}: expected {error.expected}, found {error.found}"
 
 
 def _parse_talk(text: str, filename: str, defaults: Metadata) -> ParsedDocument:
-    lines = text.split("\n")
-    header = Metadata()
-    detected_lang = ""
-    points: dict[int, str] = {}
-    point_lines: dict[int, int] = {}
-    graph_parts: list[str] = []
-    graph_line = 0
-    last_point: int | None = None
-    i = 0
-    while i < len(lines):
-        raw = lines[i]
-        line = raw.strip()
-        lineno = i + 1
-        i += 1
-        if not line:
-            last_point = None  # a wrapped point continues only on the very next line
-            continue
-        if match := _VAULT_HEADER.match(line):
-            header.vault_index = match["index"]
-            detected_lang = detected_lang or (
-                "en" if match["brand"].startswith("Knowledge") else "es"
-            )
-            continue
-        if not points and not graph_parts and (talk := _talk_header(line)):
-            kind_info = _KINDS.get(talk["kind"].strip().lower())
-            if kind_info:
-                header.speaker = talk["speaker"]
-                header.event = talk["event"]
-                header.year = int(talk["year"])
-                header.kind = kind_info[0]
-                header.title = talk["title"]
-                detected_lang = detected_lang or kind_info[1]
-                continue
-        if _IMAGE_PLACEHOLDER.match(line):
-            continue
-        if _GRAPH_START.match(line):
-            if graph_parts:
-                raise ImportProblem("a second concept graph starts here", lineno, filename)
-            graph_line = lineno
-            block = [raw]
-            while i < len(lines) and lines[i].strip():
-                block.append(lines[i])
-                i += 1
-            graph_parts = block
-            _check_graph_complete("\n".join(block), graph_line, filename)
-            continue
-        if match := _FOOTER.match(line):
-            header.attribution = line
-            last_point = None
-            continue
-        if match := _POINT.match(line):
-            number = int(match["number"])
-            if number in points:
-                raise ImportProblem(
-                    f"duplicate point number {number} (first at line {point_lines[number]})",
-                    lineno,
-                    filename,
-                )
-            if not match["text"].strip():
-                raise ImportProblem(f"point {number} has no text", lineno, filename)
-            points[number] = match["text"].strip()
-            point_lines[number] = lineno
-            last_point = number
-            continue
-        marker_lang = next((lang for rx, lang in _LANG_MARKERS if rx.match(line)), "")
-        if marker_lang:
-            detected_lang = detected_lang or marker_lang
-            header.generator = header.generator or line.rstrip(":").strip()[:300]
-            continue
-        if last_point is not None:
-            # A wrapped point: the line right after a point continues its text.
-            points[last_point] = f"{points[last_point]} {line}"
-            continue
-        raise ImportProblem(
-            f"unexpected text {line[:60]!r}: expected a numbered point like '1.-…'",
-            lineno,
-            filename,
-        )
-
-    meta = header.merged_with(defaults)
+    reading = _read_talk(text, filename, defaults)
+    if reading.problems:
+        raise min(reading.problems, key=lambda p: p.line or 10**9)
+    meta = reading.header.merged_with(defaults)
     # An explicit language (manifest or --lang) wins over what the text suggests.
-    meta.lang = defaults.lang or detected_lang
+    meta.lang = defaults.lang or reading.detected_lang
     if not meta.lang:
         raise ImportProblem(
             "unknown language: no language marker found; pass --lang en|es", 0, filename
@@ -319,145 +643,86 @@ def _parse_talk(text: str, filename: str, defaults: Metadata) -> ParsedDocument:
             0,
             filename,
         )
-    if not points:
-        raise ImportProblem("no numbered points found (expected lines like '1.-…')", 0, filename)
-    missing = sorted(set(range(1, max(points) + 1)) - set(points))
-    if missing:
-        shown = ", ".join(map(str, missing[:10])) + ("…" if len(missing) > 10 else "")
-        last = max(point_lines.values())
+    warnings = list(reading.warnings)
+    if not reading.points and reading.graph is None:
         raise ImportProblem(
-            f"missing point numbers: {shown} (points must run 1…{max(points)})", last, filename
+            "nothing to import: no numbered points (lines like '1.-…') and no concept graph",
+            min((w.line for w in warnings if w.line), default=0) or reading.first_text or 1,
+            filename,
+        )
+    if not reading.points and meta.sections != "graph":
+        warnings.append(
+            ImportProblem("no numbered points: only the concept graph is imported", 0, filename)
+        )
+    if reading.graph is None and not reading.graph_line and meta.sections != "resume":
+        warnings.append(
+            ImportProblem("no concept graph: only the summary points are imported", 0, filename)
         )
     if not meta.kind:
         meta.kind = "invited_talk"
+    slug_given = bool(defaults.slug)
     if not meta.slug:
-        if not meta.speaker or not meta.year:
+        if meta.speaker and meta.year:
+            meta.slug = talk_slug(meta.speaker, meta.event, meta.year)
+        elif meta.vault_index:
+            meta.slug = slugify(f"vault {meta.vault_index.replace('/', ' ')}")
+        else:
             raise NoTalkGiven(
                 "no header with speaker, event and year, and no manifest entry: pass --talk SLUG",
                 0,
                 filename,
             )
-        meta.slug = talk_slug(meta.speaker, meta.event, meta.year)
-    graph_source = "\n".join(graph_parts).strip()
+    if not meta.title and meta.vault_index and not slug_given:
+        meta.title = f"{meta.event or 'Knowledge Vault'} {meta.vault_index}".strip()
+        warnings.append(
+            ImportProblem(f"no title in the page: titled {meta.title!r} for now", 0, filename)
+        )
     return ParsedDocument(
         filename=filename,
         raw_text=text,
         checksum=checksum(text),
         meta=meta,
-        points=points,
-        graph_source=graph_source,
-        graph_line=graph_line,
-        graph=_parse_graph(graph_source, graph_line, filename) if graph_source else None,
+        points=reading.points,
+        graph_source=reading.graph_source,
+        graph_line=reading.graph_line,
+        graph=reading.graph,
+        warnings=sorted(warnings, key=lambda w: w.line),
+        scanned=reading.scanned,
+        slug_given=slug_given,
     )
-
-
-@dataclass
-class ScannedPoint:
-    line: int
-    number: int
-    text: str
-    flag: str = ""  # "duplicate", or "gap" (numbers missing before this one)
 
 
 def lint(
     text: str, filename: str = "", defaults: Metadata | None = None
-) -> tuple[list[ScannedPoint], list[ImportProblem]]:
-    """Every numbered point and every problem found, where ``parse`` stops at the first problem.
+) -> tuple[list[ScannedPoint], list[ImportProblem], list[ImportProblem]]:
+    """Every numbered point, every problem and every warning, where ``parse`` stops at the first problem.
 
-    For the admin preview: points with their lines (duplicates and gaps flagged) and the problems
-    sorted by line, so a curator can fix a text in one go.
+    For the admin preview: points with their lines (duplicates and gaps flagged), the problems (nothing
+    is written while there is one) and the warnings (imported without it), each sorted by line, so a
+    curator can fix a text in one go. Reads the text with the same scanner and grammar as ``parse``.
     """
     problems: list[ImportProblem] = []
+    warnings: list[ImportProblem] = []
+    scanned: list[ScannedPoint] = []
     try:
-        parse(text, filename, defaults)
+        doc = parse(text, filename, defaults)
+        scanned, warnings = doc.scanned, doc.warnings
     except ImportProblem as exc:
         problems.append(exc)
-    lines = text.replace("\r\n", "\n").split("\n")
-    scanned: list[ScannedPoint] = []
-    first: dict[int, int] = {}
-    i = 0
-    while i < len(lines):
-        line, lineno = lines[i].strip(), i + 1
-        i += 1
-        if _GRAPH_START.match(line):
-            block = [lines[i - 1]]
-            while i < len(lines) and lines[i].strip():
-                block.append(lines[i])
-                i += 1
+        if (defaults or Metadata()).kind != "discussion":
             try:
-                _check_graph_complete("\n".join(block), lineno, filename)
-                _parse_graph("\n".join(block).strip(), lineno, filename)
-            except ImportProblem as exc:
-                problems.append(exc)
-            continue
-        match = _POINT.match(line)
-        if not match or not match["text"].strip():
-            continue
-        number = int(match["number"])
-        point = ScannedPoint(lineno, number, match["text"].strip())
-        if number in first:
-            point.flag = "duplicate"
-            problems.append(
-                ImportProblem(
-                    f"duplicate point number {number} (first at line {first[number]})",
-                    lineno,
-                    filename,
-                )
-            )
-        else:
-            if number > max(first, default=0) + 1:
-                point.flag = "gap"
-            first[number] = lineno
-        scanned.append(point)
-    missing = sorted(set(range(1, max(first, default=0) + 1)) - set(first))
-    if missing:
-        gap_line = next((p.line for p in scanned if p.flag == "gap"), 0)
-        problems.append(
-            ImportProblem(
-                f"missing point numbers: {', '.join(map(str, missing[:10]))}", gap_line, filename
-            )
-        )
-    unique = {(p.line, p.message): p for p in problems}
-    return scanned, sorted(unique.values(), key=lambda p: p.line)
+                reading = _read_talk(text.replace("\r\n", "\n"), filename, defaults or Metadata())
+            except ImportProblem:
+                pass
+            else:
+                scanned, warnings = reading.scanned, reading.warnings
+                problems += reading.problems
 
+    def by_line(found: list[ImportProblem]) -> list[ImportProblem]:
+        unique = {(p.line, p.message): p for p in found}
+        return sorted(unique.values(), key=lambda p: p.line)
 
-def _parse_graph(source: str, line: int, filename: str) -> Graph:
-    """Parse the concept graph now, so a bad graph is reported before anything is written."""
-    try:
-        return parse_mermaid(source)
-    except MermaidSyntaxError as exc:
-        raise ImportProblem(f"concept graph: {exc}", line + exc.line - 1, filename) from None
-
-
-def _check_graph_complete(block: str, line: int, filename: str) -> None:
-    """A graph block whose brackets never close, or that ends on an arrow, was cut off."""
-    body = _GRAPH_START.sub("", block, count=1).strip()
-    if not body:
-        raise ImportProblem(
-            "truncated concept graph: 'graph LR' with no statements", line, filename
-        )
-    closers = {"[": "]", "(": ")", "{": "}"}
-    stack: list[tuple[str, int]] = []  # (opening bracket, its line)
-    offset = 0  # lines into the block
-    for ch in block:
-        if ch == "\n":
-            offset += 1
-        elif stack and ch == closers[stack[-1][0]]:
-            stack.pop()
-        elif ch in closers and (not stack or stack[-1][0] != "["):
-            # Brackets nest only outside square-bracket labels; inside a label they are text.
-            stack.append((ch, offset))
-    if stack:
-        opener, at = stack[-1]
-        raise ImportProblem(
-            f"truncated concept graph: a node label opened with {opener!r} is never closed",
-            line + at,
-            filename,
-        )
-    if re.search(r"(?:-->|---|==>|-\.->)\s*(?:\|[^|]*\|)?\s*$", body):
-        raise ImportProblem(
-            "truncated concept graph: it ends on an arrow with no target", line, filename
-        )
+    return scanned, by_line(problems), by_line(warnings)
 
 
 def _parse_discussion(text: str, filename: str, defaults: Metadata) -> ParsedDocument:

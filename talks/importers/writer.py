@@ -8,7 +8,7 @@ transaction, so a failure half-way writes nothing.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
@@ -26,13 +26,21 @@ from talks.models import (
     TalkTranslation,
 )
 from talks.signals import preview_built, translation_imported
-from vault import sql
+from vault import languages, sql
 
 from . import history
 from .knowledge_vault import ImportProblem, Metadata, ParsedDocument, decode, parse
 from .manifest import entry_for
 
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+# What importing a document does: a new talk; a new language of a talk already in the vault (or
+# created by another document of the same import); a language whose text changed; nothing.
+CREATED, MERGED, UPDATED, UNCHANGED = "created", "merged", "updated", "unchanged"
+STATUS_TEXT = {
+    CREATED: "created a new talk",
+    MERGED: "merged as a translation of an existing talk",
+    UPDATED: "updated",
+    UNCHANGED: "left unchanged",
+}
 
 
 @dataclass
@@ -41,9 +49,16 @@ class ImportResult:
     slug: str
     lang: str
     status: str
+    warnings: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"file": self.file, "slug": self.slug, "lang": self.lang, "status": self.status}
+        return {
+            "file": self.file,
+            "slug": self.slug,
+            "lang": self.lang,
+            "status": self.status,
+            "warnings": self.warnings,
+        }
 
 
 def load_file(path: Path, overrides: Metadata | None = None) -> ParsedDocument:
@@ -71,24 +86,61 @@ def parse_pasted(
     )
 
 
+def resolve_talks(docs: list[ParsedDocument]) -> None:
+    """Give documents of one vault entry one talk: the vault index (``2/45``) is the natural key.
+
+    A document whose index names a talk already in the vault takes that talk's slug; documents of the
+    same new entry take the slug of the first of them (English first), so the EN and ES pages of an
+    entry become one talk with two languages, in one import or in two. A slug given by the manifest or
+    the curator is kept.
+    """
+    indexed = [d for d in docs if d.meta.vault_index and not d.slug_given]
+    if not indexed:
+        return
+    stored = dict(
+        Talk.objects.filter(vault_index__in={d.meta.vault_index for d in indexed}).values_list(
+            "vault_index", "slug"
+        )
+    )
+    order = {code: i for i, code in enumerate(languages.codes())}
+    for doc in sorted(docs, key=lambda d: (order.get(d.lang, 99), d.filename)):
+        index = doc.meta.vault_index
+        if not index:
+            continue
+        if doc.slug_given:
+            stored.setdefault(index, doc.slug)
+        elif index in stored:
+            doc.meta.slug = stored[index]
+        else:
+            stored[index] = doc.slug
+
+
 def _statuses(docs: list[ParsedDocument]) -> tuple[dict[str, Talk], dict[int, str]]:
     """The talks ``docs`` name, and what importing each doc would do now (by ``id(doc)``)."""
+    resolve_talks(docs)
     talks = Talk.objects.in_bulk([d.slug for d in docs], field_name="slug")
     # Unchanged means: the translation exists and was last imported from this very text (text A, then
     # B, then A again is a change; a deleted translation is imported again).
-    known = set(
-        TalkTranslation.objects.filter(
-            talk__slug__in=list(talks), source__isnull=False
-        ).values_list("talk__slug", "lang", "source__checksum")
+    stored = list(
+        TalkTranslation.objects.filter(talk__slug__in=list(talks)).values_list(
+            "talk__slug", "lang", "source__checksum"
+        )
     )
-    return talks, {
-        id(d): CREATED
-        if d.slug not in talks
-        else UNCHANGED
-        if (d.slug, d.lang, d.checksum) in known
-        else UPDATED
-        for d in docs
-    }
+    known = {row for row in stored if row[2] is not None}
+    have_lang = {(slug, lang) for slug, lang, _checksum in stored}
+    status: dict[int, str] = {}
+    first_of: set[str] = set()
+    for d in docs:
+        if d.slug not in talks:
+            status[id(d)] = CREATED if d.slug not in first_of else MERGED
+            first_of.add(d.slug)
+        elif (d.slug, d.lang, d.checksum) in known:
+            status[id(d)] = UNCHANGED
+        elif (d.slug, d.lang) not in have_lang:
+            status[id(d)] = MERGED
+        else:
+            status[id(d)] = UPDATED
+    return talks, status
 
 
 def expected_status(doc: ParsedDocument) -> str:
@@ -98,10 +150,20 @@ def expected_status(doc: ParsedDocument) -> str:
 
 def build_preview(doc: ParsedDocument) -> dict:
     """The dry-run preview: the parser's summary, what apps add (graph counts…), and the expected status."""
-    preview = doc.preview()
-    preview_built.send(sender=ParsedDocument, parsed=doc, preview=preview)
-    preview["would_be"] = expected_status(doc)
-    return preview
+    return build_previews([doc])[0]
+
+
+def build_previews(docs: list[ParsedDocument]) -> list[dict]:
+    """``build_preview`` for documents imported together: the EN and ES pages of one new entry
+    preview as one talk, created by the first and merged by the second, as ``import_documents`` would."""
+    _talks, status = _statuses(docs)
+    previews = []
+    for doc in docs:
+        preview = doc.preview()
+        preview_built.send(sender=ParsedDocument, parsed=doc, preview=preview)
+        preview["would_be"] = status[id(doc)]
+        previews.append(preview)
+    return previews
 
 
 def _import_order(doc: ParsedDocument) -> int:
@@ -120,6 +182,7 @@ def import_documents(
     Set-based: a constant number of queries per batch (plus the receivers of ``translation_imported``),
     so importing thousands of documents costs about as much as parsing them.
     """
+    resolve_talks(docs)
     seen: dict[tuple[str, str], str] = {}
     for doc in docs:
         key = (doc.slug, doc.lang)
@@ -137,7 +200,12 @@ def import_documents(
     todo = sorted((d for d in docs if force or status[id(d)] != UNCHANGED), key=_import_order)
     if todo:
         _write(todo, talks, user, new_status or Talk.Status.PUBLISHED)
-    return [ImportResult(d.filename, d.slug, d.lang, status[id(d)]) for d in docs]
+    return [
+        ImportResult(
+            d.filename, d.slug, d.lang, status[id(d)], [w.as_dict() for w in d.warnings]
+        )
+        for d in docs
+    ]
 
 
 def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status: str) -> None:
@@ -160,6 +228,9 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
         if talk is None:
             talk = new_talks[doc.slug] = Talk(slug=doc.slug, status=new_status)
         _apply_talk_metadata(talk, doc.meta, events, speakers)
+        if doc.warnings:
+            # Imported without what could not be read: a curator looks at it before it is public.
+            talk.status = Talk.Status.DRAFT
     Talk.objects.bulk_create(new_talks.values())
     talks.update({t.slug: t for t in Talk.objects.filter(slug__in=list(new_talks))})
     linked = _link_related(docs, talks)
@@ -169,7 +240,16 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
     stale = [t for pk, t in changed.items() if t.slug not in new_talks or t.slug in linked]
     Talk.objects.bulk_update(
         stale,
-        ["kind", "event", "speaker", "vault_index", "subject", "related_talk", "updated_at"],
+        [
+            "kind",
+            "status",
+            "event",
+            "speaker",
+            "vault_index",
+            "subject",
+            "related_talk",
+            "updated_at",
+        ],
         batch_size=200,
     )
 
@@ -182,6 +262,7 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
             raw_text=d.raw_text,
             checksum=d.checksum,
             generator=d.meta.generator,
+            warnings=[{"line": w.line, "message": w.message} for w in d.warnings],
             imported_by=imported_by,
         )
         for d in docs

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from talks.importers.knowledge_vault import ImportProblem, Metadata
-from talks.importers.writer import build_preview, import_documents, load_file
+from talks.importers.writer import STATUS_TEXT, build_previews, import_documents, load_file
 from vault import languages
 
 
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--kind",
             default="",
-            choices=("", "invited_talk", "discussion"),
+            choices=("", "invited_talk", "talk", "interview", "discussion"),
             help="Kind of document.",
         )
 
@@ -69,13 +69,12 @@ class Command(BaseCommand):
             )
 
         if opts["dry_run"]:
-            for doc in docs:
-                preview = build_preview(doc)
-                self.stdout.write(
-                    json.dumps(preview, ensure_ascii=False)
-                    if opts["json"]
-                    else self._describe(preview)
-                )
+            for preview in build_previews(docs):
+                if opts["json"]:
+                    self.stdout.write(json.dumps(preview, ensure_ascii=False))
+                else:
+                    self.stdout.write(self._describe(preview))
+                    self._report_warnings(preview["file"], preview["warnings"])
             return
 
         try:
@@ -89,7 +88,17 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(
                     f"{result.status:9} {result.slug} [{result.lang}] ← {result.file}"
+                    + (f" ({len(result.warnings)} warning(s))" if result.warnings else "")
                 )
+                self._report_warnings(result.file, result.warnings)
+        counts = {s: sum(r.status == s for r in results) for s in STATUS_TEXT}
+        warned = sum(bool(r.warnings) for r in results)
+        if not opts["json"]:
+            self.stdout.write(
+                "in all: "
+                + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+                + (f"; {warned} file(s) with warnings (their talks stay drafts)" if warned else "")
+            )
 
     def _collect(self, paths: list[Path]) -> list[Path]:
         files: list[Path] = []
@@ -103,6 +112,11 @@ class Command(BaseCommand):
         if not files:
             raise CommandError("no .txt files to import")
         return files
+
+    def _report_warnings(self, filename: str, warnings: list[dict]) -> None:
+        for w in warnings:
+            where = f"{filename}, line {w['line']}" if w["line"] else filename
+            self.stderr.write(f"warning: {where}: {w['message']}")
 
     def _report_problems(self, problems: list[ImportProblem], as_json: bool) -> None:
         for problem in problems:
