@@ -24,12 +24,18 @@ from vault import languages
 from .curation import DocPreview, preview_text
 from .importers.knowledge_vault import ImportProblem, Metadata, decode
 from .importers.manifest import entry_for
-from .importers.writer import import_documents
+from .importers.writer import CREATED, MERGED, UNCHANGED, UPDATED, build_previews, import_documents
 from .models import Talk
 
 MAX_PASTE = 1_000_000
 MAX_FILES = 50
 PASTED = "pasted.txt"
+STATUS_LABELS = {
+    CREATED: _("created as a new talk"),
+    MERGED: _("merged as a translation of an existing talk"),
+    UPDATED: _("updated"),
+    UNCHANGED: _("left unchanged"),
+}
 # Uploaded files named like the bundled corpus take their manifest entry (headerless files).
 CORPUS_DIR = Path(settings.BASE_DIR) / "data" / "corpus"
 
@@ -76,7 +82,19 @@ def _inputs(request, form: PasteImportForm) -> list[tuple[str, str | None, str, 
         strict=False,
     )
     out += [_text_input(name, text, slug) for name, text, slug in carried]
-    for upload in request.FILES.getlist("files")[:MAX_FILES]:
+    for n, upload in enumerate(request.FILES.getlist("files")):
+        if n >= MAX_FILES:
+            # Refused with a word, never dropped: the whole upload waits until it is split.
+            out.append(
+                (
+                    Path(upload.name).name,
+                    None,
+                    "",
+                    f"not accepted: more than {MAX_FILES} files in one upload (this is file "
+                    f"{n + 1}); upload the rest in another batch",
+                )
+            )
+            continue
         if upload.size > MAX_PASTE:
             out.append(
                 (Path(upload.name).name, None, "", f"the file is larger than {MAX_PASTE:,} bytes")
@@ -127,6 +145,12 @@ def _previews(request, form: PasteImportForm) -> list[DocPreview]:
         preview = preview_text(text, name, _overrides(form, name, slug, len(inputs) == 1))
         preview.slug_override = slug
         previews.append(preview)
+    parsed = [p for p in previews if p.doc is not None and p.summary]
+    if len(parsed) > 1:
+        # Texts imported together: the EN and ES pages of one new entry are one talk, created by the
+        # first and merged as a translation by the second, as Confirm will write them.
+        for preview, joint in zip(parsed, build_previews([p.doc for p in parsed]), strict=True):
+            preview.summary["would_be"] = joint["would_be"]
     return previews
 
 
@@ -180,7 +204,22 @@ def paste_import_view(model_admin: admin.ModelAdmin, request):
                 ADDITION if result.status == "created" else CHANGE,
                 change_message=f"Imported {result.lang} text {result.file} ({result.status}) in the admin",
             )
-        messages.success(request, _("%(slug)s [%(lang)s]: %(status)s.") % result.as_dict())
+        said = {**result.as_dict(), "status": STATUS_LABELS[result.status]}
+        if result.warnings:
+            said["count"] = len(result.warnings)
+            messages.warning(
+                request,
+                _("%(file)s → %(slug)s [%(lang)s]: %(status)s, with %(count)d warning(s); the talk stays a draft.")
+                % said,
+            )
+            for warning in result.warnings:
+                messages.warning(
+                    request,
+                    (_("%(file)s, line %(line)s: %(message)s") if warning["line"] else _("%(file)s: %(message)s"))
+                    % {**warning, "file": result.file},
+                )
+        else:
+            messages.success(request, _("%(file)s → %(slug)s [%(lang)s]: %(status)s.") % said)
     if len(talks) == 1:
         return redirect("admin:talks_talk_change", next(iter(talks.values())).pk)
     return redirect("admin:talks_talk_changelist")
