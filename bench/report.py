@@ -31,8 +31,8 @@ REPORT = ROOT / "bench" / "REPORT.md"
 BENCHES: dict[str, tuple[list[str], list[str], str]] = {
     "import": (
         ["bench/import_bench.py", "--talks", "2000"],
-        ["bench/import_bench.py", "--talks", "100"],
-        "#2 importer: 2,000 talks × 2 languages × 30 points into SQLite",
+        ["bench/import_bench.py", "--talks", "100", "--flat", "100", "1000"],
+        "#2/#17 importer: 2,000 entries × 2 languages in mixed page shapes into SQLite; parse per page at 100 … 10,000 pages",
     ),
     "graph": (
         ["bench/graph_bench.py"],
@@ -220,6 +220,16 @@ def targets(results: dict[str, dict]) -> list[tuple[str, str, str, str, str]]:
                 _met(f.get("met") if f else None),
             )
         )
+        if f.get("flat"):
+            rows.append(
+                (
+                    "#17 import",
+                    f"parse µs/page at {f['flat'][-1]['pages']:,} ÷ at {f['flat'][0]['pages']:,}",
+                    "≤ 1.5× (flat)",
+                    _f(f.get("flat_ratio"), 2) + "×",
+                    _met(f.get("flat_met")),
+                )
+            )
     if "graph" in fig:
         f = fig["graph"]
         rows.append(
@@ -411,6 +421,11 @@ def section(name: str, r: dict, encode_ms: float | None = None) -> list[str]:
                 ]
             ],
         )
+        if f.get("flat"):
+            out += [""] + _table(
+                ["pages parsed", "parse s", "µs / page"],
+                [[row["pages"], row["parse_s"], row["us_per_page"]] for row in f["flat"]],
+            )
     elif name == "graph":
         out += _table(
             ["nodes", "parse s", "µs / node", "view s", "page KB"],

@@ -1,21 +1,33 @@
-"""Parser for Knowledge Vault text exports (and the translated Q&A threads shipped beside them).
+"""Parser for Knowledge Vault pages (and the translated Q&A threads shipped beside them).
 
-Pure Python, no Django import. A talk export looks like::
+Pure Python, no Django import, linear in the text. A talk page looks like::
 
-    Knowledge Vault 2/36 - ICLR 2014-2023                        <- optional header (vault index)
+    Knowledge Vault 2/36 - ICLR 2014-2023                        <- vault header: vault/entry, event
     Alex Graves ICLR 2017 - Invited Talk - New Directions …      <- speaker, event, year, kind, title
-    <Resume Image >
-    Concept Graph & Resume using Claude 3 Opus | …:              <- language marker
+    <Resume Image >                                              <- image line (any spelling)
+    Concept Graph & Resume using Claude 3 Opus | …:              <- generator line (language marker)
     graph LR classDef … A[Alex Graves                            <- concept graph, until a blank line
-    ICLR 2017] --> B[…]
+    ICLR 2017] --> B[…]                                             or a point
+    Resume:                                                      <- optional
     1.-RNNs with multiplicative units …                          <- numbered points, blank lines optional
     …
     Knowledge Vault built byDavid Vivancos 2024                  <- attribution footer
 
-Spanish exports use ``ConocimientoBóveda``, ``Charla Invitada``, ``Gráfico de Conceptos``, ``Resumen:``.
-Files without a header take their metadata from the bundled manifest (see ``manifest.py``).
+The same grammar reads the other vaults' headers, in English and Spanish (``ConocimientoBóveda 2/45``,
+``Conocimiento Bóveda 2/45``): ``Knowledge Vault 6 /14 - ICML 2017`` followed by a title line and a
+speaker line; ``Knowledge Vault 1 - Lex 100 - 23 (2024)`` followed by an image line and a links line
+(``Name: Title | … | https://…``); other collections (``… 5/8 - AI for Good 2023``, ``… 4/12 - CVPR
+2017-2023``) with an event of several words. The vault index (``2/45``) is the talk's natural key: the
+writer joins the EN and ES pages of one entry into one talk.
 
-Every problem raises ``ImportProblem`` naming the line, so the caller can write nothing and say why.
+One scanner (``scan``) classifies the lines; ``parse`` and ``lint`` both read its output. A page
+imports what it holds: a graph without points, points without a graph, and the complete statements
+of a graph that breaks off (``graphs.mermaid.parse_prefix``) are imported with a **warning** naming
+the line (``ParsedDocument.warnings``; the writer keeps them on the source document and leaves the
+talk a draft). A **problem** (``ImportProblem`` raised) means nothing is written: duplicate or missing
+point numbers, an unsafe graph statement, an unknown language, or a text in which neither points nor
+a graph can be read. Files without a header take their metadata from the bundled manifest
+(``manifest.py``).
 """
 
 from __future__ import annotations
