@@ -28,8 +28,28 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 POINTS = 30
-WORDS = "memory attention agents search depth curiosity routing experts planning vision".split()
-PALABRAS = "memoria atención agentes búsqueda profundidad curiosidad expertos visión".split()
+WORDS = [
+    "memory",
+    "attention",
+    "agents",
+    "search",
+    "depth",
+    "curiosity",
+    "routing",
+    "experts",
+    "planning",
+    "vision",
+]
+PALABRAS = [
+    "memoria",
+    "atención",
+    "agentes",
+    "búsqueda",
+    "profundidad",
+    "curiosidad",
+    "expertos",
+    "visión",
+]
 
 
 def _points(i: int, lang: str, blank: bool) -> list[str]:
@@ -46,7 +66,10 @@ def _points(i: int, lang: str, blank: bool) -> list[str]:
 def _graph(i: int, lang: str, flat: bool, quirks: bool) -> list[str]:
     words = WORDS if lang == "en" else PALABRAS
     end = ";" if flat else ""
-    statements = [f"classDef main fill:#f9d4d4, font-weight:bold{end}", f"classDef rest fill:#d4f9d4{end}"]
+    statements = [
+        f"classDef main fill:#f9d4d4, font-weight:bold{end}",
+        f"classDef rest fill:#d4f9d4{end}",
+    ]
     root = "**Speaker**" if quirks else "Speaker"
     statements.append(f"A[{root} {i}] --> B[{words[i % len(words)]} 1]")
     for n in range(2, POINTS + 1):
@@ -54,7 +77,9 @@ def _graph(i: int, lang: str, flat: bool, quirks: bool) -> list[str]:
         key = chr(ord("A") + n) if n < 26 else f"N{n}"
         arrow = "-.->" if n % 7 == 0 else ("-->" if quirks and n % 5 == 0 else " --> ")
         label = f"{words[(i + n) % len(words)]} {words[(n * 3) % len(words)]} {n}"
-        statements.append(f"{parent}{arrow}{key}[{label} ]" if quirks else f"{parent}{arrow}{key}[{label}]")
+        statements.append(
+            f"{parent}{arrow}{key}[{label} ]" if quirks else f"{parent}{arrow}{key}[{label}]"
+        )
     statements.append("linkStyle default stroke:#555")
     statements += [f"class A main{end}", f"class B,C,D rest{end}"]
     if flat:
@@ -74,18 +99,37 @@ def page(i: int, shape: int, lang: str) -> str:
         if en
         else "Gráfico de Conceptos & Resumen usando Claude 3 Opus | Chat GPT4:"
     )
-    footer = "Knowledge Vault built byDavid Vivancos 2024" if en else "Bóveda de Conocimiento construida porDavid Vivancos 2024"
+    footer = (
+        "Knowledge Vault built byDavid Vivancos 2024"
+        if en
+        else "Bóveda de Conocimiento construida porDavid Vivancos 2024"
+    )
     brand = "Knowledge Vault" if en else ("Conocimiento Bóveda" if i % 2 else "ConocimientoBóveda")
     resume = "Resume:" if en else "Resumen:"
-    graph, points = _graph(i, lang, flat=shape in (1, 9), quirks=shape == 9), _points(i, lang, i % 2 == 0)
+    graph, points = (
+        _graph(i, lang, flat=shape in (1, 9), quirks=shape == 9),
+        _points(i, lang, i % 2 == 0),
+    )
     if shape == 7:  # Vault 6
         head = [f"{brand} 6 /{i} - ICML {year}", title, speaker, image]
     elif shape == 8:  # Vault 1
-        head = [f"{brand} 1 - Lex 100 - {i} ({year})", image, f"{speaker}: {title} | Lex Fridman Podcast #{i} | https://example.org/{i}"]
+        head = [
+            f"{brand} 1 - Lex 100 - {i} ({year})",
+            image,
+            f"{speaker}: {title} | Lex Fridman Podcast #{i} | https://example.org/{i}",
+        ]
     elif shape == 9:  # CVPR
-        head = [f"{brand} 4/{i} - CVPR 2017-2023", f"{speaker} CVPR {year} - {'Keynote' if en else 'Conferencia Magistral'} - {title}", image]
+        head = [
+            f"{brand} 4/{i} - CVPR 2017-2023",
+            f"{speaker} CVPR {year} - {'Keynote' if en else 'Conferencia Magistral'} - {title}",
+            image,
+        ]
     else:
-        head = [f"{brand} 2/{i} - ICLR 2014-2023", f"{speaker} ICLR {year} - {kind} - {title}", image]
+        head = [
+            f"{brand} 2/{i} - ICLR 2014-2023",
+            f"{speaker} ICLR {year} - {kind} - {title}",
+            image,
+        ]
     if shape == 5:  # graph-only Spanish page, resume-only English page
         body = points if en else ["", generator, "", *graph]
         return "\n".join([*head, *body, "", footer]) + "\n"
@@ -120,7 +164,9 @@ def flatness(sizes: list[int]) -> list[dict]:
         for k in range(n):
             parse(texts[k], f"{k}.txt")
         elapsed = time.perf_counter() - t0
-        rows.append({"pages": n, "parse_s": round(elapsed, 3), "us_per_page": round(elapsed / n * 1e6, 1)})
+        rows.append(
+            {"pages": n, "parse_s": round(elapsed, 3), "us_per_page": round(elapsed / n * 1e6, 1)}
+        )
     return rows
 
 
@@ -130,7 +176,11 @@ def main() -> None:
         "--talks", type=int, default=2000, help="number of entries to generate (2 files each)"
     )
     parser.add_argument(
-        "--flat", type=int, nargs="+", default=[100, 1000, 10000], help="page counts for the flatness figure"
+        "--flat",
+        type=int,
+        nargs="+",
+        default=[100, 1000, 10000],
+        help="page counts for the flatness figure",
     )
     args = parser.parse_args()
 
@@ -180,9 +230,13 @@ def main() -> None:
     print(f"pages with warnings: {warned}; talks left as drafts: {drafts}")
     flat = flatness(args.flat)
     for row in flat:
-        print(f"parse {row['pages']:6d} pages: {row['parse_s']:7.3f} s  {row['us_per_page']:8.1f} µs/page")
+        print(
+            f"parse {row['pages']:6d} pages: {row['parse_s']:7.3f} s  {row['us_per_page']:8.1f} µs/page"
+        )
     flat_ratio = flat[-1]["us_per_page"] / flat[0]["us_per_page"]
-    print(f"µs/page at {flat[-1]['pages']} ÷ at {flat[0]['pages']}: {flat_ratio:.2f}× (flat: ≤ 1.5×)")
+    print(
+        f"µs/page at {flat[-1]['pages']} ÷ at {flat[0]['pages']}: {flat_ratio:.2f}× (flat: ≤ 1.5×)"
+    )
     print(
         json.dumps(
             {

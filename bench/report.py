@@ -422,10 +422,8 @@ def section(name: str, r: dict, encode_ms: float | None = None) -> list[str]:
             ],
         )
         if f.get("flat"):
-            out += [""] + _table(
-                ["pages parsed", "parse s", "µs / page"],
-                [[row["pages"], row["parse_s"], row["us_per_page"]] for row in f["flat"]],
-            )
+            flat = [[row["pages"], row["parse_s"], row["us_per_page"]] for row in f["flat"]]
+            out += ["", *_table(["pages parsed", "parse s", "µs / page"], flat)]
     elif name == "graph":
         out += _table(
             ["nodes", "parse s", "µs / node", "view s", "page KB"],

@@ -614,7 +614,8 @@ def parse_prefix(text: str) -> tuple[Graph, int, MermaidSyntaxError | None]:
     prefix. At most three strict parses of shrinking prefixes, so still linear. An unsafe statement
     (``click``…) is never read around: it raises, as :func:`parse` does.
     """
-    end, first_error = len(text), None
+    end = len(text)
+    first_error: MermaidSyntaxError | None = None
     for _attempt in range(3):
         parser = _Parser(text[:end])
         try:
@@ -626,6 +627,7 @@ def parse_prefix(text: str) -> tuple[Graph, int, MermaidSyntaxError | None]:
             if parser.statement_start <= 0 or parser.statement_start >= end:
                 raise first_error from None
             end = len(text[: parser.statement_start].rstrip())
+    assert first_error is not None
     raise first_error  # pragma: no cover - a third cut always parses (see the docstring)
 
 

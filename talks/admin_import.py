@@ -145,11 +145,12 @@ def _previews(request, form: PasteImportForm) -> list[DocPreview]:
         preview = preview_text(text, name, _overrides(form, name, slug, len(inputs) == 1))
         preview.slug_override = slug
         previews.append(preview)
-    parsed = [p for p in previews if p.doc is not None and p.summary]
+    parsed = [(p, p.doc) for p in previews if p.doc is not None and p.summary]
     if len(parsed) > 1:
         # Texts imported together: the EN and ES pages of one new entry are one talk, created by the
         # first and merged as a translation by the second, as Confirm will write them.
-        for preview, joint in zip(parsed, build_previews([p.doc for p in parsed]), strict=True):
+        joints = build_previews([doc for _p, doc in parsed])
+        for (preview, _doc), joint in zip(parsed, joints, strict=True):
             preview.summary["would_be"] = joint["would_be"]
     return previews
 
@@ -209,13 +210,19 @@ def paste_import_view(model_admin: admin.ModelAdmin, request):
             said["count"] = len(result.warnings)
             messages.warning(
                 request,
-                _("%(file)s → %(slug)s [%(lang)s]: %(status)s, with %(count)d warning(s); the talk stays a draft.")
+                _(
+                    "%(file)s → %(slug)s [%(lang)s]: %(status)s, with %(count)d warning(s); the talk stays a draft."
+                )
                 % said,
             )
             for warning in result.warnings:
                 messages.warning(
                     request,
-                    (_("%(file)s, line %(line)s: %(message)s") if warning["line"] else _("%(file)s: %(message)s"))
+                    (
+                        _("%(file)s, line %(line)s: %(message)s")
+                        if warning["line"]
+                        else _("%(file)s: %(message)s")
+                    )
                     % {**warning, "file": result.file},
                 )
         else:

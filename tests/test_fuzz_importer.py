@@ -198,7 +198,11 @@ def test_one_megabyte_files_decode_in_linear_time():
             "the speaker is 257 characters long (at most 200)",
         ),
         # The vault index cannot outgrow its column: the header grammar reads at most "999/99999".
-        ("Graves ICLR 2017", "Graves E" + "v" * 150 + " 2017", "the event is 151 characters long (at most 100)"),
+        (
+            "Graves ICLR 2017",
+            "Graves E" + "v" * 150 + " 2017",
+            "the event is 151 characters long (at most 100)",
+        ),
         (
             " A[",
             " " + "A" * 101 + "[",

@@ -91,7 +91,11 @@ def graphs(draw, points: int) -> tuple[list[str], bool]:
         key = draw(st.sampled_from([f"B{n}", f"N{n}", chr(ord("B") + n)]))
         if key in keys:
             continue
-        cites = draw(st.lists(st.integers(1, max(points, 1)), max_size=3, unique=True)) if points else []
+        cites = (
+            draw(st.lists(st.integers(1, max(points, 1)), max_size=3, unique=True))
+            if points
+            else []
+        )
         cite = ",".join(map(str, sorted(cites)))
         label = " ".join(draw(st.lists(WORDS, min_size=1, max_size=4)))
         ending = draw(st.sampled_from(["", ".", " >", "?"]))
@@ -125,7 +129,10 @@ def pages(draw) -> dict:
             "",
             draw(
                 st.sampled_from(
-                    ["Concept Graph & Resume using Claude 3 Opus | Chat GPT4:", "Concept Graph using Moonshot Kimi K2"]
+                    [
+                        "Concept Graph & Resume using Claude 3 Opus | Chat GPT4:",
+                        "Concept Graph using Moonshot Kimi K2",
+                    ]
                     if lang == "en"
                     else ["Gráfico de Conceptos & Resumen usando Claude 3 Opus:"]
                 )
@@ -146,7 +153,9 @@ def pages(draw) -> dict:
     for n in range(1, n_points + 1):
         if blank:
             lines.append("")
-        lines.append(f"{n}.-{' '.join(draw(st.lists(WORDS, min_size=2, max_size=8))).capitalize()}.")
+        lines.append(
+            f"{n}.-{' '.join(draw(st.lists(WORDS, min_size=2, max_size=8))).capitalize()}."
+        )
     if draw(st.booleans()):
         lines += ["", "Knowledge Vault built byDavid Vivancos 2024"]
     return {

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
-from graphs.models import ConceptEdge, ConceptGraph, ConceptGroup, ConceptNode
+from graphs.models import ConceptGraph, ConceptNode
 from talks.importers.knowledge_vault import ImportProblem
 from talks.importers.writer import build_preview, import_documents, load_file
 from talks.models import SummaryPoint, Talk

@@ -13,7 +13,6 @@ import shutil
 from io import StringIO
 from pathlib import Path
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
@@ -31,31 +30,137 @@ EXPECTED = {
     "v2_en_full.txt": ("2/71", "en", "Mira Castell", "ICLR", 2021, "invited_talk", 5, (6, 5, 3), 0),
     "v2_es_full.txt": ("2/71", "es", "Mira Castell", "ICLR", 2021, "invited_talk", 5, (6, 5, 3), 0),
     "v2_en_invited_speakers_resume_only.txt": (
-        "2/72", "en", "Tomás Ibarra", "ICLR", 2016, "invited_talk", 3, None, 1,
+        "2/72",
+        "en",
+        "Tomás Ibarra",
+        "ICLR",
+        2016,
+        "invited_talk",
+        3,
+        None,
+        1,
     ),
     "v2_es_nospace_graph_only.txt": (
-        "2/72", "es", "Tomás Ibarra", "ICLR", 2016, "invited_talk", 0, (4, 3, 2), 1,
+        "2/72",
+        "es",
+        "Tomás Ibarra",
+        "ICLR",
+        2016,
+        "invited_talk",
+        0,
+        (4, 3, 2),
+        1,
     ),
-    "v2_en_truncated.txt": ("2/73", "en", "Rui Almeida", "ICLR", 2019, "invited_talk", 3, (3, 2, 2), 1),
+    "v2_en_truncated.txt": (
+        "2/73",
+        "en",
+        "Rui Almeida",
+        "ICLR",
+        2019,
+        "invited_talk",
+        3,
+        (3, 2, 2),
+        1,
+    ),
     "v2_es_truncated_graph_only.txt": (
-        "2/73", "es", "Rui Almeida", "ICLR", 2019, "invited_talk", 0, (3, 2, 2), 2,
+        "2/73",
+        "es",
+        "Rui Almeida",
+        "ICLR",
+        2019,
+        "invited_talk",
+        0,
+        (3, 2, 2),
+        2,
     ),
     "v6_en_icml.txt": (
-        "6/14", "en", "Priya Raman, Olek Nowak", "ICML", 2017, "invited_talk", 6, (9, 9, 3), 0,
+        "6/14",
+        "en",
+        "Priya Raman, Olek Nowak",
+        "ICML",
+        2017,
+        "invited_talk",
+        6,
+        (9, 9, 3),
+        0,
     ),
     "v6_es_icml.txt": (
-        "6/14", "es", "Priya Raman, Olek Nowak", "ICML", 2017, "invited_talk", 6, (9, 9, 3), 0,
+        "6/14",
+        "es",
+        "Priya Raman, Olek Nowak",
+        "ICML",
+        2017,
+        "invited_talk",
+        6,
+        (9, 9, 3),
+        0,
     ),
     "v1_en_lex.txt": (
-        "1/23", "en", "Jonas Weber", "Lex Fridman Podcast", 2024, "interview", 4, (4, 3, 2), 0,
+        "1/23",
+        "en",
+        "Jonas Weber",
+        "Lex Fridman Podcast",
+        2024,
+        "interview",
+        4,
+        (4, 3, 2),
+        0,
     ),
     "v1_es_lex.txt": (
-        "1/23", "es", "Jonas Weber", "Lex Fridman Podcast", 2024, "interview", 4, (4, 3, 2), 0,
+        "1/23",
+        "es",
+        "Jonas Weber",
+        "Lex Fridman Podcast",
+        2024,
+        "interview",
+        4,
+        (4, 3, 2),
+        0,
     ),
-    "aiforgood_en.txt": ("5/8", "en", "Lena Okafor", "AI for Good", 2023, "invited_talk", 3, (4, 3, 2), 0),
-    "aiforgood_es.txt": ("5/8", "es", "Lena Okafor", "AI for Good", 2023, "invited_talk", 3, (4, 3, 2), 0),
-    "cvpr_en_quirks.txt": ("4/12", "en", "Hana Sato", "CVPR", 2022, "invited_talk", 4, (7, 6, 2), 0),
-    "cvpr_es_quirks.txt": ("4/12", "es", "Hana Sato", "CVPR", 2022, "invited_talk", 4, (7, 6, 2), 0),
+    "aiforgood_en.txt": (
+        "5/8",
+        "en",
+        "Lena Okafor",
+        "AI for Good",
+        2023,
+        "invited_talk",
+        3,
+        (4, 3, 2),
+        0,
+    ),
+    "aiforgood_es.txt": (
+        "5/8",
+        "es",
+        "Lena Okafor",
+        "AI for Good",
+        2023,
+        "invited_talk",
+        3,
+        (4, 3, 2),
+        0,
+    ),
+    "cvpr_en_quirks.txt": (
+        "4/12",
+        "en",
+        "Hana Sato",
+        "CVPR",
+        2022,
+        "invited_talk",
+        4,
+        (7, 6, 2),
+        0,
+    ),
+    "cvpr_es_quirks.txt": (
+        "4/12",
+        "es",
+        "Hana Sato",
+        "CVPR",
+        2022,
+        "invited_talk",
+        4,
+        (7, 6, 2),
+        0,
+    ),
 }
 ENTRIES = sorted({row[0] for row in EXPECTED.values()})
 
@@ -67,9 +172,7 @@ def test_every_fixture_is_listed():
 def stored(index: str, lang: str) -> tuple:
     talk = Talk.objects.select_related("speaker", "event").get(vault_index=index)
     graph = ConceptGraph.objects.filter(talk=talk, lang=lang).first()
-    counts = (
-        (graph.nodes.count(), graph.edges.count(), graph.groups.count()) if graph else None
-    )
+    counts = (graph.nodes.count(), graph.edges.count(), graph.groups.count()) if graph else None
     source = talk.translations.get(lang=lang).source
     return (
         talk.speaker.name,
@@ -100,8 +203,10 @@ def test_import_vault_reads_every_shape_with_the_right_counts(db, tmp_path):
         talk = Talk.objects.get(vault_index=index)
         assert sorted(talk.translations.values_list("lang", flat=True)) == ["en", "es"]
     by_file = {r["file"]: r for r in results}
-    statuses = {index: sorted(by_file[n]["status"] for n, row in EXPECTED.items() if row[0] == index)
-                for index in ENTRIES}
+    statuses = {
+        index: sorted(by_file[n]["status"] for n, row in EXPECTED.items() if row[0] == index)
+        for index in ENTRIES
+    }
     assert all(s == ["created", "merged"] for s in statuses.values()), statuses
 
 
@@ -169,7 +274,17 @@ def test_node_point_links_come_from_every_number_a_label_cites(db):
 
 def test_the_admin_preview_counts_every_shape(client, admin_user):
     client.force_login(admin_user)
-    for name, (index, lang, speaker, _event, year, _kind, points, graph, warnings) in EXPECTED.items():
+    for name, (
+        index,
+        lang,
+        speaker,
+        _event,
+        year,
+        _kind,
+        points,
+        graph,
+        warnings,
+    ) in EXPECTED.items():
         text = (PAGES / name).read_text()
         response = client.post(IMPORT, {"text": text, "status": "draft", "preview": "1"})
         assert response.status_code == 200, name
@@ -177,6 +292,7 @@ def test_the_admin_preview_counts_every_shape(client, admin_user):
         assert preview.ok, (name, preview.problems)
         assert preview.summary["talk"]["vault_index"] == index
         assert preview.summary["lang"] == lang and preview.summary["talk"]["speaker"] == speaker
+        assert preview.summary["talk"]["year"] == year
         assert len(preview.doc.points) == points, name
         shown = (len(preview.nodes), len(preview.edges), len(preview.groups)) if graph else None
         assert shown == graph, name

@@ -628,14 +628,18 @@ def _read_graph(line: Line, reading: _Reading, filename: str) -> None:
 
 
 # The parser's "']' to close '[' opened at …" and "'|' to close the edge label opened at …".
-_UNCLOSED = re.compile(r"'(?P<close>[^']+)' to close (?:'(?P<open>[^']+)'|(?P<edge>the edge label))")
+_UNCLOSED = re.compile(
+    r"'(?P<close>[^']+)' to close (?:'(?P<open>[^']+)'|(?P<edge>the edge label))"
+)
 
 
 def _truncation(source: str, error: MermaidSyntaxError) -> str:
     if error.found == "end of input":
         if match := _UNCLOSED.match(error.expected):
             what, opened = (
-                ("an edge label", match["close"]) if match["edge"] else ("a node label", match["open"])
+                ("an edge label", match["close"])
+                if match["edge"]
+                else ("a node label", match["open"])
             )
             return f"truncated concept graph: {what} opened with {opened!r} is never closed"
         return f"truncated concept graph: it breaks off where {error.expected} should follow"

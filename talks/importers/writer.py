@@ -201,9 +201,7 @@ def import_documents(
     if todo:
         _write(todo, talks, user, new_status or Talk.Status.PUBLISHED)
     return [
-        ImportResult(
-            d.filename, d.slug, d.lang, status[id(d)], [w.as_dict() for w in d.warnings]
-        )
+        ImportResult(d.filename, d.slug, d.lang, status[id(d)], [w.as_dict() for w in d.warnings])
         for d in docs
     ]
 
@@ -445,9 +443,9 @@ _LIMITED = {
 
 def _check_fits(doc: ParsedDocument) -> None:
     """Raise ``ImportProblem`` for a header value longer than its column."""
-    for name, (model, field) in _LIMITED.items():
+    for name, (model, column) in _LIMITED.items():
         value = getattr(doc.meta, name) or ""
-        limit = sql.max_length(model, field)
+        limit = sql.max_length(model, column)
         if len(value) > limit:
             raise ImportProblem(
                 f"the {name.replace('_', ' ')} is {len(value)} characters long (at most {limit})",
