@@ -15,6 +15,8 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graphs.models import ConceptGraph, ConceptNode
 from talks.admin_import import MAX_FILES
@@ -347,3 +349,31 @@ def test_a_copy_of_a_page_under_another_name_is_the_same_talk(db, tmp_path):
     shutil.copy(PAGES / "aiforgood_es.txt", copy)
     (result,), _err = import_pages(copy)
     assert result["status"] == "merged" and Talk.objects.count() == talks_before + 1
+
+
+def test_the_parser_imports_no_django():
+    """``talks.importers.knowledge_vault`` and the Mermaid parser it uses stay pure Python."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import talks.importers.knowledge_vault;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PAGES.parents[1],
+    )
+    assert out.stdout.strip() == "[]"
+
+
+@given(st.text(max_size=40))
+def test_the_parsers_slugs_are_djangos(text):
+    from django.utils.text import slugify as django_slugify
+
+    from talks.importers.knowledge_vault import slugify
+
+    assert slugify(text) == django_slugify(text)

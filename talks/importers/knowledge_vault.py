@@ -34,9 +34,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
-
-from django.utils.text import slugify  # pure function (no settings needed)
 
 from graphs.mermaid import Graph, MermaidSyntaxError, parse_prefix
 
@@ -238,6 +237,13 @@ def decode(data: bytes, filename: str = "") -> str:
 
 def checksum(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def slugify(value: str) -> str:
+    """Django's ``slugify`` (ASCII), written out so the parser imports no Django: the same slugs."""
+    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    value = re.sub(r"[^\w\s-]", "", value.lower())
+    return re.sub(r"[-\s]+", "-", value).strip("-_")
 
 
 def talk_slug(speaker: str, event: str, year: int | None) -> str:
