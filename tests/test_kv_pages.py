@@ -377,3 +377,16 @@ def test_the_parsers_slugs_are_djangos(text):
     from talks.importers.knowledge_vault import slugify
 
     assert slugify(text) == django_slugify(text)
+
+
+def test_lines_above_the_vault_header_are_not_taken_for_the_title():
+    """A page copied with the site's navigation above it: the navigation is a warning, not the title."""
+    from talks.importers.knowledge_vault import parse
+
+    doc = parse("Home | Vaults | About\n" + (PAGES / "v6_en_icml.txt").read_text(), "nav.txt")
+    assert (doc.meta.title, doc.meta.speaker) == (
+        "Learning to Search with Small Budgets",
+        "Priya Raman, Olek Nowak",
+    )
+    (warning,) = doc.warnings
+    assert warning.line == 1 and "Home | Vaults" in warning.message

@@ -430,6 +430,7 @@ def _read_talk(text: str, filename: str, defaults: Metadata) -> _Reading:
     header = Metadata()
     reading = _Reading(header)
     free: list[Line] = []  # text lines before the first section: title and speaker (Vault 6)
+    vault_line = 0
     links = ""
     event_hint = ""
     point_lines: dict[int, int] = {}
@@ -443,6 +444,7 @@ def _read_talk(text: str, filename: str, defaults: Metadata) -> _Reading:
         if kind in ("vault", "series") and not header.vault_index:
             _read_vault_header(line, header, reading)
             event_hint = header.event
+            vault_line = line.number
             continue
         if kind == "text" and not sections_started and not header.speaker:
             talk = _talk_header(line.text, event_hint)
@@ -505,7 +507,10 @@ def _read_talk(text: str, filename: str, defaults: Metadata) -> _Reading:
                 filename,
             )
         )
-    for left in _header_from_free_lines(header, free, links):
+    # Lines above the vault header (a site's navigation, say) are not the title or the speaker.
+    above = [line for line in free if line.number < vault_line]
+    free = [line for line in free if line.number > vault_line]
+    for left in above + _header_from_free_lines(header, free, links):
         reading.warnings.append(
             ImportProblem(
                 f"text before the first section that is not part of the header, left out: "
