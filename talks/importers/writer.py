@@ -116,8 +116,10 @@ def resolve_talks(docs: list[ParsedDocument]) -> None:
 
 
 def _statuses(docs: list[ParsedDocument]) -> tuple[dict[str, Talk], dict[int, str]]:
-    """The talks ``docs`` name, and what importing each doc would do now (by ``id(doc)``)."""
-    resolve_talks(docs)
+    """The talks ``docs`` name, and what importing each doc would do now (by ``id(doc)``).
+
+    ``docs`` have been through ``resolve_talks``.
+    """
     talks = Talk.objects.in_bulk([d.slug for d in docs], field_name="slug")
     # Unchanged means: the translation exists and was last imported from this very text (text A, then
     # B, then A again is a change; a deleted translation is imported again).
@@ -143,11 +145,6 @@ def _statuses(docs: list[ParsedDocument]) -> tuple[dict[str, Talk], dict[int, st
     return talks, status
 
 
-def expected_status(doc: ParsedDocument) -> str:
-    """What importing ``doc`` would do now, without writing."""
-    return _statuses([doc])[1][id(doc)]
-
-
 def build_preview(doc: ParsedDocument) -> dict:
     """The dry-run preview: the parser's summary, what apps add (graph counts…), and the expected status."""
     return build_previews([doc])[0]
@@ -156,6 +153,7 @@ def build_preview(doc: ParsedDocument) -> dict:
 def build_previews(docs: list[ParsedDocument]) -> list[dict]:
     """``build_preview`` for documents imported together: the EN and ES pages of one new entry
     preview as one talk, created by the first and merged by the second, as ``import_documents`` would."""
+    resolve_talks(docs)
     _talks, status = _statuses(docs)
     previews = []
     for doc in docs:
