@@ -31,6 +31,7 @@ that comparison.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -164,3 +165,17 @@ def summarise(ranks: Sequence[int | None]) -> dict[str, float]:
         "top3": sum(r is not None and r <= 3 for r in ranks) / n,
         "mrr": sum(1.0 / r for r in ranks if r) / n,
     }
+
+
+def ndcg_at_k(ranked_grades: Sequence[int], ideal_grades: Sequence[int], k: int = 10) -> float:
+    """nDCG@k: graded gains of the hits in ranked order, over the best order of the known grades.
+
+    ``ranked_grades`` holds the grade of each returned hit (0 for an irrelevant one), best first;
+    ``ideal_grades`` the grades of every relevant item. Gain ``2**g - 1``, discount ``log2(rank + 1)``.
+    """
+
+    def dcg(grades: Sequence[int]) -> float:
+        return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(list(grades)[:k]))
+
+    ideal = dcg(sorted(ideal_grades, reverse=True))
+    return dcg(ranked_grades) / ideal if ideal > 0 else 0.0
