@@ -10,6 +10,7 @@ written in the other.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -360,23 +361,51 @@ def expand_acronyms(body: str, known: dict[str, str]) -> str:
     return body
 
 
-#: The languages :func:`guess_language` has evidence for (its stop-word lists).
+#: The languages :func:`guess_language` chooses between.
 GUESSABLE = frozenset({"en", "es"})
+#: Least gap between lingua's English and Spanish confidences for its verdict to stand; below it the
+#: function words decide, then the page's language. Chosen on the development queries
+#: (search/eval/queries.tsv, `python -m search.eval.language_cv`), never on the blind set.
+LINGUA_MIN_GAP = 0.3
+#: Names and acronyms (WaveNet, LSTM, VeLO, DMLab-30) say nothing about the query's language.
+_NAME_LIKE = re.compile(r"\w*(?:[A-Z]\w*[A-Z]|\d)\w*|[A-Z]{2,}\w*")
 
 
-def guess_language(text: str, hint: str = "en") -> str:
-    """'en' or 'es' for a short query, by stopword and character evidence; ``hint`` breaks ties.
+@functools.cache
+def _detector():
+    """lingua restricted to English and Spanish, built once per process (its models load lazily)."""
+    from lingua import Language, LanguageDetectorBuilder
 
-    Queries are a few words, so a statistical detector has little to go on; function words and
-    Spanish-only characters are what a reader uses too.
+    return LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.SPANISH).build()
+
+
+def lingua_confidence(text: str) -> dict[str, float]:
+    """lingua's confidence per language for ``text`` (names and acronyms removed); {} if none is left."""
+    words = [w for w in _WORD.findall(text) if not _NAME_LIKE.fullmatch(w)]
+    if not words:
+        return {}
+    values = _detector().compute_language_confidence_values(" ".join(words))
+    return {v.language.iso_code_639_1.name.lower(): float(v.value) for v in values}
+
+
+def guess_language(text: str, hint: str = "en", min_gap: float = LINGUA_MIN_GAP) -> str:
+    """'en' or 'es' for a query: lingua (the maintained detector, restricted to en/es) when it is
+    sure, else function words and Spanish-only characters, else ``hint`` (the page's language).
+
+    A query of names only ("WaveNet") carries no evidence, so the page's language decides.
     """
+    conf = lingua_confidence(text)
+    if conf:
+        en, es = conf.get("en", 0.0), conf.get("es", 0.0)
+        if abs(en - es) >= min_gap:
+            return "en" if en > es else "es"
     toks = _WORD.findall(text.lower())
-    es = sum(t in STOPWORDS_ES for t in toks) + 2 * len(_SPANISH_CHARS.findall(text))
-    en = sum(t in STOPWORDS_EN for t in toks)
+    es_votes = sum(t in STOPWORDS_ES for t in toks) + 2 * len(_SPANISH_CHARS.findall(text))
+    en_votes = sum(t in STOPWORDS_EN for t in toks)
     # Words in both lists ("a", "no", "me") count for both and cancel out.
-    if es > en:
+    if es_votes > en_votes:
         return "es"
-    if en > es:
+    if en_votes > es_votes:
         return "en"
     return hint if hint in GUESSABLE else "en"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from search import analyzer
 
 
@@ -25,6 +27,34 @@ def test_it_guesses_the_language_of_short_queries():
     assert analyzer.guess_language("how does a network decide how long to think?") == "en"
     assert analyzer.guess_language("WaveNet", hint="es") == "es"  # no evidence: the page's language
     assert analyzer.guess_language("WaveNet", hint="en") == "en"
+
+
+@pytest.mark.parametrize(
+    ("query", "lang"),
+    [
+        ("memoria externa", "es"),  # no function word: the old stop-word count read it as English
+        ("gradientes sintéticos", "es"),
+        ("aprendizaje por refuerzo", "es"),
+        ("redes LSTM", "es"),  # the acronym is set aside, "redes" decides
+        ("synthetic gradients", "en"),
+        ("learned optimizers", "en"),
+    ],
+)
+def test_two_word_queries_get_their_language_whatever_the_page_language(query, lang):
+    for hint in ("en", "es"):
+        assert analyzer.guess_language(query, hint=hint) == lang
+
+
+def test_names_and_acronyms_alone_leave_the_choice_to_the_page():
+    assert analyzer.lingua_confidence("WaveNet LSTM DMLab-30 VeLO") == {}
+    for hint in ("en", "es"):
+        assert analyzer.guess_language("DMLab-30 VeLO", hint=hint) == hint
+
+
+def test_an_unsure_detector_defers_to_function_words():
+    # With the gap set above 1 lingua never decides; the function words still read "de" as Spanish.
+    assert analyzer.guess_language("memoria de redes", hint="en", min_gap=1.01) == "es"
+    assert analyzer.guess_language("memoria externa", hint="en", min_gap=1.01) == "en"
 
 
 def test_highlight_escapes_html_and_marks_matching_words():
