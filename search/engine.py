@@ -216,7 +216,7 @@ def search(params: SearchParams) -> Result:
         qlang = params.query_lang or analyzer.guess_language(params.q, hint=params.ui_lang)
         qtext = params.q
         t1 = time.perf_counter()
-        qvecs = {m: embedders.encode_query(params.q, qlang, m) for m in embedders.DEFAULT_MODELS}
+        qvecs = embedders.encode_query_all(params.q, qlang, embedders.DEFAULT_MODELS)
         timings["encode"] = (time.perf_counter() - t1) * 1000
         terms = analyzer.query_terms(params.q)
     if len(index) == 0:

@@ -44,3 +44,63 @@ def test_unknown_models_and_languages_are_refused():
         embedders.get("word2vec")
     with pytest.raises(ValueError, match="unsupported language"):
         embedders.encode(["bonjour"], "fr", model="e5")
+
+
+def test_minilm_runs_through_onnx_int8_by_default_and_its_key_says_so():
+    from search import onnx_minilm
+
+    assert embedders.minilm_backend() == "onnx"
+    assert embedders.get("minilm").key.endswith(onnx_minilm.RECIPE)
+    assert embedders.prepare() == []  # exported already (by the first encode or `make setup`)
+    assert onnx_minilm.model_path(embedders.model_dir()).stat().st_size > 10_000_000
+
+
+def test_the_torch_backend_is_another_key_so_the_index_re_encodes(settings):
+    onnx_key = embedders.get("minilm").key
+    settings.SEARCH_MINILM_BACKEND = "torch"
+    assert embedders.get("minilm").key != onnx_key
+    settings.SEARCH_MINILM_BACKEND = "tensorflow"
+    with pytest.raises(ValueError, match="onnx or torch"):
+        embedders.minilm_backend()
+
+
+def test_int8_vectors_stay_close_to_the_pytorch_model_and_retrieve_alike():
+    from search.eval.compare_models import load_points
+    from search.eval.queries import load_queries
+
+    points = [text for _slug, lang, _n, text in load_points() if lang == "en"]
+    queries = [q.text for q in load_queries() if q.target_lang == "en"]
+    torch_fn = embedders._load_minilm_torch()
+    fast_p, slow_p = embedders.encode(points, "en", model="minilm"), torch_fn(points, "passage")
+    fast_q = embedders.encode(queries, "en", model="minilm", kind="query")
+    slow_q = torch_fn(queries, "query")
+    cos = (fast_p * slow_p).sum(axis=1)
+    assert fast_p.shape == slow_p.shape and fast_p.dtype == np.float32
+    assert cos.mean() > 0.985 and cos.min() > 0.96, cos
+    # The PyTorch model's best point for a query stays in the int8 model's top three.
+    fast_top3 = np.argsort(-(fast_q @ fast_p.T), axis=1)[:, :3]
+    slow_best = np.argmax(slow_q @ slow_p.T, axis=1)
+    assert np.mean([slow_best[i] in fast_top3[i] for i in range(len(queries))]) >= 0.95
+
+
+def test_a_query_is_encoded_by_every_model_at_once_with_the_same_vectors():
+    text = "how does a network decide how long to think? (concurrent)"
+    together = embedders.encode_query_all(text, "en")
+    assert set(together) == set(embedders.DEFAULT_MODELS)
+    for m, vec in together.items():
+        alone = embedders.encode([text], "en", model=m, kind="query")[0]
+        assert np.allclose(vec, alone, atol=1e-5), m
+
+
+def test_a_failed_export_leaves_no_half_written_model(tmp_path, monkeypatch):
+    from onnxruntime import quantization
+
+    from search import onnx_minilm
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(quantization, "quantize_dynamic", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        onnx_minilm.export(tmp_path)
+    assert list(tmp_path.iterdir()) == []

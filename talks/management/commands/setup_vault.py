@@ -1,6 +1,7 @@
 """``manage.py setup_vault``: what ``make setup`` does after collecting static files, in one process.
 
-Migrate, create the cache table, import the bundled corpus, rebuild the concept graphs and the search
+Migrate, create the cache table, import the bundled corpus, rebuild the concept graphs, export the
+search models that run through ONNX Runtime (from the packaged weights, once) and build the search
 index. Every step is idempotent and cheap when nothing changed (an unchanged file is not re-imported,
 unchanged texts keep their vectors), so one process instead of five Django start-ups is what makes a
 repeat ``make run`` quick.
@@ -23,10 +24,17 @@ class Command(BaseCommand):
             ("cache table", ("createcachetable",), {"verbosity": 0}),
             ("import", ("import_vault",), {}),
             ("graphs", ("rebuild_graphs",), {"quiet": True}),
+            ("search models", (), {}),
             ("search index", ("rebuild_search_index",), {}),
         ]
         for label, cmd, kwargs in steps:
             started = time.perf_counter()
-            call_command(*cmd, stdout=self.stdout, stderr=self.stderr, **kwargs)
+            if cmd:
+                call_command(*cmd, stdout=self.stdout, stderr=self.stderr, **kwargs)
+            else:
+                from search import embedders
+
+                for path in embedders.prepare():
+                    self.stdout.write(f"exported {path}")
             if opts["verbosity"] > 1:
                 self.stdout.write(f"{label}: {time.perf_counter() - started:.1f} s")
