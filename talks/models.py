@@ -26,6 +26,24 @@ class Origin(models.TextChoices):
     EDITED = "edited", _("Edited by a person")
 
 
+class TranslationKind(models.TextChoices):
+    """How a language of a talk was made when it is a translation of another language's text."""
+
+    CURATORS = "curators", _("Curators' translation")
+    BUNDLED = "bundled", _("Bundled curators' translation")
+
+
+def text_hash(text: str) -> str:
+    """SHA-256 of a point's text as stored (LF line endings, outer whitespace dropped).
+
+    A translated point keeps the hash of the source point it was made from; when the source text
+    changes, the hashes differ and the translation is stale.
+    """
+    import hashlib
+
+    return hashlib.sha256(_lf(text).strip().encode("utf-8")).hexdigest()
+
+
 class Event(models.Model):
     """A conference edition, e.g. ICLR 2017."""
 
@@ -156,6 +174,17 @@ class TalkTranslation(models.Model):
         "SourceDocument", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.IMPORTED)
+    # Provenance of a translation made by the vault's curators (the workbench, or bundled files):
+    # its kind, the language it was translated from, who and when. Empty for a text imported as
+    # written in its language.
+    translation_kind = models.CharField(
+        max_length=10, choices=TranslationKind.choices, blank=True, default=""
+    )
+    translated_from = models.CharField(max_length=5, choices=LANGUAGES, blank=True, default="")
+    translated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    translated_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -185,6 +214,49 @@ class TalkTranslation(models.Model):
             except MermaidSyntaxError as exc:
                 raise ValidationError({"graph_source": str(exc)}) from None
 
+    @property
+    def is_curated_translation(self) -> bool:
+        return bool(self.translation_kind and self.translated_from)
+
+    def provenance_notice(self) -> str:
+        """One line for the talk page, in the active language: who translated it, from what."""
+        from django.utils.translation import gettext
+
+        if not self.is_curated_translation:
+            return ""
+        discussion = self.talk.kind == Talk.Kind.DISCUSSION
+        notices = {
+            ("es", False): gettext("Translated by the vault's curators from the Spanish summary"),
+            ("en", False): gettext("Translated by the vault's curators from the English summary"),
+            ("es", True): gettext("Translated by the vault's curators from the Spanish thread"),
+            ("en", True): gettext("Translated by the vault's curators from the English thread"),
+        }
+        notice = notices.get((self.translated_from, discussion))
+        if notice is None:
+            notice = gettext("Translated by the vault's curators from the %(language)s text") % {
+                "language": dict(LANGUAGES).get(self.translated_from, self.translated_from)
+            }
+        return notice
+
+    def stale_points(self) -> list[int]:
+        """Numbers of this translation's points whose source point changed since they were made."""
+        if not self.is_curated_translation:
+            return []
+        source = {
+            p.number: text_hash(p.text)
+            for p in SummaryPoint.objects.filter(talk_id=self.talk_id, lang=self.translated_from)
+        }
+        return [
+            number
+            for number, made_from in SummaryPoint.objects.filter(
+                talk_id=self.talk_id, lang=self.lang
+            )
+            .exclude(source_hash="")
+            .order_by("number")
+            .values_list("number", "source_hash")
+            if source.get(number) != made_from
+        ]
+
 
 class SummaryPointQuerySet(models.QuerySet):
     def in_language(self, lang: str) -> SummaryPointQuerySet:
@@ -205,6 +277,8 @@ class SummaryPoint(models.Model):
         help_text="The document this point was imported from",
     )
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.IMPORTED)
+    # A translated point: the ``text_hash`` of the source-language point it was made from.
+    source_hash = models.CharField(max_length=64, blank=True, default="")
 
     objects = SummaryPointQuerySet.as_manager()
     history = HistoricalRecords()

@@ -1,6 +1,7 @@
 """``manage.py setup_vault``: what ``make setup`` does after collecting static files, in one process.
 
-Migrate, create the cache table, import the bundled corpus, rebuild the concept graphs and the search
+Migrate, create the cache table, import the bundled corpus and then its curators' translations
+(``data/translations``: a translation needs its source language stored first), rebuild the concept graphs and the search
 index. Every step is idempotent and cheap when nothing changed (an unchanged file is not re-imported,
 unchanged texts keep their vectors), so one process instead of five Django start-ups is what makes a
 repeat ``make run`` quick.
@@ -13,6 +14,8 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from .import_vault import bundled_translations
+
 
 class Command(BaseCommand):
     help = "Migrate, import the bundled corpus, rebuild graphs and the search index (idempotent)."
@@ -22,6 +25,7 @@ class Command(BaseCommand):
             ("migrate", ("migrate",), {"interactive": False, "verbosity": 0}),
             ("cache table", ("createcachetable",), {"verbosity": 0}),
             ("import", ("import_vault",), {}),
+            ("translations", ("import_vault", str(bundled_translations())), {}),
             ("graphs", ("rebuild_graphs",), {"quiet": True}),
             ("search index", ("rebuild_search_index",), {}),
         ]
