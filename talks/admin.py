@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -188,7 +188,7 @@ class TalkAdmin(SimpleHistoryAdmin):
     search_fields = ["slug", "translations__title", "speaker__name"]
     inlines = [TranslationInline, *POINT_INLINES, SourceInline]
     autocomplete_fields = ["related_talk", "speaker"]
-    readonly_fields = ["provenance", "side_by_side"]
+    readonly_fields = ["provenance", "side_by_side", "translate"]
     actions = [
         "mark_reviewed",
         "publish",
@@ -222,6 +222,24 @@ class TalkAdmin(SimpleHistoryAdmin):
                 name="talks_talk_review",
             ),
             path(
+                "<int:pk>/translate/<str:lang>/",
+                wrap(
+                    lambda request, pk, lang: admin_views.translation_workbench(
+                        self, request, pk, lang
+                    )
+                ),
+                name="talks_talk_translate",
+            ),
+            path(
+                "<int:pk>/translate/<str:lang>/preview/",
+                wrap(
+                    lambda request, pk, lang: admin_views.translation_preview(
+                        self, request, pk, lang
+                    )
+                ),
+                name="talks_talk_translate_preview",
+            ),
+            path(
                 "<int:pk>/side-by-side/",
                 wrap(lambda request, pk: admin_views.side_by_side(self, request, pk)),
                 name="talks_talk_side_by_side",
@@ -252,6 +270,46 @@ class TalkAdmin(SimpleHistoryAdmin):
         return format_html(
             '<a href="{}" data-testid="side-by-side-link">{}</a>', url, _("Compare EN and ES")
         )
+
+    @admin.display(description=_("Translation workbench"))
+    def translate(self, obj: Talk) -> str:
+        """ "Translate into English" for each language the talk lacks; the workbench for each
+        curators' translation it has, flagged when the source changed since."""
+        if not obj.pk or obj.kind == Talk.Kind.DISCUSSION:
+            return "—"
+        have = obj.languages()
+        links = []
+        for code, name in admin_views.languages_local():
+            url = reverse("admin:talks_talk_translate", args=[obj.pk, code])
+            tr = obj.translation(code)
+            if code not in have and have:
+                links.append(
+                    format_html(
+                        '<a href="{}" data-testid="translate-{}">{}</a>',
+                        url,
+                        code,
+                        _("Translate into %(language)s") % {"language": name},
+                    )
+                )
+            elif tr is not None and tr.translation_kind:
+                stale = tr.stale_points()
+                links.append(
+                    format_html(
+                        '<a href="{}" data-testid="translate-{}">{}</a>{}',
+                        url,
+                        code,
+                        _("Revise the %(language)s translation") % {"language": name},
+                        format_html(
+                            ' <strong class="stale" data-testid="stale-{}">{}</strong>',
+                            code,
+                            _("stale: points %(numbers)s changed in the source")
+                            % {"numbers": ", ".join(map(str, stale))},
+                        )
+                        if stale
+                        else "",
+                    )
+                )
+        return format_html_join(" · ", "{}", ((link,) for link in links)) or "—"
 
     def save_formset(self, request, form, formset, change):
         if getattr(formset, "lang", ""):

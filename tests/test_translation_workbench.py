@@ -1,0 +1,196 @@
+"""The translation workbench in the curation admin: a talk's points, title and graph labels translated
+into the language it lacks, saved as a draft in one transaction; bad input is a form error that
+writes nothing; a changed source point flags the translation stale in the workbench and the review
+page."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from graphs import mermaid
+from graphs.models import ConceptGraph
+from talks.models import Origin, SummaryPoint, Talk, TalkTranslation, text_hash
+
+KORAY = "koray-kavukcuoglu-iclr-2018"
+JASCHA = "jascha-sohl-dickstein-iclr-2023"
+
+
+def url(slug: str, lang: str = "en", preview: bool = False) -> str:
+    name = "admin:talks_talk_translate_preview" if preview else "admin:talks_talk_translate"
+    return reverse(name, args=[Talk.objects.get(slug=slug).pk, lang])
+
+
+def filled(slug: str, source_lang: str = "es") -> dict:
+    """A complete workbench form: point N becomes "Point N in English", node K "Label K"."""
+    talk = Talk.objects.get(slug=slug)
+    data = {"title": f"{slug} in English"}
+    for point in talk.points.filter(lang=source_lang):
+        data[f"point-{point.number}"] = f"Point {point.number} in English."
+    source = talk.translation(source_lang).graph_source
+    if source.strip():
+        for node in mermaid.parse(source).nodes:
+            data[f"label-{node.key}"] = f"Label {node.key}"
+    return data
+
+
+def test_the_talk_form_offers_to_translate_into_the_missing_language(client, editor):
+    talk = Talk.objects.get(slug=KORAY)
+    html = client.get(reverse("admin:talks_talk_change", args=[talk.pk])).content.decode()
+    assert 'data-testid="translate-en"' in html and "Translate into English" in html
+    assert 'data-testid="translate-es"' not in html  # the talk has its Spanish text
+
+
+def test_the_workbench_shows_each_source_point_and_every_graph_node(client, editor):
+    response = client.get(url(KORAY))
+    html = response.content.decode()
+    assert response.status_code == 200
+    bench = response.context["bench"]
+    assert [row.number for row in bench.points] == list(range(1, 31))
+    assert len(bench.labels) == 31 and bench.source_lang == "es"
+    b = next(label for label in bench.labels if label.key == "B")
+    assert b.source == "Kavukcuoglu: modelos generativos, agentes." and b.suffix == "1"
+    assert html.count('name="point-') == 30 and html.count('name="label-') == 31
+    assert 'lang="es"' in html and 'lang="en"' in html
+
+
+def test_saving_writes_the_translation_as_a_draft_with_its_provenance(client, editor):
+    response = client.post(url(KORAY), filled(KORAY))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    talk = Talk.objects.get(slug=KORAY)
+    tr = talk.translation("en")
+    assert talk.status == Talk.Status.DRAFT and talk.languages() == ["en", "es"]
+    assert tr.translation_kind == "curators" and tr.translated_from == "es"
+    assert tr.translated_by == editor and tr.translated_at is not None
+    assert tr.title == f"{KORAY} in English" and tr.origin == Origin.EDITED
+    es = {p.number: p.text for p in talk.points.filter(lang="es")}
+    points = list(talk.points.filter(lang="en").order_by("number"))
+    assert [p.number for p in points] == sorted(es)
+    assert all(p.source_hash == text_hash(es[p.number]) for p in points)
+    ours, theirs = (
+        mermaid.parse(tr.graph_source),
+        mermaid.parse(talk.translation("es").graph_source),
+    )
+    assert [n.key for n in ours.nodes] == [n.key for n in theirs.nodes]
+    assert ours.edges == theirs.edges and ours.groups == theirs.groups
+    assert [n.group for n in ours.nodes] == [n.group for n in theirs.nodes]
+    assert ours.node("B").label == "Label B 1" and ours.node("A").label == "Label A"
+    assert [n.points for n in ours.nodes] == [n.points for n in theirs.nodes]
+    graph = ConceptGraph.objects.get(talk=talk, lang="en")
+    assert graph.nodes.get(key="C").label == "Label C 2"
+    assert client.get(f"/en/talks/{KORAY}/").status_code == 404  # a draft is not public
+
+
+def test_a_number_typed_at_the_end_of_a_label_is_not_doubled(client, editor):
+    data = filled(KORAY) | {"label-C": "Unsupervised learning: understand, explain data. 2"}
+    assert client.post(url(KORAY), data).status_code == 302
+    graph = mermaid.parse(TalkTranslation.objects.get(talk__slug=KORAY, lang="en").graph_source)
+    assert graph.node("C").label == "Unsupervised learning: understand, explain data. 2"
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d.pop("point-7"), "Point 7 has no translation."),
+        (lambda d: d.update({"point-7": "   "}), "Point 7 has no translation."),
+        (lambda d: d.update({"point-31": "extra"}), "Point 31 is not a point of the source text."),
+        (lambda d: d.update({"point-x": "extra"}), "Point x is not a point of the source text."),
+        (lambda d: d.update({"label-ZZ": "ghost"}), "The graph has no node ZZ."),
+        (lambda d: d.pop("label-E"), "The graph node E has no translated label."),
+        (lambda d: d.update({"title": ""}), "The title has no translation."),
+        (lambda d: d.update({"point-3": "x" * 10_001}), "Point 3 is longer than"),
+    ],
+)
+def test_bad_input_is_a_form_error_and_writes_nothing(client, editor, change, message):
+    data = filled(KORAY)
+    change(data)
+    before = (SummaryPoint.objects.count(), TalkTranslation.objects.count())
+    response = client.post(url(KORAY), data)
+    assert response.status_code == 400
+    errors = response.context["bench"].errors
+    assert any(e.startswith(message) for e in errors), errors
+    assert message.split(" is longer")[0] in response.content.decode()
+    assert (SummaryPoint.objects.count(), TalkTranslation.objects.count()) == before
+    assert Talk.objects.get(slug=KORAY).status == Talk.Status.PUBLISHED
+
+
+def test_a_number_sent_twice_is_a_form_error(client, editor):
+    data = filled(JASCHA)
+    body = (
+        "&".join(f"{k}={v.replace(' ', '+')}" for k, v in data.items()) + "&point-4=again&label-Q=x"
+    )
+    response = client.post(url(JASCHA), body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    errors = response.context["bench"].errors
+    assert "Point 4 is given more than once." in errors
+    assert "The graph has no node Q." in errors  # Jascha's talk has no graph at all
+    assert not TalkTranslation.objects.filter(talk__slug=JASCHA, lang="en").exists()
+
+
+def test_a_talk_without_a_graph_is_translated_without_labels(client, editor):
+    assert client.post(url(JASCHA), filled(JASCHA)).status_code == 302
+    tr = TalkTranslation.objects.get(talk__slug=JASCHA, lang="en")
+    assert tr.graph_source == "" and tr.talk.points.filter(lang="en").count() == 30
+
+
+def test_the_workbench_refuses_a_language_the_talk_has_its_own_text_in(client, editor):
+    response = client.get(url("alex-graves-iclr-2017", "en"))
+    assert response.status_code == 302
+    response = client.post(url("alex-graves-iclr-2017", "en"), {"title": "x"})
+    assert response.status_code == 302
+    assert not TalkTranslation.objects.filter(translation_kind__gt="").exists()
+
+
+def test_unknown_language_or_a_discussion_is_refused_without_a_500(client, editor):
+    talk = Talk.objects.get(slug=KORAY)
+    assert client.get(f"/en/curate/talks/talk/{talk.pk}/translate/fr/").status_code == 302
+    assert client.get(url("dnc-scaling-discussion", "en")).status_code == 302
+
+
+def test_a_changed_source_point_flags_the_translation_stale_and_a_revision_clears_it(
+    client, editor
+):
+    assert client.post(url(KORAY), filled(KORAY)).status_code == 302
+    point = SummaryPoint.objects.get(talk__slug=KORAY, lang="es", number=5)
+    point.text = "WaveNet usa convoluciones dilatadas (texto revisado)."
+    point.save()
+    review = client.get(reverse("admin:talks_talk_review")).content.decode()
+    assert 'data-testid="stale-translation"' in review and "points 5 changed" in review
+    bench = client.get(url(KORAY))
+    assert (
+        bench.context["bench"].stale == [5]
+        and 'data-testid="point-stale"' in bench.content.decode()
+    )
+    form = client.get(reverse("admin:talks_talk_change", args=[point.talk_id])).content.decode()
+    assert 'data-testid="stale-en"' in form
+
+    data = filled(KORAY) | {"point-5": "WaveNet uses dilated convolutions (revised text)."}
+    assert client.post(url(KORAY), data).status_code == 302
+    assert TalkTranslation.objects.get(talk__slug=KORAY, lang="en").stale_points() == []
+    assert "points 5 changed" not in client.get(reverse("admin:talks_talk_review")).content.decode()
+
+
+def test_a_source_changed_while_the_form_was_open_is_stale_at_once(client, editor):
+    data = filled(KORAY) | {"hash-9": text_hash("the text the form showed")}
+    assert client.post(url(KORAY), data).status_code == 302
+    assert TalkTranslation.objects.get(talk__slug=KORAY, lang="en").stale_points() == [9]
+
+
+def test_the_preview_copies_the_graph_with_the_labels_typed_so_far(client, editor):
+    response = client.post(url(KORAY, preview=True), {"label-B": "Generative models 1"})
+    body = response.json()
+    assert response.status_code == 200 and body["ok"] and body["nodes"] == 31
+    graph = mermaid.parse(body["mermaid"])
+    assert graph.node("B").label == "Generative models 1"
+    assert graph.node("C").label.startswith("Aprendizaje no supervisado")  # not typed yet
+    bad = client.post(url(KORAY, preview=True), {"label-NOPE": "x"})
+    assert bad.status_code == 400 and bad.json()["errors"] == ["The graph has no node NOPE."]
+    assert not TalkTranslation.objects.filter(talk__slug=KORAY, lang="en").exists()
+
+
+def test_a_reviewer_without_change_permission_cannot_open_the_workbench(
+    client, corpus_db, django_user_model
+):
+    user = django_user_model.objects.create_user("viewer", "v@example.org", "pw", is_staff=True)
+    client.force_login(user)
+    assert client.get(url(KORAY)).status_code == 403
