@@ -255,4 +255,4 @@ def languages_local() -> list[tuple[str, str]]:
     """The site's languages named in the active language ("Spanish" on an English page)."""
     from django.conf import settings
 
-    return [(code, _(name)) for code, name in settings.LANGUAGES]
+    return [(code, str(name)) for code, name in settings.LANGUAGES]

@@ -6,6 +6,8 @@ fields, so a talk may exist in one language only and a third language is a new r
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -153,6 +155,11 @@ class Talk(models.Model):
         t = self.translation(lang) or next(iter(self.translations.all()), None)
         return t.title if t else self.slug
 
+    def title_lang(self, lang: str) -> str:
+        """The language of ``title_in(lang)`` (``lang`` itself when the talk has no text at all)."""
+        t = self.translation(lang) or next(iter(self.translations.all()), None)
+        return t.lang if t else lang
+
 
 class TalkTranslation(models.Model):
     """A talk's text in one language: title, raw concept-graph source, and (discussions) the thread."""
@@ -213,6 +220,18 @@ class TalkTranslation(models.Model):
                 parse(self.graph_source)
             except MermaidSyntaxError as exc:
                 raise ValidationError({"graph_source": str(exc)}) from None
+
+    @property
+    def attribution_lang(self) -> str:
+        """The language the attribution is written in: the vault's footers say theirs; the
+        manifest's attributions (discussions) are written in English; anything else is taken
+        to be in the translation's language."""
+        text = self.attribution.strip()
+        if _SPANISH_FOOTER.match(text):
+            return "es"
+        if _ENGLISH_ATTRIBUTION.match(text):
+            return "en"
+        return self.lang
 
     @property
     def is_curated_translation(self) -> bool:
@@ -300,6 +319,12 @@ class SummaryPoint(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.text = _lf(self.text)
         super().save(*args, **kwargs)
+
+
+_SPANISH_FOOTER = re.compile(r"B[oó]veda de Conocimiento construida por", re.IGNORECASE)
+_ENGLISH_ATTRIBUTION = re.compile(
+    r"(?:Knowledge Vault built by|Question and answer from)", re.IGNORECASE
+)
 
 
 def _lf(text: str) -> str:
