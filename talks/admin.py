@@ -119,6 +119,10 @@ def point_inline(lang: str, name: str) -> type[PointInlineBase]:
 POINT_INLINES = [point_inline(code, name) for code, name in LANGUAGES]
 
 
+#: Who made a curators' translation, when, from which language (written by the workbench or import).
+PROVENANCE_FIELDS = ["translation_kind", "translated_from", "translated_by", "translated_at"]
+
+
 class TranslationInline(admin.StackedInline):
     model = TalkTranslation
     extra = 0
@@ -133,8 +137,9 @@ class TranslationInline(admin.StackedInline):
         "generator",
         "origin",
         "source",
+        *PROVENANCE_FIELDS,
     ]
-    readonly_fields = ["graph_editor", "generator", "origin", "source"]
+    readonly_fields = ["graph_editor", "generator", "origin", "source", *PROVENANCE_FIELDS]
 
     @admin.display(description=_("Concept graph"))
     def graph_editor(self, obj) -> str:
@@ -260,7 +265,17 @@ class TalkAdmin(SimpleHistoryAdmin):
         origin = (
             _("edited by a person (%(n)d points)") % {"n": edited} if edited else _("as imported")
         )
-        return " · ".join([*sorted(generators), str(origin)])
+        translated = [
+            _("%(lang)s: %(kind)s from %(source)s")
+            % {
+                "lang": t.lang,
+                "kind": t.get_translation_kind_display(),
+                "source": t.translated_from,
+            }
+            for t in obj.translations.all()
+            if t.is_curated_translation
+        ]
+        return " · ".join([*sorted(generators), str(origin), *map(str, translated)])
 
     @admin.display(description=_("EN/ES"))
     def side_by_side(self, obj: Talk) -> str:
@@ -423,8 +438,9 @@ class TalkTranslationAdmin(SimpleHistoryAdmin):
         "generator",
         "origin",
         "source",
+        *PROVENANCE_FIELDS,
     ]
-    readonly_fields = ["generator", "origin", "source"]
+    readonly_fields = ["generator", "origin", "source", *PROVENANCE_FIELDS]
     autocomplete_fields = ["talk"]
     history_list_display = ["origin"]
 

@@ -137,3 +137,21 @@ def test_cards_show_the_title_in_the_page_language_when_it_exists(client, corpus
     spanish = client.get("/es/").content.decode()
     assert 'data-testid="talk-card-title">Optimizadores aprendidos' in spanish
     assert 'lang="es" data-testid="discussion-card-title"' not in spanish
+
+
+def test_a_reimport_from_the_stored_source_keeps_a_bundled_translation_a_translation(
+    translated,
+):
+    from talks.curation import reimport_from_source
+
+    talks = Talk.objects.with_related().filter(slug=KORAY)
+    results = reimport_from_source(talks)
+    assert sorted(r.lang for r in results) == ["en", "es"]
+    tr = TalkTranslation.objects.get(talk__slug=KORAY, lang="en")
+    assert tr.translation_kind == "bundled" and tr.translated_from == "es"
+    assert tr.stale_points() == []
+
+
+def test_the_talk_list_in_the_admin_names_the_curators_translation(client, editor, translated):
+    html = client.get("/en/curate/talks/talk/").content.decode()
+    assert "en: Bundled curators&#x27; translation from es" in html

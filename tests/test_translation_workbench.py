@@ -6,7 +6,8 @@ page."""
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse as _reverse
+from django.utils import translation
 
 from graphs import mermaid
 from graphs.models import ConceptGraph
@@ -14,6 +15,12 @@ from talks.models import Origin, SummaryPoint, Talk, TalkTranslation, text_hash
 
 KORAY = "koray-kavukcuoglu-iclr-2018"
 JASCHA = "jascha-sohl-dickstein-iclr-2023"
+
+
+def reverse(name: str, args: list | None = None) -> str:
+    """Admin addresses in English (the language another test left active would leak in)."""
+    with translation.override("en"):
+        return _reverse(name, args=args)
 
 
 def url(slug: str, lang: str = "en", preview: bool = False) -> str:
@@ -194,3 +201,13 @@ def test_a_reviewer_without_change_permission_cannot_open_the_workbench(
     user = django_user_model.objects.create_user("viewer", "v@example.org", "pw", is_staff=True)
     client.force_login(user)
     assert client.get(url(KORAY)).status_code == 403
+
+
+def test_a_reimport_from_the_stored_source_leaves_a_workbench_translation_alone(client, editor):
+    from talks.curation import reimport_from_source
+
+    assert client.post(url(KORAY), filled(KORAY)).status_code == 302
+    results = reimport_from_source(Talk.objects.with_related().filter(slug=KORAY))
+    assert [r.lang for r in results] == ["es"]
+    tr = TalkTranslation.objects.get(talk__slug=KORAY, lang="en")
+    assert tr.translation_kind == "curators" and tr.title == f"{KORAY} in English"
