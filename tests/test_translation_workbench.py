@@ -211,3 +211,29 @@ def test_a_reimport_from_the_stored_source_leaves_a_workbench_translation_alone(
     assert [r.lang for r in results] == ["es"]
     tr = TalkTranslation.objects.get(talk__slug=KORAY, lang="en")
     assert tr.translation_kind == "curators" and tr.title == f"{KORAY} in English"
+
+
+def test_an_english_only_talk_is_translated_into_spanish(client, editor):
+    from talks.importers.knowledge_vault import Metadata
+    from talks.importers.writer import import_documents, parse_pasted
+
+    text = (
+        "Concept Graph & Resume using Claude 3 Opus:\nResume:\n1.-First point.\n2.-Second point.\n"
+    )
+    doc = parse_pasted(
+        text, "en.txt", Metadata(slug="english-only", lang="en", title="English only")
+    )
+    import_documents([doc])
+    talk = Talk.objects.get(slug="english-only")
+    form = client.get(reverse("admin:talks_talk_change", args=[talk.pk])).content.decode()
+    assert 'data-testid="translate-es"' in form and "Translate into Spanish" in form
+    bench = client.get(url("english-only", "es")).context["bench"]
+    assert bench.source_lang == "en" and [r.number for r in bench.points] == [1, 2]
+    data = {"title": "Solo en inglés", "point-1": "Primer punto.", "point-2": "Segundo punto."}
+    assert client.post(url("english-only", "es"), data).status_code == 302
+    tr = TalkTranslation.objects.get(talk=talk, lang="es")
+    assert tr.translated_from == "en" and tr.translation_kind == "curators"
+    Talk.objects.filter(pk=talk.pk).update(status=Talk.Status.PUBLISHED)
+    html = client.get("/es/talks/english-only/").content.decode()
+    assert "Traducido por los curadores de la bóveda a partir del resumen en inglés" in html
+    assert "Primer punto." in html
