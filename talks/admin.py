@@ -290,7 +290,7 @@ class TalkAdmin(SimpleHistoryAdmin):
     def translate(self, obj: Talk) -> str:
         """ "Translate into English" for each language the talk lacks; the workbench for each
         curators' translation it has, flagged when the source changed since."""
-        if not obj.pk or obj.kind == Talk.Kind.DISCUSSION:
+        if not obj.pk:
             return "—"
         have = obj.languages()
         links = []
@@ -308,6 +308,15 @@ class TalkAdmin(SimpleHistoryAdmin):
                 )
             elif tr is not None and tr.translation_kind:
                 stale = tr.stale_points()
+                if stale:
+                    flag = str(
+                        _("stale: points %(numbers)s changed in the source")
+                        % {"numbers": ", ".join(map(str, stale))}
+                    )
+                elif tr.thread_stale():
+                    flag = str(_("stale: the thread changed in the source"))
+                else:
+                    flag = ""
                 links.append(
                     format_html(
                         '<a href="{}" data-testid="translate-{}">{}</a>{}',
@@ -315,12 +324,9 @@ class TalkAdmin(SimpleHistoryAdmin):
                         code,
                         _("Revise the %(language)s translation") % {"language": name},
                         format_html(
-                            ' <strong class="stale" data-testid="stale-{}">{}</strong>',
-                            code,
-                            _("stale: points %(numbers)s changed in the source")
-                            % {"numbers": ", ".join(map(str, stale))},
+                            ' <strong class="stale" data-testid="stale-{}">{}</strong>', code, flag
                         )
-                        if stale
+                        if flag
                         else "",
                     )
                 )

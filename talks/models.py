@@ -35,6 +35,22 @@ class TranslationKind(models.TextChoices):
     BUNDLED = "bundled", _("Bundled curators' translation")
 
 
+def thread_hash(title: str, thread: dict) -> str:
+    """``text_hash`` of a discussion's title and thread (question and answers with their scores)."""
+    import json
+
+    answers = [
+        [a.get("score", 0), [_lf(p).strip() for p in a.get("paragraphs", [])]]
+        for a in (thread or {}).get("answers", [])
+    ]
+    body = {
+        "title": title.strip(),
+        "question": (thread or {}).get("question", ""),
+        "answers": answers,
+    }
+    return text_hash(json.dumps(body, ensure_ascii=False, sort_keys=True))
+
+
 def text_hash(text: str) -> str:
     """SHA-256 of a point's text as stored (LF line endings, outer whitespace dropped).
 
@@ -192,6 +208,9 @@ class TalkTranslation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     translated_at = models.DateTimeField(null=True, blank=True)
+    # A translated discussion: the ``thread_hash`` of the source thread it was made from (a talk's
+    # points keep theirs on each ``SummaryPoint``).
+    source_hash = models.CharField(max_length=64, blank=True, default="")
 
     history = HistoricalRecords()
 
@@ -256,6 +275,15 @@ class TalkTranslation(models.Model):
                 "language": dict(LANGUAGES).get(self.translated_from, self.translated_from)
             }
         return notice
+
+    def thread_stale(self) -> bool:
+        """A translated discussion whose source thread changed since it was translated."""
+        if not (self.is_curated_translation and self.source_hash):
+            return False
+        source = TalkTranslation.objects.filter(
+            talk_id=self.talk_id, lang=self.translated_from
+        ).first()
+        return source is None or thread_hash(source.title, source.thread) != self.source_hash
 
     def stale_points(self) -> list[int]:
         """Numbers of this translation's points whose source point changed since they were made."""

@@ -30,6 +30,7 @@ from .models import (
     TalkTranslation,
     TranslationKind,
     text_hash,
+    thread_hash,
 )
 
 MAX_TITLE = 500
@@ -63,6 +64,23 @@ class LabelRow:
 
 
 @dataclass
+class ParagraphRow:
+    """A paragraph of a discussion: of the question (``answer`` None) or of an answer."""
+
+    key: str  # "q-0" (question, paragraph 1), "a-0-2" (answer 1, paragraph 3)
+    answer: int | None
+    index: int
+    source: str
+    text: str = ""
+
+    @property
+    def place(self) -> str:
+        if self.answer is None:
+            return _("Question, paragraph %(p)d") % {"p": self.index + 1}
+        return _("Answer %(a)d, paragraph %(p)d") % {"a": self.answer + 1, "p": self.index + 1}
+
+
+@dataclass
 class Workbench:
     talk: Talk
     source_lang: str
@@ -76,10 +94,21 @@ class Workbench:
     errors: list[str] = field(default_factory=list)
     graph_errors: list[str] = field(default_factory=list)  # the part of ``errors`` about labels
     stale: list[int] = field(default_factory=list)
+    paragraphs: list[ParagraphRow] = field(default_factory=list)  # a discussion's thread
+    thread_stale: bool = False
+    thread_made_from: str = ""  # the thread_hash of the source thread the form showed
 
     @property
     def editing(self) -> bool:
         return self.existing is not None
+
+    @property
+    def is_discussion(self) -> bool:
+        return self.talk.kind == Talk.Kind.DISCUSSION
+
+    @property
+    def source_thread_hash(self) -> str:
+        return thread_hash(self.source.title, self.source.thread)
 
     def read(self, data: Mapping) -> bool:
         """Take the form's values (a ``QueryDict``); False, with ``errors``, unless all are valid."""
@@ -92,6 +121,9 @@ class Workbench:
             self.errors.append(_("The title is longer than %(n)d characters.") % {"n": MAX_TITLE})
         by_number = {row.number: row for row in self.points}
         by_key = {row.key: row for row in self.labels}
+        by_place = {row.key: row for row in self.paragraphs}
+        made_from = str(data.get("thread-hash", "")).strip().lower()
+        self.thread_made_from = made_from if _is_sha256(made_from) else ""
         for name in sorted(data):
             if name.startswith("point-"):
                 self._read_point(name, getlist(name), by_number)
@@ -99,6 +131,11 @@ class Workbench:
                 self._read_label(name, getlist(name), by_key)
             elif name.startswith("hash-"):
                 self._read_hash(name, getlist(name), by_number)
+            elif name.startswith("para-"):
+                self._read_paragraph(name, getlist(name), by_place)
+        for para in self.paragraphs:
+            if not para.text:
+                self.errors.append(_("%(place)s has no translation.") % {"place": para.place})
         for row in self.points:
             if not row.text:
                 self.errors.append(_("Point %(n)d has no translation.") % {"n": row.number})
@@ -128,6 +165,43 @@ class Workbench:
             )
             return
         rows[number].text = text
+
+    def _read_paragraph(self, name: str, values: list, rows: dict[str, ParagraphRow]) -> None:
+        key = name.removeprefix("para-")
+        if key not in rows:
+            self.errors.append(_("The thread has no paragraph %(key)s.") % {"key": key[:20]})
+            return
+        if len(values) > 1:
+            self.errors.append(_("%(place)s is given more than once.") % {"place": rows[key].place})
+            return
+        text = " ".join(str(values[0]).split())
+        if len(text) > MAX_POINT:
+            self.errors.append(
+                _("%(place)s is longer than %(max)d characters.")
+                % {"place": rows[key].place, "max": MAX_POINT}
+            )
+            return
+        rows[key].text = text
+
+    def translated_thread(self) -> dict:
+        """The source thread with its question and answer paragraphs translated, scores kept."""
+        if not self.paragraphs:
+            return {}
+        source = self.source.thread
+        question = [p.text for p in self.paragraphs if p.answer is None]
+        answers = [
+            {
+                "score": answer.get("score", 0),
+                "paragraphs": [p.text for p in self.paragraphs if p.answer == i],
+            }
+            for i, answer in enumerate(source.get("answers", []))
+        ]
+        return {
+            "title": self.title,
+            "question": "\n\n".join(question),
+            "score": source.get("score", 0),
+            "answers": answers,
+        }
 
     def _read_hash(self, name: str, values: list, rows: dict[int, PointRow]) -> None:
         # The source text the form was made from: if it changed meanwhile, the point is stale at once.
@@ -182,8 +256,13 @@ class Workbench:
         tr = self.existing or TalkTranslation(talk=talk, lang=self.target_lang)
         tr.title = self.title
         tr.graph_source = self.graph_source()
-        tr.thread = {}
+        tr.thread = self.translated_thread()
+        tr.source_hash = (
+            (self.thread_made_from or self.source_thread_hash) if self.paragraphs else ""
+        )
         tr.license = self.source.license
+        if self.is_discussion:
+            tr.attribution = self.source.attribution  # whose words these are (CC BY-SA)
         tr.origin = Origin.EDITED
         tr.source = None
         tr.generator = ""
@@ -264,10 +343,6 @@ def open_workbench(talk: Talk, target_lang: str) -> Workbench:
     """The workbench for ``talk`` into ``target_lang``, prefilled from a curators' translation."""
     if target_lang not in LANG_CODES:
         raise WorkbenchUnavailable(_("Unknown language."))
-    if talk.kind == Talk.Kind.DISCUSSION:
-        raise WorkbenchUnavailable(
-            _("A discussion's thread is translated as a text file and imported.")
-        )
     existing = talk.translation(target_lang)
     if existing is not None and not existing.translation_kind:
         raise WorkbenchUnavailable(
@@ -292,6 +367,8 @@ def open_workbench(talk: Talk, target_lang: str) -> Workbench:
         bench.stale = existing.stale_points()
         for row in bench.points:
             row.stale = row.number in bench.stale
+    if talk.kind == Talk.Kind.DISCUSSION:
+        _open_thread(bench)
     if source.graph_source.strip():
         bench.graph = mermaid.parse(source.graph_source)
         translated: dict[str, str] = {}
@@ -309,8 +386,29 @@ def open_workbench(talk: Talk, target_lang: str) -> Workbench:
     return bench
 
 
+def _open_thread(bench: Workbench) -> None:
+    """A discussion's paragraphs, prefilled from a translation already stored (same shape only)."""
+    thread = bench.source.thread or {}
+    have = (bench.existing.thread if bench.existing is not None else {}) or {}
+    mine = [p for p in str(have.get("question", "")).split("\n\n") if p.strip()]
+    for i, text in enumerate(p for p in str(thread.get("question", "")).split("\n\n") if p.strip()):
+        bench.paragraphs.append(ParagraphRow(f"q-{i}", None, i, text, _at(mine, i)))
+    their_answers = have.get("answers", [])
+    for a, answer in enumerate(thread.get("answers", [])):
+        done = their_answers[a].get("paragraphs", []) if a < len(their_answers) else []
+        for i, text in enumerate(answer.get("paragraphs", [])):
+            bench.paragraphs.append(ParagraphRow(f"a-{a}-{i}", a, i, text, _at(done, i)))
+    if bench.existing is not None:
+        bench.thread_stale = bench.existing.thread_stale()
+
+
+def _at(items: list, i: int) -> str:
+    return str(items[i]) if i < len(items) else ""
+
+
 def stale_translations() -> list[tuple[TalkTranslation, list[int]]]:
-    """Curators' translations with points whose source changed since, for the review page."""
+    """Curators' translations whose source changed since, for the review page: the stale point
+    numbers (an empty list for a discussion whose thread changed)."""
     out = []
     for tr in (
         TalkTranslation.objects.exclude(translation_kind="")
@@ -318,6 +416,6 @@ def stale_translations() -> list[tuple[TalkTranslation, list[int]]]:
         .order_by("talk__slug", "lang")
     ):
         stale = tr.stale_points()
-        if stale:
+        if stale or tr.thread_stale():
             out.append((tr, stale))
     return out

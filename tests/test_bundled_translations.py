@@ -173,3 +173,13 @@ def test_a_translation_must_name_another_known_language(corpus_db, source_lang):
     text = "Resume:\n1.-a\n"
     with pytest.raises(ImportProblem, match="translated from"):
         import_documents([_translation(text, translated_from=source_lang)])
+
+
+def test_the_bundled_discussion_translation_keeps_the_hash_of_its_source_thread(corpus_db):
+    call_command("import_vault", str(DATA / "translations"), stdout=StringIO())
+    en = TalkTranslation.objects.get(talk__slug="dnc-scaling-discussion", lang="en")
+    assert en.source_hash and not en.thread_stale()
+    es = TalkTranslation.objects.get(talk__slug="dnc-scaling-discussion", lang="es")
+    es.thread["question"] += " ¿Y la memoria?"
+    es.save()
+    assert en.thread_stale()

@@ -148,10 +148,10 @@ def test_the_workbench_refuses_a_language_the_talk_has_its_own_text_in(client, e
     assert not TalkTranslation.objects.filter(translation_kind__gt="").exists()
 
 
-def test_unknown_language_or_a_discussion_is_refused_without_a_500(client, editor):
+def test_an_unknown_language_is_refused_without_a_500(client, editor):
     talk = Talk.objects.get(slug=KORAY)
     assert client.get(f"/en/curate/talks/talk/{talk.pk}/translate/fr/").status_code == 302
-    assert client.get(url("dnc-scaling-discussion", "en")).status_code == 302
+    assert client.post(f"/en/curate/talks/talk/{talk.pk}/translate/fr/preview/").status_code == 400
 
 
 def test_a_changed_source_point_flags_the_translation_stale_and_a_revision_clears_it(
@@ -237,3 +237,61 @@ def test_an_english_only_talk_is_translated_into_spanish(client, editor):
     html = client.get("/es/talks/english-only/").content.decode()
     assert "Traducido por los curadores de la bóveda a partir del resumen en inglés" in html
     assert "Primer punto." in html
+
+
+def discussion_form() -> dict:
+    tr = TalkTranslation.objects.get(talk__slug="dnc-scaling-discussion", lang="es")
+    data = {"title": "How would the DNC scale?"}
+    question = [p for p in tr.thread["question"].split("\n\n") if p.strip()]
+    for i, _text in enumerate(question):
+        data[f"para-q-{i}"] = f"Question paragraph {i + 1}."
+    for a, answer in enumerate(tr.thread["answers"]):
+        for i, _text in enumerate(answer["paragraphs"]):
+            data[f"para-a-{a}-{i}"] = f"Answer {a + 1} paragraph {i + 1}."
+    return data
+
+
+def test_a_discussion_is_translated_paragraph_by_paragraph_with_its_scores_and_licence(
+    client, editor
+):
+    response = client.get(url("dnc-scaling-discussion"))
+    bench = response.context["bench"]
+    assert response.status_code == 200 and bench.points == [] and bench.labels == []
+    source = TalkTranslation.objects.get(talk__slug="dnc-scaling-discussion", lang="es")
+    assert len(bench.paragraphs) == 3 + len(source.thread["answers"][0]["paragraphs"])
+    assert client.post(url("dnc-scaling-discussion"), discussion_form()).status_code == 302
+    tr = TalkTranslation.objects.get(talk__slug="dnc-scaling-discussion", lang="en")
+    assert tr.translation_kind == "curators" and tr.license == source.license
+    assert tr.attribution == source.attribution  # the licence's attribution goes with the words
+    assert tr.thread["score"] == 12 and [a["score"] for a in tr.thread["answers"]] == [3]
+    assert tr.thread["question"].split("\n\n") == [
+        "Question paragraph 1.",
+        "Question paragraph 2.",
+        "Question paragraph 3.",
+    ]
+    assert tr.thread["answers"][0]["paragraphs"][0] == "Answer 1 paragraph 1."
+    assert not tr.thread_stale()
+
+
+def test_a_discussion_with_a_missing_or_unknown_paragraph_writes_nothing(client, editor):
+    data = discussion_form()
+    data.pop("para-a-0-2")
+    data["para-a-1-0"] = "an answer the source does not have"
+    response = client.post(url("dnc-scaling-discussion"), data)
+    assert response.status_code == 400
+    errors = response.context["bench"].errors
+    assert "Answer 1, paragraph 3 has no translation." in errors
+    assert "The thread has no paragraph a-1-0." in errors
+    assert not TalkTranslation.objects.filter(talk__slug="dnc-scaling-discussion", lang="en")
+
+
+def test_a_changed_source_thread_flags_the_discussion_translation_stale(client, editor):
+    assert client.post(url("dnc-scaling-discussion"), discussion_form()).status_code == 302
+    source = TalkTranslation.objects.get(talk__slug="dnc-scaling-discussion", lang="es")
+    source.thread["answers"][0]["paragraphs"][0] += " (revisado)"
+    source.save()
+    review = client.get(reverse("admin:talks_talk_review")).content.decode()
+    assert "the thread changed in the es source" in review
+    bench = client.get(url("dnc-scaling-discussion"))
+    assert bench.context["bench"].thread_stale
+    assert 'data-testid="workbench-stale"' in bench.content.decode()

@@ -26,6 +26,7 @@ from talks.models import (
     TalkTranslation,
     TranslationKind,
     text_hash,
+    thread_hash,
 )
 from talks.signals import preview_built, translation_imported
 from vault import languages, sql
@@ -273,6 +274,7 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
         (t.talk_id, t.lang): t for t in TalkTranslation.objects.filter(talk_id__in=list(changed))
     }
     create, update = [], []
+    by_key = {(d.slug, d.lang): d for d in docs}
     for doc in docs:
         talk = talks[doc.slug]
         tr = existing.get((talk.pk, doc.lang))
@@ -293,6 +295,7 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
             "source": source_of[(doc.slug, doc.lang)],
             "origin": Origin.IMPORTED,
             **_provenance(doc, tr, imported_by),
+            "source_hash": _thread_source_hash(doc, by_key, existing, talk),
         }
         if tr is None:
             tr = TalkTranslation(talk=talk, lang=doc.lang, **fields)
@@ -338,7 +341,28 @@ _TRANSLATION_FIELDS = (
     "translated_from",
     "translated_by",
     "translated_at",
+    "source_hash",
 )
+
+
+def _thread_source_hash(doc: ParsedDocument, by_key: dict, existing: dict, talk: Talk) -> str:
+    """For a translated discussion, the ``thread_hash`` of the thread it was translated from."""
+    if not (doc.meta.translation and doc.thread):
+        return ""
+    source_doc = by_key.get((doc.slug, doc.meta.translated_from))
+    if source_doc is not None:
+        stored = existing.get((talk.pk, doc.meta.translated_from))
+        title = source_doc.meta.title or (stored.title if stored else "")
+        return thread_hash(title, source_doc.thread)
+    source = existing.get((talk.pk, doc.meta.translated_from))
+    if source is None:
+        raise ImportProblem(
+            f"translated from {doc.meta.translated_from}, but {doc.slug} has no text in "
+            f"{doc.meta.translated_from}",
+            0,
+            doc.filename,
+        )
+    return thread_hash(source.title, source.thread)
 
 
 def _check_translation(doc: ParsedDocument, seen: dict[tuple[str, str], str]) -> None:
