@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -119,6 +119,10 @@ def point_inline(lang: str, name: str) -> type[PointInlineBase]:
 POINT_INLINES = [point_inline(code, name) for code, name in LANGUAGES]
 
 
+#: Who made a curators' translation, when, from which language (written by the workbench or import).
+PROVENANCE_FIELDS = ["translation_kind", "translated_from", "translated_by", "translated_at"]
+
+
 class TranslationInline(admin.StackedInline):
     model = TalkTranslation
     extra = 0
@@ -133,8 +137,9 @@ class TranslationInline(admin.StackedInline):
         "generator",
         "origin",
         "source",
+        *PROVENANCE_FIELDS,
     ]
-    readonly_fields = ["graph_editor", "generator", "origin", "source"]
+    readonly_fields = ["graph_editor", "generator", "origin", "source", *PROVENANCE_FIELDS]
 
     @admin.display(description=_("Concept graph"))
     def graph_editor(self, obj) -> str:
@@ -188,7 +193,7 @@ class TalkAdmin(SimpleHistoryAdmin):
     search_fields = ["slug", "translations__title", "speaker__name"]
     inlines = [TranslationInline, *POINT_INLINES, SourceInline]
     autocomplete_fields = ["related_talk", "speaker"]
-    readonly_fields = ["provenance", "side_by_side"]
+    readonly_fields = ["provenance", "side_by_side", "translate"]
     actions = [
         "mark_reviewed",
         "publish",
@@ -222,6 +227,24 @@ class TalkAdmin(SimpleHistoryAdmin):
                 name="talks_talk_review",
             ),
             path(
+                "<int:pk>/translate/<str:lang>/",
+                wrap(
+                    lambda request, pk, lang: admin_views.translation_workbench(
+                        self, request, pk, lang
+                    )
+                ),
+                name="talks_talk_translate",
+            ),
+            path(
+                "<int:pk>/translate/<str:lang>/preview/",
+                wrap(
+                    lambda request, pk, lang: admin_views.translation_preview(
+                        self, request, pk, lang
+                    )
+                ),
+                name="talks_talk_translate_preview",
+            ),
+            path(
                 "<int:pk>/side-by-side/",
                 wrap(lambda request, pk: admin_views.side_by_side(self, request, pk)),
                 name="talks_talk_side_by_side",
@@ -242,7 +265,17 @@ class TalkAdmin(SimpleHistoryAdmin):
         origin = (
             _("edited by a person (%(n)d points)") % {"n": edited} if edited else _("as imported")
         )
-        return " · ".join([*sorted(generators), str(origin)])
+        translated = [
+            _("%(lang)s: %(kind)s from %(source)s")
+            % {
+                "lang": t.lang,
+                "kind": t.get_translation_kind_display(),
+                "source": t.translated_from,
+            }
+            for t in obj.translations.all()
+            if t.is_curated_translation
+        ]
+        return " · ".join([*sorted(generators), str(origin), *map(str, translated)])
 
     @admin.display(description=_("EN/ES"))
     def side_by_side(self, obj: Talk) -> str:
@@ -252,6 +285,52 @@ class TalkAdmin(SimpleHistoryAdmin):
         return format_html(
             '<a href="{}" data-testid="side-by-side-link">{}</a>', url, _("Compare EN and ES")
         )
+
+    @admin.display(description=_("Translation workbench"))
+    def translate(self, obj: Talk) -> str:
+        """ "Translate into English" for each language the talk lacks; the workbench for each
+        curators' translation it has, flagged when the source changed since."""
+        if not obj.pk:
+            return "—"
+        have = obj.languages()
+        links = []
+        for code, name in admin_views.languages_local():
+            url = reverse("admin:talks_talk_translate", args=[obj.pk, code])
+            tr = obj.translation(code)
+            if code not in have and have:
+                links.append(
+                    format_html(
+                        '<a href="{}" data-testid="translate-{}">{}</a>',
+                        url,
+                        code,
+                        _("Translate into %(language)s") % {"language": name},
+                    )
+                )
+            elif tr is not None and tr.translation_kind:
+                stale = tr.stale_points()
+                if stale:
+                    flag = str(
+                        _("stale: points %(numbers)s changed in the source")
+                        % {"numbers": ", ".join(map(str, stale))}
+                    )
+                elif tr.thread_stale():
+                    flag = str(_("stale: the thread changed in the source"))
+                else:
+                    flag = ""
+                links.append(
+                    format_html(
+                        '<a href="{}" data-testid="translate-{}">{}</a>{}',
+                        url,
+                        code,
+                        _("Revise the %(language)s translation") % {"language": name},
+                        format_html(
+                            ' <strong class="stale" data-testid="stale-{}">{}</strong>', code, flag
+                        )
+                        if flag
+                        else "",
+                    )
+                )
+        return format_html_join(" · ", "{}", ((link,) for link in links)) or "—"
 
     def save_formset(self, request, form, formset, change):
         if getattr(formset, "lang", ""):
@@ -365,8 +444,9 @@ class TalkTranslationAdmin(SimpleHistoryAdmin):
         "generator",
         "origin",
         "source",
+        *PROVENANCE_FIELDS,
     ]
-    readonly_fields = ["generator", "origin", "source"]
+    readonly_fields = ["generator", "origin", "source", *PROVENANCE_FIELDS]
     autocomplete_fields = ["talk"]
     history_list_display = ["origin"]
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from graphs import mermaid
 
 from .models import LANG_CODES, Origin, SummaryPoint, Talk, TalkTranslation
+from .workbench import WorkbenchUnavailable, open_workbench, stale_translations
 
 MAX_GRAPH_SOURCE = 1_000_000
 
@@ -70,6 +71,7 @@ def review_queue(model_admin: admin.ModelAdmin, request: HttpRequest):
             _("Awaiting review"),
             groups=groups,
             edited_published=edited_published,
+            stale=stale_translations(),
         ),
     )
 
@@ -181,3 +183,76 @@ def graph_check(request: HttpRequest):
             "groups": len(graph.groups),
         }
     )
+
+
+def _open_workbench(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int, lang: str):
+    talk = get_object_or_404(Talk.objects.with_related(), pk=pk)
+    if not model_admin.has_change_permission(request, talk):
+        raise PermissionDenied
+    return talk, open_workbench(talk, lang)
+
+
+def translation_workbench(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int, lang: str):
+    """Translate a talk's title, points and graph labels into ``lang``; saving writes a draft."""
+    try:
+        talk, bench = _open_workbench(model_admin, request, pk, lang)
+    except WorkbenchUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect("admin:talks_talk_change", pk)
+    status = 200
+    if request.method == "POST":
+        if bench.read(request.POST):
+            bench.save(request.user)
+            model_admin.log_change(request, talk, f"Translated into {lang} in the workbench")
+            messages.success(
+                request,
+                _(
+                    "The translation was saved; the talk is a draft until it is reviewed and published."
+                ),
+            )
+            return redirect("admin:talks_talk_translate", talk.pk, lang)
+        status = 400
+    names = dict(languages_local())
+    return TemplateResponse(
+        request,
+        "admin/talks/translation_workbench.html",
+        _context(
+            model_admin,
+            request,
+            _("Translate into %(language)s: %(talk)s")
+            % {"language": names[lang], "talk": talk.slug},
+            talk=talk,
+            bench=bench,
+            original=talk,
+            source_name=names[bench.source_lang],
+            target_name=names[lang],
+            preview_url=reverse("admin:talks_talk_translate_preview", args=[talk.pk, lang]),
+        ),
+        status=status,
+    )
+
+
+def translation_preview(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int, lang: str):
+    """``POST`` the workbench form → ``{"ok": true, "mermaid": …}``: the translated graph so far
+    (source labels where none is typed yet), or 400 with the form's errors about the graph."""
+    if request.method != "POST":
+        return JsonResponse({"ok": False, "errors": [_("Send the form with POST.")]}, status=405)
+    try:
+        _talk, bench = _open_workbench(model_admin, request, pk, lang)
+    except WorkbenchUnavailable as exc:
+        return JsonResponse({"ok": False, "errors": [str(exc)]}, status=400)
+    bench.read(request.POST)
+    if bench.graph_errors:
+        return JsonResponse({"ok": False, "errors": bench.graph_errors}, status=400)
+    graph = bench.translated_graph(fallback=True)
+    if graph is None:
+        return JsonResponse({"ok": True, "mermaid": "", "nodes": 0})
+    source = mermaid.serialise(mermaid.render_safe(graph))
+    return JsonResponse({"ok": True, "mermaid": source, "nodes": len(graph.nodes)})
+
+
+def languages_local() -> list[tuple[str, str]]:
+    """The site's languages named in the active language ("Spanish" on an English page)."""
+    from django.conf import settings
+
+    return [(code, str(name)) for code, name in settings.LANGUAGES]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 
 from vault.api import ERROR
 
 from .filters import TalkFilters
-from .models import LANGUAGES, SourceDocument, SummaryPoint, Talk
+from .models import LANGUAGES, SourceDocument, SummaryPoint, Talk, TalkTranslation, TranslationKind
 
 
 class PointSerializer(serializers.ModelSerializer):
@@ -26,6 +26,39 @@ class SourceSerializer(serializers.ModelSerializer):
         fields = ["id", "lang", "filename", "checksum", "imported_at"]
 
 
+class TranslationSerializer(serializers.Serializer):
+    """One language of a talk and where its text came from."""
+
+    lang = serializers.ChoiceField(choices=LANGUAGES)
+    title = serializers.CharField()
+    provenance = serializers.ChoiceField(
+        choices=["original", *TranslationKind.values],
+        help_text="original: imported as written in this language; curators: translated by the "
+        "vault's curators in the workbench; bundled: a curators' translation shipped with the vault",
+    )
+    translated_from = serializers.ChoiceField(choices=LANGUAGES, allow_null=True)
+    translated_at = serializers.DateTimeField(allow_null=True)
+    notice = serializers.CharField(
+        help_text="The one-line notice the talk page shows (English), empty for an original text"
+    )
+
+
+def translation_data(tr: TalkTranslation) -> dict:
+    from django.utils import translation
+
+    curated = tr.is_curated_translation
+    with translation.override("en"):
+        notice = tr.provenance_notice()
+    return {
+        "lang": tr.lang,
+        "title": tr.title,
+        "provenance": tr.translation_kind if curated else "original",
+        "translated_from": tr.translated_from if curated else None,
+        "translated_at": tr.translated_at if curated else None,
+        "notice": notice,
+    }
+
+
 class TalkSummarySerializer(serializers.ModelSerializer):
     event: serializers.StringRelatedField = serializers.StringRelatedField(
         allow_null=True
@@ -34,17 +67,34 @@ class TalkSummarySerializer(serializers.ModelSerializer):
     speaker: serializers.StringRelatedField = serializers.StringRelatedField(allow_null=True)
     titles = serializers.SerializerMethodField()
     languages = serializers.SerializerMethodField()
+    translations = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
     class Meta:
         model = Talk
-        fields = ["slug", "kind", "event", "year", "speaker", "titles", "languages", "url"]
+        fields = [
+            "slug",
+            "kind",
+            "event",
+            "year",
+            "speaker",
+            "titles",
+            "languages",
+            "translations",
+            "url",
+        ]
 
     def get_titles(self, talk: Talk) -> dict[str, str]:
         return {t.lang: t.title for t in talk.translations.all()}
 
     def get_languages(self, talk: Talk) -> list[str]:
         return talk.languages()
+
+    @extend_schema_field(TranslationSerializer(many=True))
+    def get_translations(self, talk: Talk) -> list[dict]:
+        order = {code: i for i, (code, _name) in enumerate(LANGUAGES)}
+        trs = sorted(talk.translations.all(), key=lambda t: order.get(t.lang, 99))
+        return list(TranslationSerializer([translation_data(t) for t in trs], many=True).data)
 
     def get_url(self, talk: Talk) -> str:
         return talk.get_absolute_url()

@@ -20,7 +20,14 @@ from .importers.knowledge_vault import (
     parse,
 )
 from .importers.writer import build_preview, import_documents
-from .models import LANG_CODES, SourceDocument, SummaryPoint, Talk, TalkTranslation
+from .models import (
+    LANG_CODES,
+    SourceDocument,
+    SummaryPoint,
+    Talk,
+    TalkTranslation,
+    TranslationKind,
+)
 
 # A suggestion needs most points to align with the same-numbered point of the other language.
 MIN_ALIGNMENT = 0.5
@@ -189,6 +196,8 @@ def reimport_from_source(talks, user=None) -> list:
     docs = []
     for talk in talks:
         for tr in talk.translations.all():
+            if tr.translation_kind == TranslationKind.CURATORS:
+                continue  # made in the workbench: it has no stored source of its own
             source = (
                 tr.source
                 or SourceDocument.objects.filter(talk=talk, lang=tr.lang)
@@ -205,6 +214,8 @@ def reimport_from_source(talks, user=None) -> list:
                 subject=talk.subject,
                 related_talk=talk.related_talk.slug if talk.related_talk_id else "",
                 attribution=tr.attribution,
+                translation=tr.translation_kind,
+                translated_from=tr.translated_from,
             )
             docs.append(parse(source.raw_text, source.filename, defaults))
     return import_documents(docs, user=user, force=True) if docs else []

@@ -87,8 +87,12 @@ def _discussion_text(tr: TalkTranslation) -> str:
 
 
 def manifest_entry(talk: Talk, lang: str) -> dict:
-    """What the exported file cannot say itself, for ``manifest.json``."""
+    """What the exported file cannot say itself, for ``manifest.json`` (a curators' translation
+    is marked as one, with the language it was made from, as in ``data/translations``)."""
     entry: dict = {"slug": talk.slug, "lang": lang}
+    made = talk.translation(lang)
+    if made is not None and made.is_curated_translation:
+        entry.update(translation=made.translation_kind, translated_from=made.translated_from)
     if talk.kind == Talk.Kind.DISCUSSION:
         tr = talk.translation(lang)
         entry.update(
@@ -157,8 +161,14 @@ def as_json(talks) -> list[dict]:
                         "generator": tr.generator,
                         "origin": tr.origin,
                         "source": tr.source.filename if tr.source_id else None,
+                        "translation": _provenance(tr),
                         "points": [
-                            {"number": p.number, "text": p.text, "origin": p.origin}
+                            {
+                                "number": p.number,
+                                "text": p.text,
+                                "origin": p.origin,
+                                **({"source_hash": p.source_hash} if p.source_hash else {}),
+                            }
                             for p in talk.points.filter(lang=tr.lang).order_by("number")
                         ],
                     }
@@ -167,3 +177,16 @@ def as_json(talks) -> list[dict]:
             }
         )
     return out
+
+
+def _provenance(tr: TalkTranslation) -> dict | None:
+    """Who translated ``tr``, when and from which language (None for a text written in its language)."""
+    if not tr.is_curated_translation:
+        return None
+    return {
+        "kind": tr.translation_kind,
+        "translated_from": tr.translated_from,
+        "translated_by": tr.translated_by.get_username() if tr.translated_by is not None else None,
+        "translated_at": tr.translated_at.isoformat() if tr.translated_at else None,
+        "stale_points": tr.stale_points(),
+    }

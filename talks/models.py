@@ -6,6 +6,8 @@ fields, so a talk may exist in one language only and a third language is a new r
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -24,6 +26,40 @@ class Origin(models.TextChoices):
 
     IMPORTED = "imported", _("Imported")
     EDITED = "edited", _("Edited by a person")
+
+
+class TranslationKind(models.TextChoices):
+    """How a language of a talk was made when it is a translation of another language's text."""
+
+    CURATORS = "curators", _("Curators' translation")
+    BUNDLED = "bundled", _("Bundled curators' translation")
+
+
+def thread_hash(title: str, thread: dict) -> str:
+    """``text_hash`` of a discussion's title and thread (question and answers with their scores)."""
+    import json
+
+    answers = [
+        [a.get("score", 0), [_lf(p).strip() for p in a.get("paragraphs", [])]]
+        for a in (thread or {}).get("answers", [])
+    ]
+    body = {
+        "title": title.strip(),
+        "question": (thread or {}).get("question", ""),
+        "answers": answers,
+    }
+    return text_hash(json.dumps(body, ensure_ascii=False, sort_keys=True))
+
+
+def text_hash(text: str) -> str:
+    """SHA-256 of a point's text as stored (LF line endings, outer whitespace dropped).
+
+    A translated point keeps the hash of the source point it was made from; when the source text
+    changes, the hashes differ and the translation is stale.
+    """
+    import hashlib
+
+    return hashlib.sha256(_lf(text).strip().encode("utf-8")).hexdigest()
 
 
 class Event(models.Model):
@@ -135,6 +171,11 @@ class Talk(models.Model):
         t = self.translation(lang) or next(iter(self.translations.all()), None)
         return t.title if t else self.slug
 
+    def title_lang(self, lang: str) -> str:
+        """The language of ``title_in(lang)`` (``lang`` itself when the talk has no text at all)."""
+        t = self.translation(lang) or next(iter(self.translations.all()), None)
+        return t.lang if t else lang
+
 
 class TalkTranslation(models.Model):
     """A talk's text in one language: title, raw concept-graph source, and (discussions) the thread."""
@@ -156,6 +197,20 @@ class TalkTranslation(models.Model):
         "SourceDocument", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.IMPORTED)
+    # Provenance of a translation made by the vault's curators (the workbench, or bundled files):
+    # its kind, the language it was translated from, who and when. Empty for a text imported as
+    # written in its language.
+    translation_kind = models.CharField(
+        max_length=10, choices=TranslationKind.choices, blank=True, default=""
+    )
+    translated_from = models.CharField(max_length=5, choices=LANGUAGES, blank=True, default="")
+    translated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    translated_at = models.DateTimeField(null=True, blank=True)
+    # A translated discussion: the ``thread_hash`` of the source thread it was made from (a talk's
+    # points keep theirs on each ``SummaryPoint``).
+    source_hash = models.CharField(max_length=64, blank=True, default="")
 
     history = HistoricalRecords()
 
@@ -185,6 +240,70 @@ class TalkTranslation(models.Model):
             except MermaidSyntaxError as exc:
                 raise ValidationError({"graph_source": str(exc)}) from None
 
+    @property
+    def attribution_lang(self) -> str:
+        """The language the attribution is written in: the vault's footers say theirs; the
+        manifest's attributions (discussions) are written in English; anything else is taken
+        to be in the translation's language."""
+        text = self.attribution.strip()
+        if _SPANISH_FOOTER.match(text):
+            return "es"
+        if _ENGLISH_ATTRIBUTION.match(text):
+            return "en"
+        return self.lang
+
+    @property
+    def is_curated_translation(self) -> bool:
+        return bool(self.translation_kind and self.translated_from)
+
+    def provenance_notice(self) -> str:
+        """One line for the talk page, in the active language: who translated it, from what."""
+        from django.utils.translation import gettext
+
+        if not self.is_curated_translation:
+            return ""
+        discussion = self.talk.kind == Talk.Kind.DISCUSSION
+        notices = {
+            ("es", False): gettext("Translated by the vault's curators from the Spanish summary"),
+            ("en", False): gettext("Translated by the vault's curators from the English summary"),
+            ("es", True): gettext("Translated by the vault's curators from the Spanish thread"),
+            ("en", True): gettext("Translated by the vault's curators from the English thread"),
+        }
+        notice = notices.get((self.translated_from, discussion))
+        if notice is None:
+            notice = gettext("Translated by the vault's curators from the %(language)s text") % {
+                "language": dict(LANGUAGES).get(self.translated_from, self.translated_from)
+            }
+        return notice
+
+    def thread_stale(self) -> bool:
+        """A translated discussion whose source thread changed since it was translated."""
+        if not (self.is_curated_translation and self.source_hash):
+            return False
+        source = TalkTranslation.objects.filter(
+            talk_id=self.talk_id, lang=self.translated_from
+        ).first()
+        return source is None or thread_hash(source.title, source.thread) != self.source_hash
+
+    def stale_points(self) -> list[int]:
+        """Numbers of this translation's points whose source point changed since they were made."""
+        if not self.is_curated_translation:
+            return []
+        source = {
+            p.number: text_hash(p.text)
+            for p in SummaryPoint.objects.filter(talk_id=self.talk_id, lang=self.translated_from)
+        }
+        return [
+            number
+            for number, made_from in SummaryPoint.objects.filter(
+                talk_id=self.talk_id, lang=self.lang
+            )
+            .exclude(source_hash="")
+            .order_by("number")
+            .values_list("number", "source_hash")
+            if source.get(number) != made_from
+        ]
+
 
 class SummaryPointQuerySet(models.QuerySet):
     def in_language(self, lang: str) -> SummaryPointQuerySet:
@@ -205,6 +324,8 @@ class SummaryPoint(models.Model):
         help_text="The document this point was imported from",
     )
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.IMPORTED)
+    # A translated point: the ``text_hash`` of the source-language point it was made from.
+    source_hash = models.CharField(max_length=64, blank=True, default="")
 
     objects = SummaryPointQuerySet.as_manager()
     history = HistoricalRecords()
@@ -226,6 +347,12 @@ class SummaryPoint(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.text = _lf(self.text)
         super().save(*args, **kwargs)
+
+
+_SPANISH_FOOTER = re.compile(r"B[oó]veda de Conocimiento construida por", re.IGNORECASE)
+_ENGLISH_ATTRIBUTION = re.compile(
+    r"(?:Knowledge Vault built by|Question and answer from)", re.IGNORECASE
+)
 
 
 def _lf(text: str) -> str:

@@ -78,6 +78,7 @@ def talk_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "points": points,
             "columns": [(code, talk.translation(code), points[code]) for code in shown],
             "title": talk.title_in(lang),
+            "title_lang": talk.title_lang(lang),
             "translation": talk.translation(lang) or talk.translation(available[0])
             if available
             else None,

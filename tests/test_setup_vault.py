@@ -15,16 +15,41 @@ from talks.models import SourceDocument, SummaryPoint, Talk
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_a_repeat_setup_changes_nothing_and_reencodes_nothing(corpus_db):
-    before = (Talk.objects.count(), SummaryPoint.objects.count(), SourceDocument.objects.count())
-    assert before[0] > 0
+def _setup() -> str:
     out = StringIO()
     call_command("setup_vault", stdout=out, stderr=StringIO())
-    text = out.getvalue()
-    assert "created" not in text and "updated" not in text
-    files = len(list((ROOT / "data" / "corpus").glob("*.txt")))
-    assert sum(line.startswith("unchanged ") for line in text.splitlines()) == files
-    assert f"in all: {files} unchanged\n" in text
+    return out.getvalue()
+
+
+def test_setup_imports_the_curators_translations_so_every_talk_reads_in_both_languages(
+    corpus_db, client
+):
+    # The test database holds the corpus alone; setup adds data/translations after it.
+    translations = len(list((ROOT / "data" / "translations").glob("*.txt")))
+    assert f"in all: {translations} merged\n" in _setup()
+    talks = Talk.objects.with_related()
+    assert len(talks) == 4
+    for talk in talks:
+        numbers = {
+            lang: list(talk.points.filter(lang=lang).values_list("number", flat=True))
+            for lang in ("en", "es")
+        }
+        assert numbers["en"] == numbers["es"], talk.slug
+        body = client.get(f"/api/talks/{talk.slug}/").json()
+        assert body["languages"] == ["en", "es"], talk.slug
+
+
+def test_a_repeat_setup_changes_nothing_and_reencodes_nothing(corpus_db):
+    _setup()  # the test database holds the corpus alone: the first setup adds the translations
+    before = (Talk.objects.count(), SummaryPoint.objects.count(), SourceDocument.objects.count())
+    assert before[0] > 0
+    text = _setup()
+    assert "created" not in text and "updated" not in text and "merged" not in text
+    corpus = len(list((ROOT / "data" / "corpus").glob("*.txt")))
+    translations = len(list((ROOT / "data" / "translations").glob("*.txt")))
+    assert sum(line.startswith("unchanged ") for line in text.splitlines()) == corpus + translations
+    assert f"in all: {corpus} unchanged\n" in text
+    assert f"in all: {translations} unchanged\n" in text
     assert "0 (re)encoded" in text
     after = (Talk.objects.count(), SummaryPoint.objects.count(), SourceDocument.objects.count())
     assert after == before and IndexEntry.objects.exists()

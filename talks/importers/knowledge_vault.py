@@ -156,6 +156,10 @@ class Metadata:
     # What the page is known to hold ("resume": points only, "graph": graph only), e.g. from the
     # manifest; a section the page is known to lack is not warned about.
     sections: str = ""
+    # A translation by the vault's curators (manifest only): its kind ("bundled" for the files
+    # shipped beside the corpus, "curators" for one made in the workbench) and source language.
+    translation: str = ""
+    translated_from: str = ""
 
     def merged_with(self, other: Metadata) -> Metadata:
         """Fields of ``self`` filled in from ``other`` where ``self`` has none."""

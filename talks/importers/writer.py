@@ -24,6 +24,9 @@ from talks.models import (
     SummaryPoint,
     Talk,
     TalkTranslation,
+    TranslationKind,
+    text_hash,
+    thread_hash,
 )
 from talks.signals import preview_built, translation_imported
 from vault import languages, sql
@@ -194,6 +197,7 @@ def import_documents(
 
     for doc in docs:
         _check_fits(doc)
+        _check_translation(doc, seen)
     talks, status = _statuses(docs)
     todo = sorted((d for d in docs if force or status[id(d)] != UNCHANGED), key=_import_order)
     if todo:
@@ -270,6 +274,7 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
         (t.talk_id, t.lang): t for t in TalkTranslation.objects.filter(talk_id__in=list(changed))
     }
     create, update = [], []
+    by_key = {(d.slug, d.lang): d for d in docs}
     for doc in docs:
         talk = talks[doc.slug]
         tr = existing.get((talk.pk, doc.lang))
@@ -289,6 +294,8 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
             "generator": doc.meta.generator,
             "source": source_of[(doc.slug, doc.lang)],
             "origin": Origin.IMPORTED,
+            **_provenance(doc, tr, imported_by),
+            "source_hash": _thread_source_hash(doc, by_key, existing, talk),
         }
         if tr is None:
             tr = TalkTranslation(talk=talk, lang=doc.lang, **fields)
@@ -330,10 +337,74 @@ _TRANSLATION_FIELDS = (
     "generator",
     "source",
     "origin",
+    "translation_kind",
+    "translated_from",
+    "translated_by",
+    "translated_at",
+    "source_hash",
 )
 
 
-_POINT_COLUMNS = ["talk_id", "lang", "number", "text", "source_id", "origin"]
+def _thread_source_hash(doc: ParsedDocument, by_key: dict, existing: dict, talk: Talk) -> str:
+    """For a translated discussion, the ``thread_hash`` of the thread it was translated from."""
+    if not (doc.meta.translation and doc.thread):
+        return ""
+    source_doc = by_key.get((doc.slug, doc.meta.translated_from))
+    if source_doc is not None:
+        stored = existing.get((talk.pk, doc.meta.translated_from))
+        title = source_doc.meta.title or (stored.title if stored else "")
+        return thread_hash(title, source_doc.thread)
+    source = existing.get((talk.pk, doc.meta.translated_from))
+    if source is None:
+        raise ImportProblem(
+            f"translated from {doc.meta.translated_from}, but {doc.slug} has no text in "
+            f"{doc.meta.translated_from}",
+            0,
+            doc.filename,
+        )
+    return thread_hash(source.title, source.thread)
+
+
+def _check_translation(doc: ParsedDocument, seen: dict[tuple[str, str], str]) -> None:
+    """A curators' translation names a known kind and another of the site's languages."""
+    meta = doc.meta
+    if not (meta.translation or meta.translated_from):
+        return
+    if meta.translation not in TranslationKind.values:
+        raise ImportProblem(
+            f"unknown translation kind {meta.translation!r}: expected one of "
+            f"{', '.join(TranslationKind.values)}",
+            0,
+            doc.filename,
+        )
+    if meta.translated_from not in languages.codes() or meta.translated_from == doc.lang:
+        raise ImportProblem(
+            f"a translation into {doc.lang} must name the language it was translated from "
+            f"(translated_from: one of {', '.join(c for c in languages.codes() if c != doc.lang)})",
+            0,
+            doc.filename,
+        )
+
+
+def _provenance(doc: ParsedDocument, tr: TalkTranslation | None, user) -> dict:
+    """The translation's provenance fields: a curators' translation keeps when it was first made."""
+    if not doc.meta.translation:
+        return {
+            "translation_kind": "",
+            "translated_from": "",
+            "translated_by": None,
+            "translated_at": None,
+        }
+    same = tr is not None and tr.translation_kind == doc.meta.translation and tr.translated_at
+    return {
+        "translation_kind": doc.meta.translation,
+        "translated_from": doc.meta.translated_from,
+        "translated_by": tr.translated_by if same and tr is not None else user,
+        "translated_at": tr.translated_at if same and tr is not None else timezone.now(),
+    }
+
+
+_POINT_COLUMNS = ["talk_id", "lang", "number", "text", "source_id", "origin", "source_hash"]
 
 
 def _write_points(
@@ -357,23 +428,29 @@ def _write_points(
     created: list[tuple] = []
     updated: list[SummaryPoint] = []
     gone: list[int] = []
+    made_from = _source_hashes(docs, talks)
     for (talk_id, lang), doc in wanted.items():
         source_id = source_of[(doc.slug, doc.lang)].pk
         have = stored.get((talk_id, lang), {})
+        hashes = made_from.get(id(doc), {})
         gone += [p.pk for n, p in have.items() if n not in doc.points]
         for n, text in sorted(doc.points.items()):
             existing = have.get(n)
+            source_hash = hashes.get(n, "")
             if existing is None:
-                created.append((talk_id, lang, n, text, source_id, Origin.IMPORTED))
+                created.append((talk_id, lang, n, text, source_id, Origin.IMPORTED, source_hash))
             else:
                 existing.text, existing.source_id = text, source_id
                 existing.origin = Origin.IMPORTED
+                existing.source_hash = source_hash
                 updated.append(existing)
     if gone:
         SummaryPoint.objects.filter(
             pk__in=gone
         ).delete()  # post_delete writes their "-" history rows
-    SummaryPoint.objects.bulk_update(updated, ["text", "source", "origin"], batch_size=500)
+    SummaryPoint.objects.bulk_update(
+        updated, ["text", "source", "origin", "source_hash"], batch_size=500
+    )
     ids = sql.insert(SummaryPoint, _POINT_COLUMNS, created, returning=True)
     history.record_rows(
         SummaryPoint,
@@ -384,6 +461,53 @@ def _write_points(
         "import",
     )
     history.record(SummaryPoint, updated, "~", user, "import")
+
+
+def _source_hashes(docs: list[ParsedDocument], talks: dict[str, Talk]) -> dict[int, dict[int, str]]:
+    """For each curators' translation (by ``id(doc)``): point number -> hash of its source point.
+
+    The source is the same talk's text in ``translated_from``, from this import when it brings that
+    language, else as stored. A translation has one point per source point, with the same numbers.
+    """
+    translations = [d for d in docs if d.meta.translation]
+    if not translations:
+        return {}
+    in_batch = {(d.slug, d.lang): d.points for d in docs}
+    stored: dict[tuple[str, str], dict[int, str]] = {}
+    for slug, lang, number, text in SummaryPoint.objects.filter(
+        talk_id__in=[talks[d.slug].pk for d in translations],
+        lang__in={d.meta.translated_from for d in translations},
+    ).values_list("talk__slug", "lang", "number", "text"):
+        stored.setdefault((slug, lang), {})[number] = text
+    out: dict[int, dict[int, str]] = {}
+    for doc in translations:
+        key = (doc.slug, doc.meta.translated_from)
+        source = in_batch.get(key) or stored.get(key, {})
+        if doc.points and not source:
+            raise ImportProblem(
+                f"translated from {doc.meta.translated_from}, but {doc.slug} has no points in "
+                f"{doc.meta.translated_from}",
+                0,
+                doc.filename,
+            )
+        missing = sorted(set(source) - set(doc.points)) if doc.points else []
+        extra = sorted(set(doc.points) - set(source))
+        if missing or extra:
+            raise ImportProblem(
+                "a translation has one point per source point, with the same numbers: "
+                + "; ".join(
+                    part
+                    for part in (
+                        f"missing {', '.join(map(str, missing))}" if missing else "",
+                        f"not in the source {', '.join(map(str, extra))}" if extra else "",
+                    )
+                    if part
+                ),
+                0,
+                doc.filename,
+            )
+        out[id(doc)] = {n: text_hash(text) for n, text in source.items()}
+    return out
 
 
 def _record_history(

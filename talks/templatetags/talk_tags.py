@@ -9,3 +9,17 @@ register = template.Library()
 def title_in(talk, lang: str) -> str:
     """``{{ talk|title_in:lang }}``: the talk's title in ``lang``, or in a language it has."""
     return talk.title_in(lang)
+
+
+@register.filter
+def title_lang(talk, lang: str) -> str:
+    """``{{ talk|title_lang:lang }}``: the language of ``talk|title_in:lang`` (for a ``lang`` attribute)."""
+    return talk.title_lang(lang)
+
+
+@register.simple_tag
+def lang_attr(text_lang: str, page_lang: str) -> str:
+    """`` lang="es"`` when text in ``text_lang`` sits on a page in ``page_lang``, else nothing."""
+    from django.utils.html import format_html
+
+    return format_html(' lang="{}"', text_lang) if text_lang and text_lang != page_lang else ""

@@ -17,6 +17,11 @@ def bundled_corpus() -> Path:
     return Path(settings.BASE_DIR) / "data" / "corpus"
 
 
+def bundled_translations() -> Path:
+    """The curators' translations of the corpus (``data/translations``, with its own manifest)."""
+    return Path(settings.BASE_DIR) / "data" / "translations"
+
+
 class Command(BaseCommand):
     help = (
         "Import Knowledge Vault text files. Every file is parsed before anything is written, and all "

@@ -1,7 +1,9 @@
 """``manage.py setup_vault``: what ``make setup`` does after collecting static files, in one process.
 
-Migrate, create the cache table, import the bundled corpus, rebuild the concept graphs, export the
-search models that run through ONNX Runtime (from the packaged weights, once) and build the search
+Migrate, create the cache table, import the bundled corpus and then its curators' translations
+(``data/translations``: a translation needs its source language stored first), rebuild the concept
+graphs, export the search models that run through ONNX Runtime (from the packaged weights, once) and
+build the search
 index. Every step is idempotent and cheap when nothing changed (an unchanged file is not re-imported,
 unchanged texts keep their vectors), so one process instead of five Django start-ups is what makes a
 repeat ``make run`` quick.
@@ -14,6 +16,8 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from .import_vault import bundled_translations
+
 
 class Command(BaseCommand):
     help = "Migrate, import the bundled corpus, rebuild graphs and the search index (idempotent)."
@@ -23,6 +27,7 @@ class Command(BaseCommand):
             ("migrate", ("migrate",), {"interactive": False, "verbosity": 0}),
             ("cache table", ("createcachetable",), {"verbosity": 0}),
             ("import", ("import_vault",), {}),
+            ("translations", ("import_vault", str(bundled_translations())), {}),
             ("graphs", ("rebuild_graphs",), {"quiet": True}),
             ("search models", (), {}),
             ("search index", ("rebuild_search_index",), {}),
