@@ -207,7 +207,7 @@ def search(params: SearchParams) -> Result:
         entry = own.get(IndexEntry.Kind.POINT)
         if entry is None:
             return Result([], qlang, len(index), index.uses_ann, timings, like_point)
-        qvecs = {m: entry.vector(m) for m in embedders.DEFAULT_MODELS}
+        qvecs = {m: entry.vector(m) for m in ranking.RANKING_MODELS}
         terms = analyzer.query_terms(like_point.text)
         qtext = like_point.text
         rows, _ok = index.rows_of_entries(np.array([entry.pk]))
@@ -216,7 +216,7 @@ def search(params: SearchParams) -> Result:
         qlang = params.query_lang or analyzer.guess_language(params.q, hint=params.ui_lang)
         qtext = params.q
         t1 = time.perf_counter()
-        qvecs = embedders.encode_query_all(params.q, qlang, embedders.DEFAULT_MODELS)
+        qvecs = embedders.encode_query_all(params.q, qlang, ranking.RANKING_MODELS)
         timings["encode"] = (time.perf_counter() - t1) * 1000
         terms = analyzer.query_terms(params.q)
     if len(index) == 0:

@@ -178,8 +178,8 @@ class VectorIndex:
             lex = self._lexical(self.bm25(rows, qterms or []), weight)
         cos = {m: c.astype(np.float64) for m, c in cos.items()}
         english_pair = (self.langs[rows] == self.lang_codes.index("en")) & (qlang == "en")
-        stats = self.query_stats(qvecs)
-        fused = ranking.fuse(cos, english_pair, None, stats=stats) + ranking.W_LEX * lex
+        # Constant calibration (ranking.CALIBRATION): chosen by CV over the per-query standardisation.
+        fused = ranking.fuse(cos, english_pair, None) + ranking.W_LEX * lex
         return Scored(rows=rows, score=fused, cos=cos, lex=lex)
 
     @staticmethod
