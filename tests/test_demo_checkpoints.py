@@ -11,7 +11,7 @@ import torch
 from demos.kit import checkpoint
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMITTED = sorted((ROOT / "demos").glob("*/weights/*.pt"))
+COMMITTED = sorted((ROOT / "demos" / "plugins").glob("*/weights/*.pt"))
 
 
 def test_the_committed_weights_are_found():

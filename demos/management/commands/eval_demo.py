@@ -23,7 +23,7 @@ class Command(BaseCommand):
         demo = registry.get(slug)
         if demo is None:
             raise CommandError(
-                f"Unknown or unavailable demo {slug!r}; known: {', '.join(registry.PACKAGES)}"
+                f"Unknown or unavailable demo {slug!r}; known: {', '.join(registry.plugin_packages())}"
             )
         try:
             evaluate = demo.entry_point("evaluate", "evaluate", "evaluate(out)")

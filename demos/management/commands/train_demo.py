@@ -34,7 +34,7 @@ class Command(BaseCommand):
         demo = registry.get(slug)
         if demo is None:
             raise CommandError(
-                f"Unknown or unavailable demo {slug!r}; known: {', '.join(registry.PACKAGES)}"
+                f"Unknown or unavailable demo {slug!r}; known: {', '.join(registry.plugin_packages())}"
             )
         try:
             main = demo.entry_point("train", "main", "main(argv)")
