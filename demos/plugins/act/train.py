@@ -166,14 +166,17 @@ def train_one(
     return model, best_update, figures
 
 
-def save_checkpoint(model: ACTRNN, updates: int, metrics: dict[str, float], path: Path) -> None:
-    """Write {"model", "config", "step", "metrics"} to `path`."""
+def save_checkpoint(
+    model: ACTRNN, updates: int, metrics: dict[str, float], path: Path, seed: int
+) -> None:
+    """Write the kit's checkpoint (``demos.kit.checkpoint.FIELDS``) to `path`."""
     checkpoint.save(
         {
             "model": model.state_dict(),
             "config": asdict(model.cfg),
             "step": updates,
             "metrics": metrics,
+            "seed": seed,
         },
         path,
     )
@@ -313,7 +316,7 @@ def main(argv: list[str] | None = None) -> None:
             }
         )
         path = args.out / checkpoint_name(args.dim, label)
-        save_checkpoint(model, updates, metrics, path)
+        save_checkpoint(model, updates, metrics, path, tcfg.seed)
         print(
             f"τ={label}: best of {updates_run} updates at {updates}, "
             f"{metrics['train_seconds']} s, held-out error "

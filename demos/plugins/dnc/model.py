@@ -131,19 +131,20 @@ def build(kind: str, cfg: Config) -> nn.Module:
 
 
 def save_checkpoint(
-    path: Path, model: nn.Module, cfg: Config, step: int, metrics: dict[str, Any]
+    path: Path, model: nn.Module, cfg: Config, step: int, metrics: dict[str, Any], seed: int
 ) -> None:
     payload = {
         "model": model.state_dict(),
         "config": asdict(cfg),
         "step": step,
         "metrics": metrics,
+        "seed": seed,
     }
     checkpoint.save(payload, path)
 
 
 def load_checkpoint(path: Path, kind: str) -> tuple[nn.Module, dict[str, Any]]:
-    """Rebuild a model from ``{"model", "config", "step", "metrics"}`` on the CPU, in eval mode."""
+    """Rebuild a model from a kit checkpoint on the CPU, in eval mode."""
     payload = checkpoint.load(path)
     model = build(kind, Config(**payload["config"]))
     model.load_state_dict(payload["model"])

@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     result = train(args)
     out = args.out or checkpoint_path(args.task, args.model)
-    save_checkpoint(out, result.model, result.cfg, result.step, result.metrics)
+    save_checkpoint(out, result.model, result.cfg, result.step, result.metrics, args.seed)
     print({k: v for k, v in result.metrics.items() if k != "args"})
     print(f"saved {out}")
 

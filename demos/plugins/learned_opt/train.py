@@ -238,7 +238,7 @@ def save(
     path: Path = WEIGHTS,
     earlier_stages: list[dict] | None = None,
 ) -> dict:
-    """Write ``{"model", "config", "step", "metrics"}``; metrics include the check figure.
+    """Write the kit's checkpoint; metrics include the check figure.
 
     ``config["stages"]`` lists the TrainConfig of every stage (more than one after --resume)."""
     from .evaluate import check_metric  # the figure the checkpoint test recomputes
@@ -258,6 +258,7 @@ def save(
         },
         "step": curve[-1]["update"],
         "metrics": metrics,
+        "seed": tcfg.seed,
     }
     checkpoint.save(ckpt, path)
     return metrics

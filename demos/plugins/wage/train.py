@@ -143,7 +143,7 @@ def compact_state_dict(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor
 
 
 def save_checkpoint(result: RunResult, path: Path) -> None:
-    """Write {"model", "config", "step", "metrics"} (the plug-in contract) to ``path``."""
+    """Write the kit's checkpoint (``demos.kit.checkpoint.FIELDS``) to ``path``."""
     cfg = result.model.cfg
     checkpoint.save(
         {
@@ -154,6 +154,7 @@ def save_checkpoint(result: RunResult, path: Path) -> None:
                 "test_acc": result.test_acc,
                 "seconds": round(result.seconds, 2),
             },
+            "seed": cfg.seed,
         },
         path,
     )

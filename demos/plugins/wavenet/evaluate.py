@@ -58,7 +58,7 @@ def evaluate(out: Callable[[str], None] = print) -> dict:
 
     hx, hn, ht, hp = task.heldout_batch()
     nll = heldout_nll(model, hx, hn, ht, hp)
-    nll_unigram = unigram_nll(np.array(ckpt["unigram_logprobs"]), hx)
+    nll_unigram = unigram_nll(np.array(ckpt["metrics"]["unigram_logprobs"]), hx)
 
     # Naive vs cached, both PyTorch, after a full receptive field of held-out audio.
     note, timbre = int(hn[0]), int(ht[0])

@@ -158,7 +158,7 @@ def train(
                     train_minutes=(time.time() - start) / 60,
                 )
                 if out is not None:
-                    save(model, step + 1, metrics, out, logp)
+                    save(model, step + 1, metrics, out, logp, seed)
         if out_of_time:
             break
     metrics["total_minutes"] = (time.time() - start) / 60
@@ -191,15 +191,20 @@ def load_init(model: WaveNet, path: Path) -> None:
                 layer.local.weight.zero_()
 
 
-def save(model: WaveNet, step: int, metrics: dict, out: Path, logp: np.ndarray) -> None:
-    metrics = dict(metrics, nll_check=heldout_nll(model, *task.heldout_batch(**CHECK_SET)))
+def save(model: WaveNet, step: int, metrics: dict, out: Path, logp: np.ndarray, seed: int) -> None:
+    """The kit's checkpoint; metrics carry the unigram baseline's log-probabilities for evaluate."""
+    metrics = dict(
+        metrics,
+        nll_check=heldout_nll(model, *task.heldout_batch(**CHECK_SET)),
+        unigram_logprobs=logp.tolist(),
+    )
     checkpoint.save(
         {
             "model": model.state_dict(),
             "config": asdict(model.cfg),
             "step": step,
             "metrics": metrics,
-            "unigram_logprobs": logp.tolist(),
+            "seed": seed,
         },
         out,
     )

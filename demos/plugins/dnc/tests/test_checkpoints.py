@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
+from demos.kit import checkpoint
 from demos.plugins.dnc.evaluate import _task_kw
 from demos.plugins.dnc.model import WEIGHTS_DIR, load_checkpoint
 from demos.plugins.dnc.train import check_batch, evaluate_on
@@ -24,7 +25,7 @@ def test_checkpoint_reproduces_its_stored_metric(path):
     kind = path.stem.split("_", 1)[0]
     model, payload = load_checkpoint(path, kind)
     assert path.stat().st_size < MAX_BYTES
-    assert set(payload) == {"model", "config", "step", "metrics"}
+    assert set(payload) == set(checkpoint.FIELDS)
     metrics = payload["metrics"]
     batch = check_batch(payload["config"]["task"], int(metrics["check_length"]), _task_kw(payload))
     error, exact = evaluate_on(model, batch)

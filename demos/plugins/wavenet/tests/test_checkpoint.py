@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import numpy as np
 import pytest
 import torch
@@ -36,7 +38,7 @@ def test_the_stored_nll_is_clearly_below_the_unigram_baseline() -> None:
     m = ckpt["metrics"]
     assert m["nll"] < m["nll_unigram"] - 1.0
     x, _, _, _ = task.heldout_batch(**CHECK_SET)
-    assert unigram_nll(np.array(ckpt["unigram_logprobs"]), x) > m["nll_check"]
+    assert unigram_nll(np.array(ckpt["metrics"]["unigram_logprobs"]), x) > m["nll_check"]
 
 
 @pytest.mark.slow
@@ -63,7 +65,10 @@ def test_a_checkpoint_without_local_conditioning_warm_starts_as_the_same_model(
     torch.manual_seed(0)
     old = WaveNet(TINY)
     state = {k: v for k, v in old.state_dict().items() if ".local." not in k}
-    checkpoint.save({"model": state}, tmp_path / "old.pt")
+    checkpoint.save(
+        {"model": state, "config": asdict(TINY), "step": 0, "metrics": {}, "seed": 0},
+        tmp_path / "old.pt",
+    )
     new = WaveNet(TINY)
     load_init(new, tmp_path / "old.pt")
     x = torch.randint(0, 256, (1, 40), generator=torch.Generator().manual_seed(1))
