@@ -21,6 +21,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from demos.kit.training import Progress
+
 from . import conf, schema
 
 logger = logging.getLogger(__name__)
@@ -89,7 +91,7 @@ class Demo:
             raise LookupError(f"{self.package}.{module} has no {signature}.")
         return fn
 
-    def run(self, params: dict[str, Any], progress: Callable[[float, str], None]) -> dict[str, Any]:
+    def run(self, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
         return self.module("infer").run(params, progress)
 
     def fingerprint(self) -> str:

@@ -1,4 +1,4 @@
-"""``train_demo`` passes its arguments through; ``eval_demo`` prints a table and a JSON last line."""
+"""``train_demo`` parses the plug-in's TrainConfig flags; ``eval_demo`` prints a table and a JSON last line."""
 
 from __future__ import annotations
 
@@ -11,12 +11,43 @@ from django.core.management import CommandError, call_command
 from tests.demos_support import *  # fixture: probe
 
 
-def test_train_demo_passes_every_argument_to_the_plugin(probe, tmp_path):
+def test_train_demo_turns_the_flags_into_the_plugins_train_config(probe, tmp_path):
     out = tmp_path / "args.json"
-    call_command("train_demo", "probe", "--out", str(out), "--steps", "7", "--seed", "3")
+    stdout = StringIO()
+    call_command(
+        "train_demo",
+        "probe",
+        "--out",
+        str(out),
+        "--steps",
+        "7",
+        "--seed",
+        "3",
+        "--verbose",
+        stdout=stdout,
+    )
     got = json.loads(out.read_text())
-    assert got["argv"] == ["--out", str(out), "--steps", "7", "--seed", "3"]
-    assert got["steps"] == 7 and got["rest"] == ["--seed", "3"]
+    assert got == {"out": str(out), "steps": 7, "seed": 3, "mode": "ok", "verbose": True}
+    assert "probe: 7 steps" in stdout.getvalue()
+
+
+def test_train_demo_refuses_a_flag_the_config_does_not_have(probe, tmp_path, capsys):
+    with pytest.raises(CommandError, match="exited with status 2"):
+        call_command("train_demo", "probe", "--stepz", "7")
+    assert "--stepz" in capsys.readouterr().err
+
+
+def test_train_demo_refuses_a_value_outside_the_choices(probe, capsys):
+    with pytest.raises(CommandError, match="status 2"):
+        call_command("train_demo", "probe", "--mode", "sideways")
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_train_demo_help_lists_every_field_with_its_help(probe, capsys):
+    call_command("train_demo", "probe", "--help")
+    text = capsys.readouterr().out
+    for flag, words in (("--out", "received configuration"), ("--steps", "training steps")):
+        assert flag in text and words in text
 
 
 def test_train_demo_refuses_an_unknown_demo(probe):

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 import torch
 
 from demos.kit import checkpoint
+from demos.kit.training import Progress
 from demos.plugins.act import DIM
 from demos.plugins.act.model import ACTRNN, Config
 from demos.plugins.act.task import parity_target, random_vectors
@@ -125,7 +125,7 @@ def _tradeoff(models: dict) -> list[dict]:
 
 
 @torch.no_grad()
-def run(params: dict, progress: Callable[[float, str], None] = lambda pct, msg: None) -> dict:
+def run(params: dict, progress: Progress = lambda pct, msg: None) -> dict:
     """Ponder one vector with the chosen τ and summarise a seeded batch (see the module docstring).
 
     params: {"vector": str, "k": int, "seed": int, "tau": str}, validated by META's schema.

@@ -12,18 +12,20 @@ store the checkpoint's metrics.
 
 from __future__ import annotations
 
-import argparse
 import copy
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import torch
 from tqdm import tqdm
 
-from demos.kit import checkpoint
+from demos.kit import checkpoint, cli
+from demos.kit.cli import option
+from demos.kit.training import OnStep, TrainResult, no_step
 from demos.plugins.act.model import ACTRNN, Config, act_loss
 from demos.plugins.act.task import ParityBatch, sample
 
@@ -42,19 +44,28 @@ EVAL_CHUNK = 1024  # rows per forward pass when evaluating, to bound memory
 
 @dataclass
 class TrainConfig:
-    """Optimisation settings; the defaults reproduce the bundled checkpoints."""
+    """The ``train_demo act`` flags; the defaults reproduce the bundled checkpoints."""
 
-    lr: float = 3e-3
-    batch_size: int = 128
-    max_updates: int = 8000  # cap per model
+    only: str = option("", "comma-separated subset of τ labels and/or 'baseline' (default: all)")
+    dim: int = option(8, "parity vector size D")
+    hidden: int = option(128, "tanh units in the RNN")
+    max_ponder: int = option(20, "M, the cap on ponder updates per input")
+    lr: float = option(3e-3, "Adam learning rate")
+    batch_size: int = option(128, "vectors per update")
+    max_updates: int = option(8000, "update cap per model")
     # Never stop before this: fitting the training vectors takes ~3000 updates, and the
     # extra updates let the held-out error fall further and the ponder cost act for longer.
-    min_updates: int = 5000
-    eval_every: int = 250
-    target_error: float = 0.002  # stop once the validation error is at most this
-    patience: int = 0  # evaluations without improvement before stopping (0: never)
-    grad_clip: float = 1.0  # keeps early Adam steps on long ponder chains tame
-    seed: int = 0
+    min_updates: int = option(5000, "no early stop before this many updates")
+    eval_every: int = option(250, "updates between validations")
+    target_error: float = option(0.002, "stop once validation error <= this")
+    patience: int = option(
+        0, "ACT models stop after this many validations without improvement (0: off)"
+    )
+    grad_clip: float = option(1.0, "gradient-norm clipping (keeps early long ponder chains tame)")
+    seed: int = option(0, "seed for initialisation and data")
+    budget_min: float = option(18.0, "wall-clock budget for all models, minutes")
+    threads: int = option(1, "torch CPU threads (the machine is shared)")
+    out: Path = option(WEIGHTS_DIR, "directory to write checkpoints to")
 
 
 def checkpoint_name(dim: int, tau: str) -> str:
@@ -107,7 +118,7 @@ def validation_set(dim: int) -> ParityBatch:
 def train_one(
     cfg: Config,
     tcfg: TrainConfig,
-    on_step: Callable[[int, dict[str, float]], None] | None = None,
+    on_step: OnStep = no_step,
     deadline: float = math.inf,
 ) -> tuple[ACTRNN, int, dict[str, float]]:
     """Train one model; returns (best model, its update count, its validation figures).
@@ -147,16 +158,15 @@ def train_one(
             stale = 0 if figures["error"] < best[0]["error"] else stale + 1
             if figures["error"] <= best[0]["error"]:
                 best = (figures, update, copy.deepcopy(model.state_dict()))
-        if on_step is not None:
-            on_step(
-                update,
-                {
-                    "loss": loss.item(),
-                    "task_loss": task_loss.item(),
-                    "ponder": float(out.steps.float().mean()),
-                    "valid_error": best[0]["error"],
-                },
-            )
+        on_step(
+            update,
+            {
+                "loss": loss.item(),
+                "task_loss": task_loss.item(),
+                "ponder": float(out.steps.float().mean()),
+                "valid_error": best[0]["error"],
+            },
+        )
         if update >= tcfg.min_updates and best[0]["error"] <= tcfg.target_error:
             break
         if tcfg.patience > 0 and stale >= tcfg.patience:
@@ -182,114 +192,29 @@ def save_checkpoint(
     )
 
 
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="train_demo act", description=__doc__.split("\n\n")[0])
-    p.add_argument(
-        "--only",
-        default="",
-        help="comma-separated subset of τ labels and/or 'baseline' (default: all)",
-    )
-    p.add_argument("--dim", type=int, default=8, help="parity vector size D")
-    p.add_argument("--hidden", type=int, default=128, help="tanh units in the RNN")
-    p.add_argument(
-        "--max-ponder",
-        type=int,
-        default=20,
-        help="M, the cap on ponder updates per input",
-    )
-    p.add_argument("--lr", type=float, default=TrainConfig.lr, help="Adam learning rate")
-    p.add_argument(
-        "--batch-size",
-        type=int,
-        default=TrainConfig.batch_size,
-        help="vectors per update",
-    )
-    p.add_argument(
-        "--max-updates",
-        type=int,
-        default=TrainConfig.max_updates,
-        help="update cap per model",
-    )
-    p.add_argument(
-        "--min-updates",
-        type=int,
-        default=TrainConfig.min_updates,
-        help="no early stop before this many updates",
-    )
-    p.add_argument(
-        "--eval-every",
-        type=int,
-        default=TrainConfig.eval_every,
-        help="updates between validations",
-    )
-    p.add_argument(
-        "--target-error",
-        type=float,
-        default=TrainConfig.target_error,
-        help="stop once validation error <= this",
-    )
-    p.add_argument(
-        "--patience",
-        type=int,
-        default=TrainConfig.patience,
-        help="ACT models stop after this many validations without improvement (0: off)",
-    )
-    p.add_argument(
-        "--seed",
-        type=int,
-        default=TrainConfig.seed,
-        help="seed for initialisation and data",
-    )
-    p.add_argument(
-        "--budget-min",
-        type=float,
-        default=18.0,
-        help="wall-clock budget for all models, minutes",
-    )
-    p.add_argument(
-        "--threads",
-        type=int,
-        default=1,
-        help="torch CPU threads (the machine is shared)",
-    )
-    p.add_argument(
-        "--out",
-        type=Path,
-        default=WEIGHTS_DIR,
-        help="directory to write checkpoints to",
-    )
-    return p.parse_args(argv)
+def train(cfg: TrainConfig, on_step: OnStep = no_step) -> TrainResult:
+    """Train the requested models and write their checkpoints to ``cfg.out``.
 
-
-def main(argv: list[str] | None = None) -> None:
-    """Train the requested models and write their checkpoints."""
-    args = parse_args([] if argv is None else argv)
-    torch.set_num_threads(args.threads)
-    labels = [s.strip() for s in args.only.split(",") if s.strip()] or list(TRAIN_ORDER)
+    ``on_step(update, figures)`` follows every update of every model; ``figures["model"]`` is
+    the τ label (or "baseline") being trained.
+    """
+    torch.set_num_threads(cfg.threads)
+    labels = [s.strip() for s in cfg.only.split(",") if s.strip()] or list(TRAIN_ORDER)
     for label in labels:
         if label != BASELINE:
             float(label)  # fail early on a malformed τ
-    tcfg = TrainConfig(
-        lr=args.lr,
-        batch_size=args.batch_size,
-        max_updates=args.max_updates,
-        min_updates=args.min_updates,
-        eval_every=args.eval_every,
-        target_error=args.target_error,
-        patience=args.patience,
-        seed=args.seed,
-    )
-    inputs, target, _ = check_set(args.dim)
+    inputs, target, _ = check_set(cfg.dim)
     start = time.monotonic()
-    deadline = start + 60.0 * args.budget_min
+    deadline = start + 60.0 * cfg.budget_min
+    result = TrainResult(step=0, metrics={})
     for i, label in enumerate(labels):
-        cfg = model_config(args.dim, label, args.hidden, args.max_ponder)
+        model_cfg = model_config(cfg.dim, label, cfg.hidden, cfg.max_ponder)
         # Share what is left of the budget among the models still to train.
         share = (deadline - time.monotonic()) / (len(labels) - i)
         model_deadline = time.monotonic() + share
-        bar = tqdm(total=tcfg.max_updates, desc=f"τ={label}", unit="upd", mininterval=1.0)
+        bar = tqdm(total=cfg.max_updates, desc=f"τ={label}", unit="upd", mininterval=1.0)
 
-        def on_step(update: int, info: dict[str, float], bar: tqdm = bar) -> None:
+        def step(update: int, info: Mapping[str, Any], bar: tqdm = bar, label: str = label) -> None:
             bar.update(1)
             if update % 50 == 0:
                 bar.set_postfix(
@@ -297,11 +222,12 @@ def main(argv: list[str] | None = None) -> None:
                     ponder=f"{info['ponder']:.2f}",
                     best_valid=f"{info['valid_error']:.2%}",
                 )
+            on_step(update, {**info, "model": label})
 
         # The baseline gets the full update cap, so its error is not an early-stopping artefact.
-        model_tcfg = replace(tcfg, patience=0) if label == BASELINE else tcfg
+        model_tcfg = replace(cfg, patience=0) if label == BASELINE else cfg
         t0 = time.monotonic()
-        model, updates, valid = train_one(cfg, model_tcfg, on_step, model_deadline)
+        model, updates, valid = train_one(model_cfg, model_tcfg, step, model_deadline)
         updates_run = bar.n
         bar.close()
         metrics = measure(model, inputs, target)
@@ -311,21 +237,25 @@ def main(argv: list[str] | None = None) -> None:
                 "updates_run": updates_run,
                 "train_seconds": round(time.monotonic() - t0, 1),
                 "tau": 0.0 if label == BASELINE else float(label),
-                "lr": tcfg.lr,
-                "batch_size": tcfg.batch_size,
+                "lr": cfg.lr,
+                "batch_size": cfg.batch_size,
             }
         )
-        path = args.out / checkpoint_name(args.dim, label)
-        save_checkpoint(model, updates, metrics, path, tcfg.seed)
+        path = cfg.out / checkpoint_name(cfg.dim, label)
+        save_checkpoint(model, updates, metrics, path, cfg.seed)
+        result.checkpoints.append(path)
+        result.metrics[label] = metrics
+        result.step += updates_run
         print(
             f"τ={label}: best of {updates_run} updates at {updates}, "
             f"{metrics['train_seconds']} s, held-out error "
             f"{metrics['error']:.2%}, mean ponder steps {metrics['mean_steps']:.2f} -> {path.name}"
         )
     print(f"total training time {time.monotonic() - start:.0f} s")
+    return result
 
 
 if __name__ == "__main__":
     import sys
 
-    main(sys.argv[1:])
+    cli.main(sys.modules[__name__], sys.argv[1:])

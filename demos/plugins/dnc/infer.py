@@ -10,10 +10,11 @@ DNC at that N and for the LSTM baseline, which has no N at all.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import Any, cast
 
 import torch
+
+from demos.kit.training import Progress
 
 from . import task as tasks
 from .model import WEIGHTS_DIR, load_checkpoint
@@ -87,7 +88,7 @@ def copy_curve(kind: str, slots: int) -> list[float]:
     return _round(wrong / scored)
 
 
-def run(params: dict[str, Any], progress: Callable[[float, str], None]) -> dict[str, Any]:
+def run(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """params: task, length, repeats, seed, bits, memory_slots (validated by the schema)."""
     task, slots = params["task"], int(params["memory_slots"])
     progress(5, "loading the trained DNC")

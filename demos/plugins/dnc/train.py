@@ -20,18 +20,18 @@ a curriculum run starting at length 4 with Adam 1e-3 was still at 17 % bit error
 
 from __future__ import annotations
 
-import argparse
 import signal
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, cast
 
 import torch
 from tqdm import tqdm
 
-from demos.kit import checkpoint
+from demos.kit import checkpoint, cli
+from demos.kit.cli import option
+from demos.kit.training import OnStep, TrainResult, no_step
 
 from . import task as tasks
 from .model import WEIGHTS_DIR, Config, build, count_parameters, save_checkpoint
@@ -44,7 +44,41 @@ _VALIDATION_BATCH = 64
 
 
 @dataclass
-class TrainResult:
+class TrainConfig:
+    """The ``train_demo dnc`` flags (defaults: the bundled copy DNC but for its seed, 1)."""
+
+    task: str = option("copy", "which task to train on", choices=tasks.TASKS)
+    model: str = option("dnc", "the DNC or the LSTM baseline", choices=("dnc", "lstm"))
+    budget_min: float = option(10.0, "budget in minutes of CPU time (one thread)")
+    max_steps: int = option(20000, "upper bound on optimiser steps")
+    batch: int = option(32, "sequences per step")
+    lr: float = option(2e-3, "Adam learning rate")
+    clip_grad: float = option(10.0, "gradient-norm clipping")
+    seed: int = option(0, "random seed (weights and data)")
+    bits: int = option(6, "data bits per vector")
+    min_len: int = option(1, "shortest length (recall: fewest items)")
+    max_len: int = option(8, "longest trained length (recall: most items)")
+    start_len: int = option(
+        0, "curriculum: longest length at the start (0: no curriculum, start at --max-len)"
+    )
+    max_repeats: int = option(3, "repeat_copy: most repeats")
+    item_len: int = option(2, "recall: vectors per item")
+    hidden: int = option(64, "controller LSTM units")
+    slots: int = option(16, "memory slots N")
+    word: int = option(16, "memory word size W")
+    reads: int = option(1, "read heads R")
+    eval_every: int = option(50, "steps between curriculum checks")
+    advance_error: float = option(0.01, "curriculum: error to lengthen at")
+    target_error: float = option(0.003, "error at the full range that counts as learned")
+    consolidate: int = option(1000, "steps to keep training once learned")
+    init: Path | None = option(None, "checkpoint to start from (warm start)")
+    out: Path | None = option(None, "checkpoint path (default weights/<model>_<task>.pt)")
+
+
+@dataclass
+class Fitted:
+    """A trained model before it is saved."""
+
     model: torch.nn.Module
     cfg: Config
     step: int
@@ -55,7 +89,7 @@ def checkpoint_path(task: str, kind: str) -> Path:
     return WEIGHTS_DIR / f"{kind}_{task}.pt"
 
 
-def task_kwargs(args: argparse.Namespace) -> dict[str, int]:
+def task_kwargs(args: TrainConfig) -> dict[str, int]:
     return {
         "bits": args.bits,
         "min_repeats": 1,
@@ -102,10 +136,8 @@ def warm_start(model: torch.nn.Module, payload: dict[str, Any]) -> None:
     model.load_state_dict(state)
 
 
-def train(
-    args: argparse.Namespace,
-    on_step: Callable[[int, float, dict[str, Any]], None] | None = None,
-) -> TrainResult:
+def fit(args: TrainConfig, on_step: OnStep = no_step) -> Fitted:
+    """Train one model as `args` says; ``on_step(step, {"loss", "current_max_len", "val_error"})``."""
     torch.manual_seed(args.seed)
     gen = torch.Generator().manual_seed(args.seed)
     input_size, output_size = tasks.sizes(args.task, args.bits)
@@ -162,8 +194,7 @@ def train(
                 current += 1
             elif current == args.max_len and val_error < args.target_error and learned_at is None:
                 learned_at = step
-        if on_step is not None:
-            on_step(step, float(loss), {"current_max_len": current, "val_error": val_error})
+        on_step(step, {"loss": float(loss), "current_max_len": current, "val_error": val_error})
         if stop["now"] or (learned_at is not None and step >= learned_at + args.consolidate):
             break
     bar.close()
@@ -181,89 +212,23 @@ def train(
         "check_bit_error": check_error,
         "check_exact": check_exact,
         "parameters": count_parameters(model),
-        "args": {k: v for k, v in vars(args).items() if k != "out"},
+        "args": {k: v for k, v in asdict(args).items() if k != "out"},
     }
-    return TrainResult(model, cfg, step, metrics)
+    return Fitted(model, cfg, step, metrics)
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="train_demo dnc", description=__doc__.splitlines()[0])
-    p.add_argument("--task", choices=tasks.TASKS, default="copy", help="which task to train on")
-    p.add_argument(
-        "--model",
-        choices=("dnc", "lstm"),
-        default="dnc",
-        help="the DNC or the LSTM baseline",
-    )
-    p.add_argument(
-        "--budget-min",
-        type=float,
-        default=10.0,
-        help="budget in minutes of CPU time (one thread)",
-    )
-    p.add_argument("--max-steps", type=int, default=20000, help="upper bound on optimiser steps")
-    p.add_argument("--batch", type=int, default=32, help="sequences per step")
-    p.add_argument("--lr", type=float, default=2e-3, help="Adam learning rate")
-    p.add_argument("--clip-grad", type=float, default=10.0, help="gradient-norm clipping")
-    p.add_argument("--seed", type=int, default=0, help="random seed (weights and data)")
-    p.add_argument("--bits", type=int, default=6, help="data bits per vector")
-    p.add_argument("--min-len", type=int, default=1, help="shortest length (recall: fewest items)")
-    p.add_argument(
-        "--max-len",
-        type=int,
-        default=8,
-        help="longest trained length (recall: most items)",
-    )
-    p.add_argument(
-        "--start-len",
-        type=int,
-        default=0,
-        help="curriculum: longest length at the start (0: no curriculum, start at --max-len)",
-    )
-    p.add_argument("--max-repeats", type=int, default=3, help="repeat_copy: most repeats")
-    p.add_argument("--item-len", type=int, default=2, help="recall: vectors per item")
-    p.add_argument("--hidden", type=int, default=64, help="controller LSTM units")
-    p.add_argument("--slots", type=int, default=16, help="memory slots N")
-    p.add_argument("--word", type=int, default=16, help="memory word size W")
-    p.add_argument("--reads", type=int, default=1, help="read heads R")
-    p.add_argument("--eval-every", type=int, default=50, help="steps between curriculum checks")
-    p.add_argument(
-        "--advance-error",
-        type=float,
-        default=0.01,
-        help="curriculum: error to lengthen at",
-    )
-    p.add_argument(
-        "--target-error",
-        type=float,
-        default=0.003,
-        help="error at the full range that counts as learned",
-    )
-    p.add_argument(
-        "--consolidate",
-        type=int,
-        default=1000,
-        help="steps to keep training once learned",
-    )
-    p.add_argument("--init", type=Path, default=None, help="checkpoint to start from (warm start)")
-    p.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        help="checkpoint path (default weights/<model>_<task>.pt)",
-    )
-    return p
-
-
-def main(argv: list[str] | None = None) -> None:
+def train(cfg: TrainConfig, on_step: OnStep = no_step) -> TrainResult:
+    """Train one model and write its checkpoint (``cfg.out`` or ``weights/<model>_<task>.pt``)."""
     torch.set_num_threads(1)  # the machine is shared: one core per training job
-    args = parser().parse_args(argv)
-    result = train(args)
-    out = args.out or checkpoint_path(args.task, args.model)
-    save_checkpoint(out, result.model, result.cfg, result.step, result.metrics, args.seed)
-    print({k: v for k, v in result.metrics.items() if k != "args"})
+    fitted = fit(cfg, on_step)
+    out = cfg.out or checkpoint_path(cfg.task, cfg.model)
+    save_checkpoint(out, fitted.model, fitted.cfg, fitted.step, fitted.metrics, cfg.seed)
+    print({k: v for k, v in fitted.metrics.items() if k != "args"})
     print(f"saved {out}")
+    return TrainResult(step=fitted.step, metrics=fitted.metrics, checkpoints=[out])
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    cli.main(sys.modules[__name__], sys.argv[1:])

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 
 import torch
+
+from demos.kit.training import Progress
 
 from .evaluate import load_checkpoint
 from .hardness import (
@@ -39,7 +40,7 @@ def _clean(values: list[float]) -> list[float | None]:
     return [round(v, 6) if math.isfinite(v) else None for v in values]
 
 
-def _race(params: dict, progress: Callable[[float, str], None]) -> dict:
+def _race(params: dict, progress: Progress) -> dict:
     theta, cfg, metrics = load_checkpoint()
     steps, name = int(params["steps"]), params["task"]
     task = make_task(name, int(params["seed"]), steps)
@@ -119,7 +120,7 @@ def _race(params: dict, progress: Callable[[float, str], None]) -> dict:
     }
 
 
-def _hard(params: dict, progress: Callable[[float, str], None]) -> dict:
+def _hard(params: dict, progress: Progress) -> dict:
     theta, cfg, _ = load_checkpoint()
     seed = int(params["seed"])
     progress(2, "meta-loss slices")
@@ -141,7 +142,7 @@ def _hard(params: dict, progress: Callable[[float, str], None]) -> dict:
     return {"mode": "hard", "slice": sl, "plane": plane, "variance": var, "cosine": cos}
 
 
-def run(params: dict, progress: Callable[[float, str], None]) -> dict:
+def run(params: dict, progress: Progress) -> dict:
     """Run the demo; see the module docstring for ``params``."""
     start = time.time()
     with torch.no_grad():

@@ -15,17 +15,17 @@ the whole meta-training curve is stored in the checkpoint.
 
 from __future__ import annotations
 
-import argparse
 import math
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
 from tqdm import tqdm
 
-from demos.kit import checkpoint
+from demos.kit import checkpoint, cli
+from demos.kit.cli import option
+from demos.kit.training import OnStep, TrainResult, no_step
 
 from .es import antithetic_estimate, meta_loss
 from .inner import recorded_losses, run_mixed
@@ -40,8 +40,8 @@ ADAM_GRID = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
 
 
 @dataclass
-class TrainConfig:
-    """Meta-training hyper-parameters (defaults sized for a shared 2-core CPU)."""
+class MetaConfig:
+    """Meta-training hyper-parameters (defaults sized for a shared 2-core CPU); stored with θ."""
 
     seed: int = 0
     budget_s: float = 900.0
@@ -118,10 +118,10 @@ def validate(
     }
 
 
-def train(
+def meta_train(
     cfg: Config,
-    tcfg: TrainConfig,
-    on_step: Callable[[int, dict], None] | None = None,
+    tcfg: MetaConfig,
+    on_step: OnStep = no_step,
     resume: tuple[torch.Tensor, list[dict]] | None = None,
 ) -> tuple[torch.Tensor, list[dict], dict]:
     """Run meta-training; returns (best θ [D], meta-training curve, best validation metrics).
@@ -210,8 +210,7 @@ def train(
                 val=f"{record['val_mean_log_loss']:.3f}",
                 best=f"{best['val_mean_log_loss']:.3f}",
             )
-        if on_step is not None:
-            on_step(update, record)
+        on_step(update, record)
         bar.n = min(int(time.time() - start), int(tcfg.budget_s))
         bar.refresh()
     bar.close()
@@ -232,7 +231,7 @@ def train(
 def save(
     theta: torch.Tensor,
     cfg: Config,
-    tcfg: TrainConfig,
+    tcfg: MetaConfig,
     curve: list[dict],
     best: dict,
     path: Path = WEIGHTS,
@@ -240,7 +239,7 @@ def save(
 ) -> dict:
     """Write the kit's checkpoint; metrics include the check figure.
 
-    ``config["stages"]`` lists the TrainConfig of every stage (more than one after --resume)."""
+    ``config["stages"]`` lists the MetaConfig of every stage (more than one after --resume)."""
     from .evaluate import check_metric  # the figure the checkpoint test recomputes
 
     metrics = {
@@ -264,90 +263,62 @@ def save(
     return metrics
 
 
-def main(argv: list[str] | None = None) -> None:
-    d = TrainConfig()
-    p = argparse.ArgumentParser(description="Meta-train the learned optimizer with antithetic ES.")
-    p.add_argument("--seed", type=int, default=d.seed, help="random seed")
-    p.add_argument(
-        "--budget-s",
-        type=float,
-        default=d.budget_s,
-        help="wall-clock budget in seconds",
+_META = MetaConfig()
+
+
+@dataclass
+class TrainConfig:
+    """The ``train_demo learned_opt`` flags (defaults: the MetaConfig and Config defaults)."""
+
+    seed: int = option(_META.seed, "random seed")
+    budget_s: float = option(_META.budget_s, "wall-clock budget in seconds")
+    max_updates: int = option(_META.max_updates, "stop after this many meta-updates")
+    pairs: int = option(_META.pairs, "antithetic pairs per task per update")
+    sigma: float = option(_META.sigma, "ES perturbation scale σ")
+    truncation: int = option(_META.truncation, "inner steps per truncated unroll")
+    tasks_per_step: int = option(_META.tasks_per_step, "task streams averaged per update")
+    meta_lr: float = option(_META.meta_lr, "Adam learning rate on θ")
+    val_every: int = option(_META.val_every, "validate every N updates")
+    val_tasks: int = option(_META.val_tasks, "number of validation tasks")
+    hidden: int = option(Config.hidden, "hidden width of the optimizer MLP")
+    init_lr: float = option(Config.init_lr, "Adam lr the weights start from")
+    out: Path = option(WEIGHTS, "checkpoint path")
+    resume: Path | None = option(
+        None, "continue from this checkpoint (its θ, config and curve; use a new --seed)"
     )
-    p.add_argument(
-        "--max-updates",
-        type=int,
-        default=d.max_updates,
-        help="stop after this many meta-updates",
-    )
-    p.add_argument(
-        "--pairs",
-        type=int,
-        default=d.pairs,
-        help="antithetic pairs per task per update",
-    )
-    p.add_argument("--sigma", type=float, default=d.sigma, help="ES perturbation scale σ")
-    p.add_argument(
-        "--truncation",
-        type=int,
-        default=d.truncation,
-        help="inner steps per truncated unroll",
-    )
-    p.add_argument(
-        "--tasks-per-step",
-        type=int,
-        default=d.tasks_per_step,
-        help="task streams averaged per update",
-    )
-    p.add_argument("--meta-lr", type=float, default=d.meta_lr, help="Adam learning rate on θ")
-    p.add_argument("--val-every", type=int, default=d.val_every, help="validate every N updates")
-    p.add_argument("--val-tasks", type=int, default=d.val_tasks, help="number of validation tasks")
-    p.add_argument(
-        "--hidden",
-        type=int,
-        default=Config.hidden,
-        help="hidden width of the optimizer MLP",
-    )
-    p.add_argument(
-        "--init-lr",
-        type=float,
-        default=Config.init_lr,
-        help="Adam lr the weights start from",
-    )
-    p.add_argument("--out", type=Path, default=WEIGHTS, help="checkpoint path")
-    p.add_argument(
-        "--resume",
-        type=Path,
-        default=None,
-        help="continue from this checkpoint (its θ, config and curve; use a new --seed)",
-    )
-    a = p.parse_args(argv)
+
+
+def train(cfg: TrainConfig, on_step: OnStep = no_step) -> TrainResult:
+    """Meta-train θ (``on_step(update, record)`` after each meta-update) and save it to ``cfg.out``."""
     torch.set_num_threads(1)
-    cfg = Config(hidden=a.hidden, init_lr=a.init_lr)
+    model_cfg = Config(hidden=cfg.hidden, init_lr=cfg.init_lr)
     resume, stages = None, None
-    if a.resume is not None:
-        ckpt = checkpoint.load(a.resume)
+    if cfg.resume is not None:
+        ckpt = checkpoint.load(cfg.resume)
         fields = {k: v for k, v in ckpt["config"].items() if k in Config.__dataclass_fields__}
-        cfg = Config(**fields)
+        model_cfg = Config(**fields)
         resume = (ckpt["model"]["theta"], ckpt["metrics"]["meta_curve"])
         stages = ckpt["config"].get("stages") or [ckpt["config"]["train"]]
-    tcfg = TrainConfig(
-        a.seed,
-        a.budget_s,
-        a.max_updates,
-        a.pairs,
-        a.sigma,
-        a.truncation,
-        a.tasks_per_step,
-        a.meta_lr,
-        d.grad_clip,
-        a.val_tasks,
-        a.val_every,
+    tcfg = MetaConfig(
+        cfg.seed,
+        cfg.budget_s,
+        cfg.max_updates,
+        cfg.pairs,
+        cfg.sigma,
+        cfg.truncation,
+        cfg.tasks_per_step,
+        cfg.meta_lr,
+        _META.grad_clip,
+        cfg.val_tasks,
+        cfg.val_every,
     )
-    theta, curve, best = train(cfg, tcfg, resume=resume)
-    metrics = save(theta, cfg, tcfg, curve, best, a.out, stages)
+    theta, curve, best = meta_train(model_cfg, tcfg, on_step, resume=resume)
+    metrics = save(theta, model_cfg, tcfg, curve, best, cfg.out, stages)
     print({k: v for k, v in metrics.items() if k != "meta_curve"})
+    return TrainResult(step=int(curve[-1]["update"]), metrics=metrics, checkpoints=[cfg.out])
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    cli.main(sys.modules[__name__], sys.argv[1:])

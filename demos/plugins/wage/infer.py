@@ -8,10 +8,13 @@ memory/energy estimate of ``costs.py`` and the bundled bit-width table for insta
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 import torch
+
+from demos.kit.training import Progress
 
 from . import quant
 from .costs import estimate_costs
@@ -62,16 +65,18 @@ def weight_histogram(model: WageMLP) -> dict:
     }
 
 
-def run(params: dict, progress: Callable[[float, str], None]) -> dict:
+def run(params: dict, progress: Progress) -> dict:
     """Train WAGE (k_W-k_A-k_G-k_E from params) and float32 for params["epochs"]; JSON result."""
     bits = "-".join(str(int(params[k])) for k in ("k_w", "k_a", "k_g", "k_e"))
     epochs, seed = int(params["epochs"]), int(params["seed"])
     cfg = config_for(bits, epochs=epochs, seed=seed)
 
-    def on_wage(epoch: int, total: int, info: dict) -> None:
+    total = epochs
+
+    def on_wage(epoch: int, info: Mapping[str, Any]) -> None:
         progress(WAGE_SHARE * epoch / total, f"WAGE {cfg.bits}: epoch {epoch}/{total}")
 
-    def on_float(epoch: int, total: int, info: dict) -> None:
+    def on_float(epoch: int, info: Mapping[str, Any]) -> None:
         pct = WAGE_SHARE + (100.0 - WAGE_SHARE) * epoch / total
         progress(min(pct, 99.0), f"float32: epoch {epoch}/{total}")
 

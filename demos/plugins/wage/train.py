@@ -10,11 +10,10 @@ momentum, no weight decay), and each run's test accuracy is stored with its chec
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,9 @@ from typing import Any
 import torch
 from tqdm import tqdm
 
-from demos.kit import checkpoint
+from demos.kit import checkpoint, cli
+from demos.kit.cli import option
+from demos.kit.training import OnStep, TrainResult, no_step
 
 from .model import Config, WageMLP, accuracy, sse_loss
 from .quant import FLOAT_BITS
@@ -44,8 +45,6 @@ SETTINGS = (
 )
 DEFAULT_SEEDS = 3
 DEFAULT_EPOCHS = 60
-
-OnStep = Callable[[int, int, dict], None]
 
 
 def parse_bits(bits: str) -> tuple[int, int, int, int]:
@@ -75,8 +74,8 @@ class RunResult:
     curves: dict[str, list[float]] = field(default_factory=dict)
 
 
-def train_run(cfg: Config, on_step: OnStep | None = None, data: Digits | None = None) -> RunResult:
-    """Train one network from seed ``cfg.seed``; call ``on_step(epoch, epochs, info)`` per epoch.
+def train_run(cfg: Config, on_step: OnStep = no_step, data: Digits | None = None) -> RunResult:
+    """Train one network from seed ``cfg.seed``; call ``on_step(epoch, info)`` after each epoch.
 
     Three generators (init, batch order, stochastic rounding) make the run reproducible.
     """
@@ -118,8 +117,7 @@ def train_run(cfg: Config, on_step: OnStep | None = None, data: Digits | None = 
             curves[key].append(round(info[key], 5))
         if not math.isfinite(info["loss"]):
             raise FloatingPointError(f"loss became {info['loss']} at epoch {epoch + 1}")
-        if on_step is not None:
-            on_step(epoch + 1, cfg.epochs, info)
+        on_step(epoch + 1, info)
     seconds = time.perf_counter() - start
     return RunResult(model, info["test_acc"], seconds, steps, curves)
 
@@ -201,59 +199,70 @@ def stored_table(out: Path) -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Train every (setting, seed), save each checkpoint and the summary table to weights/."""
-    parser = argparse.ArgumentParser(prog="train_demo wage", description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--settings",
-        default=",".join(SETTINGS),
-        help="comma-separated k_W-k_A-k_G-k_E settings, or 'float' (default: the bundled table)",
+@dataclass
+class TrainConfig:
+    """The ``train_demo wage`` flags; the defaults reproduce the bundled table."""
+
+    settings: str = option(
+        ",".join(SETTINGS),
+        "comma-separated k_W-k_A-k_G-k_E settings, or 'float' (default: the bundled table)",
     )
-    parser.add_argument(
-        "--seeds", type=int, default=DEFAULT_SEEDS, help="seeds per setting (0..n-1)"
+    seeds: int = option(DEFAULT_SEEDS, "seeds per setting (0..n-1)")
+    epochs: int = option(DEFAULT_EPOCHS, "epochs per run")
+    budget_min: float = option(
+        60.0, "wall-clock budget in minutes; runs not started by then are skipped (reported)"
     )
-    parser.add_argument("--epochs", type=int, default=DEFAULT_EPOCHS, help="epochs per run")
-    parser.add_argument(
-        "--budget-min",
-        type=float,
-        default=60.0,
-        help="wall-clock budget in minutes; runs not started by then are skipped (reported)",
+    skip_existing: bool = option(
+        False, "keep runs whose checkpoint already exists (resume an interrupted table)"
     )
-    parser.add_argument(
-        "--skip-existing",
-        action="store_true",
-        help="keep runs whose checkpoint already exists (resume an interrupted table)",
-    )
-    parser.add_argument("--out", type=Path, default=WEIGHTS_DIR, help="directory for checkpoints")
-    args = parser.parse_args(argv)
+    out: Path = option(WEIGHTS_DIR, "directory for checkpoints")
+
+
+def train(cfg: TrainConfig, on_step: OnStep = no_step) -> TrainResult:
+    """Train every (setting, seed), save each checkpoint and the summary table to ``cfg.out``.
+
+    ``on_step(epoch, figures)`` follows every epoch; ``figures["model"]`` is "<bits>/s<seed>".
+    """
     torch.set_num_threads(1)  # the machine is shared; one thread is also deterministic
-    args.out.mkdir(parents=True, exist_ok=True)
-    settings = [s.strip() for s in args.settings.split(",") if s.strip()]
+    cfg.out.mkdir(parents=True, exist_ok=True)
+    settings = [s.strip() for s in cfg.settings.split(",") if s.strip()]
     data = load_digits_split()
-    deadline = time.monotonic() + 60.0 * args.budget_min
-    jobs = [(bits, seed) for bits in settings for seed in range(args.seeds)]
+    deadline = time.monotonic() + 60.0 * cfg.budget_min
+    jobs = [(bits, seed) for bits in settings for seed in range(cfg.seeds)]
     skipped = []
-    with tqdm(total=len(jobs) * args.epochs, unit="epoch") as bar:
+    result = TrainResult(step=0, metrics={})
+    with tqdm(total=len(jobs) * cfg.epochs, unit="epoch") as bar:
         for bits, seed in jobs:
-            path = args.out / checkpoint_name(bits, seed)
-            if (args.skip_existing and path.exists()) or time.monotonic() > deadline:
+            path = cfg.out / checkpoint_name(bits, seed)
+            if (cfg.skip_existing and path.exists()) or time.monotonic() > deadline:
                 if not path.exists():
                     skipped.append(f"{bits}/s{seed}")
-                bar.update(args.epochs)
+                bar.update(cfg.epochs)
                 continue
-            cfg = config_for(bits, epochs=args.epochs, seed=seed)
+            model_cfg = config_for(bits, epochs=cfg.epochs, seed=seed)
             bar.set_description(f"{bits} seed {seed}")
-            result = train_run(cfg, lambda e, n, info: bar.update(1), data)
-            save_checkpoint(result, path)
+
+            def step(epoch: int, info: Mapping[str, Any], name: str = f"{bits}/s{seed}") -> None:
+                bar.update(1)
+                on_step(epoch, {**info, "model": name})
+
+            run = train_run(model_cfg, step, data)
+            save_checkpoint(run, path)
+            result.checkpoints.append(path)
+            result.step += run.steps
             tqdm.write(
-                f"{bits} seed {seed}: test acc {100 * result.test_acc:.2f}% ({result.seconds:.1f} s)"
+                f"{bits} seed {seed}: test acc {100 * run.test_acc:.2f}% ({run.seconds:.1f} s)"
             )
-    table = stored_table(args.out)
+    table = stored_table(cfg.out)
     print(format_table(table["rows"]))
     if skipped:
         print(f"budget reached, skipped: {', '.join(skipped)}")
-    (args.out / TABLE_FILE).write_text(json.dumps(table, indent=1) + "\n")
+    (cfg.out / TABLE_FILE).write_text(json.dumps(table, indent=1) + "\n")
+    result.metrics = {"table": table, "skipped": skipped}
+    return result
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    cli.main(sys.modules[__name__], sys.argv[1:])

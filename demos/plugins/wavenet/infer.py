@@ -8,13 +8,13 @@ show that they agree and what each costs per second of audio.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from demos.kit import checkpoint
+from demos.kit.training import Progress
 
 from . import audio, mulaw, receptive, task
 from .engine import CompiledGenerator
@@ -38,7 +38,7 @@ def load(path: str = str(WEIGHTS)) -> tuple[WaveNet, dict]:
     return model, ckpt
 
 
-def run(params: dict, progress: Callable[[float, str], None] = lambda pct, msg: None) -> dict:
+def run(params: dict, progress: Progress = lambda pct, msg: None) -> dict:
     model, ckpt = load()
     cfg = model.cfg
     note = task.NOTES.index(params["note"])

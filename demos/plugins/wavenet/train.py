@@ -13,11 +13,10 @@ gradient clipping; the best held-out NLL is kept.
 
 from __future__ import annotations
 
-import argparse
 import math
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import asdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import cast
 
@@ -25,7 +24,9 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from demos.kit import checkpoint
+from demos.kit import checkpoint, cli
+from demos.kit.cli import option
+from demos.kit.training import OnStep, TrainResult, no_step
 
 from . import mulaw, task
 from .model import Config, ResidualLayer, WaveNet
@@ -87,7 +88,7 @@ def learning_rate(step: int, steps: int, lr: float) -> float:
     )
 
 
-def train(
+def fit(
     cfg: Config,
     steps: int,
     batch: int,
@@ -102,7 +103,7 @@ def train(
     out: Path | None = WEIGHTS,
     init: Path | None = None,
     input_noise: float = 0.0,
-    on_step: Callable[[int, float], None] | None = None,
+    on_step: OnStep = no_step,
     show_progress: bool = True,
 ) -> tuple[WaveNet, dict]:
     """Train and (if `out`) save the best-by-held-out-NLL checkpoint. Returns (model, metrics)."""
@@ -140,8 +141,7 @@ def train(
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), _GRAD_CLIP)
         opt.step()
-        if on_step is not None:
-            on_step(step, float(loss))
+        on_step(step + 1, {"loss": float(loss)})
         if step % 10 == 0:
             bar.set_postfix(loss=f"{float(loss):.3f}", phase=2 if long_phase else 1)
         out_of_time = (time.time() - start) / 60 > max_minutes
@@ -210,85 +210,65 @@ def save(model: WaveNet, step: int, metrics: dict, out: Path, logp: np.ndarray, 
     )
 
 
-def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(description="Train the WaveNet demo on synthesised notes.")
-    p.add_argument(
-        "--steps",
-        type=int,
-        default=2000,
-        help="optimiser steps (the cosine schedule spans them)",
+@dataclass
+class TrainConfig:
+    """The ``train_demo wavenet`` flags; the defaults made the bundled checkpoint."""
+
+    steps: int = option(2000, "optimiser steps (the cosine schedule spans them)")
+    max_minutes: float = option(40.0, "wall-clock budget; stops early when spent")
+    long_from: float = option(0.6, "fraction of the steps before phase 2 (long notes)")
+    short_batch: int = option(8, "notes per step in phase 1")
+    short_length: int = option(1024, "samples per note in phase 1")
+    batch: int = option(2, "notes per step in phase 2")
+    length: int = option(5120, "samples per note in phase 2 (more than the receptive field)")
+    lr: float = option(4e-3, "peak Adam learning rate")
+    channels: int = option(16, "residual channels")
+    seed: int = option(0, "random seed (data and initialisation)")
+    eval_every: int = option(50, "phase-2 steps between held-out NLL checks")
+    input_noise: float = option(
+        0.0, "std (μ-law classes) of Gaussian noise added to the training inputs"
     )
-    p.add_argument(
-        "--max-minutes",
-        type=float,
-        default=40.0,
-        help="wall-clock budget; stops early when spent",
-    )
-    p.add_argument(
-        "--long-from",
-        type=float,
-        default=0.6,
-        help="fraction of the steps before phase 2 (long notes)",
-    )
-    p.add_argument("--short-batch", type=int, default=8, help="notes per step in phase 1")
-    p.add_argument("--short-length", type=int, default=1024, help="samples per note in phase 1")
-    p.add_argument("--batch", type=int, default=2, help="notes per step in phase 2")
-    p.add_argument(
-        "--length",
-        type=int,
-        default=5120,
-        help="samples per note in phase 2 (more than the receptive field)",
-    )
-    p.add_argument("--lr", type=float, default=4e-3, help="peak Adam learning rate")
-    p.add_argument("--channels", type=int, default=16, help="residual channels")
-    p.add_argument("--seed", type=int, default=0, help="random seed (data and initialisation)")
-    p.add_argument(
-        "--eval-every",
-        type=int,
-        default=50,
-        help="phase-2 steps between held-out NLL checks",
-    )
-    p.add_argument(
-        "--input-noise",
-        type=float,
-        default=0.0,
-        help="std (μ-law classes) of Gaussian noise added to the training inputs",
-    )
-    p.add_argument("--out", type=Path, default=WEIGHTS, help="checkpoint path")
-    p.add_argument("--init", type=Path, default=None, help="start from this checkpoint's weights")
-    p.add_argument(
-        "--threads",
-        type=int,
-        default=1,
-        help="torch CPU threads (the machine is shared)",
-    )
-    args = p.parse_args(argv)
-    torch.set_num_threads(args.threads)
-    cfg = Config(residual_channels=args.channels)
+    out: Path = option(WEIGHTS, "checkpoint path")
+    init: Path | None = option(None, "start from this checkpoint's weights")
+    threads: int = option(1, "torch CPU threads (the machine is shared)")
+
+
+def train(cfg: TrainConfig, on_step: OnStep = no_step) -> TrainResult:
+    """Train the WaveNet and keep the best-by-held-out-NLL checkpoint at ``cfg.out``."""
+    torch.set_num_threads(cfg.threads)
+    model_cfg = Config(residual_channels=cfg.channels)
     print(
-        f"receptive field {cfg.receptive_field} samples ({1000 * cfg.receptive_field / cfg.sample_rate:.0f} ms)"
+        f"receptive field {model_cfg.receptive_field} samples ({1000 * model_cfg.receptive_field / model_cfg.sample_rate:.0f} ms)"
     )
-    _, metrics = train(
-        cfg,
-        args.steps,
-        args.batch,
-        args.length,
-        args.short_batch,
-        args.short_length,
-        args.long_from,
-        args.lr,
-        args.seed,
-        args.max_minutes,
-        args.eval_every,
-        args.out,
-        args.init,
-        args.input_noise,
+    _, metrics = fit(
+        model_cfg,
+        cfg.steps,
+        cfg.batch,
+        cfg.length,
+        cfg.short_batch,
+        cfg.short_length,
+        cfg.long_from,
+        cfg.lr,
+        cfg.seed,
+        cfg.max_minutes,
+        cfg.eval_every,
+        cfg.out,
+        cfg.init,
+        cfg.input_noise,
+        on_step,
     )
     print(
         f"held-out NLL {metrics['nll']:.4f} nats/sample (unigram μ-law baseline {metrics['nll_unigram']:.4f}) "
-        f"at step {metrics.get('best_step')}, {metrics['total_minutes']:.1f} min -> {args.out}"
+        f"at step {metrics.get('best_step')}, {metrics['total_minutes']:.1f} min -> {cfg.out}"
+    )
+    return TrainResult(
+        step=int(metrics.get("best_step") or 0),
+        metrics=metrics,
+        checkpoints=[cfg.out] if cfg.out.exists() else [],
     )
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    cli.main(sys.modules[__name__], sys.argv[1:])

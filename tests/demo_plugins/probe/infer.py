@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+
+from demos.kit.training import Progress
 
 STEP_S = 0.05
 
 
-def run(params: dict, progress: Callable[[float, str], None]) -> dict:
+def run(params: dict, progress: Progress) -> dict:
     seconds = float(params["seconds"])
     started = time.monotonic()
     while time.monotonic() - started < seconds:

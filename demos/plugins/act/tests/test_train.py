@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 import torch
 
+from demos.kit import cli
+from demos.plugins.act import train as act_train
 from demos.plugins.act.infer import load_checkpoint
 from demos.plugins.act.model import ACTRNN, Config, act_loss
 from demos.plugins.act.task import sample
-from demos.plugins.act.train import TrainConfig, main, train_one
+from demos.plugins.act.train import TrainConfig, train_one
 
 
 @pytest.mark.parametrize("max_steps", [1, 20])
@@ -33,8 +35,9 @@ def test_one_training_step_reduces_the_loss(max_steps: int) -> None:
 
 
 @pytest.mark.slow
-def test_main_writes_checkpoints_with_metrics(tmp_path: Path) -> None:
-    main(
+def test_train_writes_checkpoints_with_metrics(tmp_path: Path) -> None:
+    result = cli.main(
+        act_train,
         [
             "--only",
             "1e-2,baseline",
@@ -46,8 +49,9 @@ def test_main_writes_checkpoints_with_metrics(tmp_path: Path) -> None:
             "16",
             "--out",
             str(tmp_path),
-        ]
+        ],
     )
+    assert result.checkpoints == [tmp_path / "parity8_tau1e-2.pt", tmp_path / "parity8_baseline.pt"]
     for name in ("parity8_tau1e-2.pt", "parity8_baseline.pt"):
         model, metrics, updates = load_checkpoint(tmp_path / name)
         assert metrics["updates_run"] == 5

@@ -1,4 +1,4 @@
-"""train.main writes contract checkpoints and a table that evaluate() reads back."""
+"""train writes contract checkpoints and a table that evaluate() reads back."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import json
 import pytest
 import torch
 
+from demos.kit import cli
+from demos.plugins.wage import train as wage_train
 from demos.plugins.wage.evaluate import evaluate
 from demos.plugins.wage.train import (
     compact_state_dict,
     config_for,
-    main,
     parse_bits,
     train_run,
 )
@@ -34,8 +35,9 @@ def test_a_seeded_run_is_reproducible() -> None:
 
 
 @pytest.mark.slow
-def test_main_writes_checkpoints_and_evaluate_reads_them(tmp_path) -> None:
-    main(
+def test_train_writes_checkpoints_and_evaluate_reads_them(tmp_path) -> None:
+    result = cli.main(
+        wage_train,
         [
             "--settings",
             "float,2-8-8-8",
@@ -45,8 +47,9 @@ def test_main_writes_checkpoints_and_evaluate_reads_them(tmp_path) -> None:
             "1",
             "--out",
             str(tmp_path),
-        ]
+        ],
     )
+    assert len(result.checkpoints) == 4 and result.metrics["skipped"] == []
     assert sorted(p.name for p in tmp_path.glob("*.pt")) == [
         "wage_2888_s0.pt",
         "wage_2888_s1.pt",
