@@ -54,6 +54,14 @@ def test_help_lists_every_field_with_its_help_and_default(capsys):
     assert "optimiser steps (default: 10)" in text
 
 
+def test_a_percent_sign_in_a_help_text_is_printed_as_written(capsys):
+    from demos.kit.evaluation import EvalConfig
+
+    with pytest.raises(SystemExit):
+        cli.parse(EvalConfig, ["--help"])
+    assert "95 % intervals" in capsys.readouterr().out
+
+
 def test_a_field_without_help_is_refused():
     @dataclass
     class NoHelp:

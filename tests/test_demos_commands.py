@@ -55,12 +55,38 @@ def test_train_demo_refuses_an_unknown_demo(probe):
         call_command("train_demo", "nope")
 
 
-def test_eval_demo_prints_the_table_then_json_as_the_last_line(probe):
+def test_eval_demo_prints_the_tables_then_the_json_report_as_the_last_line(probe):
     stdout = StringIO()
     call_command("eval_demo", "probe", stdout=stdout)
     lines = stdout.getvalue().strip().splitlines()
     assert lines[0].startswith("figure")
-    assert json.loads(lines[-1]) == {"accuracy": 0.75, "steps": 3}
+    assert "accept accuracy >= 0.5: 0.75 ok" in lines
+    report = json.loads(lines[-1])
+    assert report["demo"] == "probe" and report["quick"] is False and report["passed"] is True
+    assert report["figures"]["accuracy"]["value"] == 0.75
+    assert report["figures"]["accuracy"]["n"] == 8
+    assert report["splits"] == {"held_out": {"seed": 7, "size": 8, "draws": 8}}
+    assert report["baselines"]["probe/chance"] == {"description": "a coin flip", "figure": 0.5}
+    assert [c["figure"] for c in report["acceptance"]] == ["accuracy", "steps"]
+    assert report["details"] == {"accuracy": 0.75, "steps": 3}
+
+
+def test_eval_demo_quick_is_smaller_and_skips_the_full_only_checks(probe):
+    stdout = StringIO()
+    call_command("eval_demo", "probe", "--quick", stdout=stdout)
+    report = json.loads(stdout.getvalue().strip().splitlines()[-1])
+    assert report["quick"] is True and report["figures"]["accuracy"]["n"] == 4
+    assert [c["figure"] for c in report["acceptance"]] == ["accuracy"]
+
+
+def test_eval_demo_fails_when_an_acceptance_figure_is_not_met(probe, monkeypatch):
+    from tests.demo_plugins.probe import evaluate
+
+    monkeypatch.setattr(evaluate, "PROBE_ACCURACY", 0.25)
+    stdout = StringIO()
+    with pytest.raises(CommandError, match="acceptance figures not met: accuracy"):
+        call_command("eval_demo", "probe", stdout=stdout)
+    assert json.loads(stdout.getvalue().strip().splitlines()[-1])["passed"] is False
 
 
 def test_eval_demo_refuses_a_demo_without_evaluate(probe, monkeypatch):

@@ -55,12 +55,18 @@ def parser(
     cls: type, prog: str | None = None, description: str | None = None
 ) -> argparse.ArgumentParser:
     """The parser for `cls`'s fields (TypeError for a field without help or of another type)."""
-    if not dataclasses.is_dataclass(cls):
-        raise TypeError(f"{cls!r} is not a dataclass")
-    hints = typing.get_type_hints(cls)
     p = argparse.ArgumentParser(
         prog=prog, description=description, formatter_class=argparse.ArgumentDefaultsHelpFormatter
     )
+    add_flags(p, cls)
+    return p
+
+
+def add_flags(p: argparse.ArgumentParser, cls: type) -> None:
+    """Add one flag per field of the dataclass `cls` to `p` (a management command's parser too)."""
+    if not dataclasses.is_dataclass(cls):
+        raise TypeError(f"{cls!r} is not a dataclass")
+    hints = typing.get_type_hints(cls)
     for f in dataclasses.fields(cls):
         where = f"{cls.__name__}.{f.name}"
         help_text = f.metadata.get("help")
@@ -69,7 +75,12 @@ def parser(
         if f.default is dataclasses.MISSING:
             raise TypeError(f"{where} has no default")
         kind, optional = _scalar(hints[f.name], where)
-        kwargs: dict[str, Any] = {"default": f.default, "help": help_text, "dest": f.name}
+        # argparse expands %-formats in help texts ("95 %" would break --help).
+        kwargs: dict[str, Any] = {
+            "default": f.default,
+            "help": help_text.replace("%", "%%"),
+            "dest": f.name,
+        }
         if kind is bool:
             kwargs["action"] = argparse.BooleanOptionalAction if f.default else "store_true"
         else:
@@ -81,7 +92,6 @@ def parser(
         if optional and kind is not bool:
             kwargs["help"] += " (default: none)"
         p.add_argument(flag_name(f.name), **kwargs)
-    return p
 
 
 def parse(

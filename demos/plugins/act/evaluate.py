@@ -20,26 +20,91 @@ from 1..D as in Graves (2016), section 3.1. Reported:
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from collections.abc import Callable
 
 import torch
 from scipy.stats import spearmanr
 
+from demos.kit.evaluation import (
+    Ablation,
+    Criterion,
+    EvalConfig,
+    Report,
+    Split,
+    bootstrap,
+    register_baseline,
+)
 from demos.plugins.act import DIM
 from demos.plugins.act.infer import BATCH_SIZE, load_models
 from demos.plugins.act.task import random_vectors, sample
-from demos.plugins.act.train import BASELINE, TAUS, measure
+from demos.plugins.act.train import BASELINE, TAUS, VALID_SEED, measure, validation_set
 
 EVAL_SEED, EVAL_SIZE = 2024, 8192
 _LATENCY_REPEATS = 5
 
 
-def _eval_set(dim: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+QUICK_SIZE = 1024  # the first QUICK_SIZE vectors of the same draw would differ: a draw of its own
+# README's figures. The ponder trends need the full 8192 vectors: on 1024 the per-τ means are
+# too close to order (quick=False).
+ACCEPTANCE = (
+    Criterion("parity_error", "<", 0.02),
+    Criterion("mean_ponder", ">", 2.0),
+    Criterion("baseline_error", ">", 0.2),
+    Criterion("ponder_rank_corr", ">", 0.0, quick=False),
+    Criterion("ponder_monotone_in_tau", "==", True, quick=False),
+)
+register_baseline("act/no_act", "the same RNN with one update per input (no ACT)")
+
+
+def _eval_set(dim: int, size: int = EVAL_SIZE) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     g = torch.Generator().manual_seed(EVAL_SEED)
-    k = torch.randint(1, dim + 1, (EVAL_SIZE,), generator=g)
-    b = sample(EVAL_SIZE, dim, g, split="held_out", nonzero=k)
+    k = torch.randint(1, dim + 1, (size,), generator=g)
+    b = sample(size, dim, g, split="held_out", nonzero=k)
     return b.inputs, b.target, b.nonzero
+
+
+def _codes(inputs: torch.Tensor) -> list[tuple[int, ...]]:
+    """Each [1, D] input vector as a hashable tuple (the items of a split)."""
+    return [tuple(int(v) for v in row) for row in inputs[:, 0].tolist()]
+
+
+def evaluate(cfg: EvalConfig, out: Callable[[str], None] = print) -> Report:
+    """The kit report: the figures below with a bootstrap interval on the parity error."""
+    size = QUICK_SIZE if cfg.quick else EVAL_SIZE
+    details, wrong = _figures(out, size, latency=not cfg.quick)
+    inputs, _, _ = _eval_set(DIM, size)
+    valid = validation_set(DIM)
+    held_out = Split.of("held_out", EVAL_SEED, _codes(inputs))
+    training = Split.of("validation (training split)", VALID_SEED, _codes(valid.inputs))
+    best = details["best_tau"]
+    return Report(
+        demo="act",
+        quick=cfg.quick,
+        figures={
+            "parity_error": bootstrap(wrong, resamples=cfg.resamples, seed=cfg.seed),
+            "mean_ponder": details["mean_ponder"],
+            "ponder_rank_corr": details["ponder_rank_corr"],
+            "ponder_monotone_in_tau": details["ponder_monotone_in_tau"],
+            "baseline_error": details["baseline_error"],
+        },
+        splits=[held_out, training],
+        seeds={"held_out": EVAL_SEED, "validation": VALID_SEED, "bootstrap": cfg.seed},
+        baselines={"act/no_act": details["baseline_error"]},
+        ablations=[
+            Ablation(
+                f"tau={row['tau']}",
+                "time penalty τ of the ponder cost" if row["tau"] != BASELINE else "no ACT",
+                "error",
+                row["error"],
+            )
+            for row in details["per_tau"]
+            if row["tau"] != best
+        ],
+        acceptance=ACCEPTANCE,
+        details=details,
+    )
 
 
 def _batch_latency(model: torch.nn.Module) -> tuple[float, float]:
@@ -57,18 +122,18 @@ def _batch_latency(model: torch.nn.Module) -> tuple[float, float]:
 
 
 @torch.no_grad()
-def evaluate(out: Callable[[str], None] = print) -> dict:
-    """Print the per-τ and per-k tables through `out`; return the acceptance figures."""
+def _figures(
+    out: Callable[[str], None], size: int = EVAL_SIZE, latency: bool = True
+) -> tuple[dict, torch.Tensor]:
+    """Print the per-τ and per-k tables through `out`; (the figures, the best model's [n] errors)."""
     torch.set_num_threads(1)
     models = load_models(DIM)
-    inputs, target, nonzero = _eval_set(DIM)
+    inputs, target, nonzero = _eval_set(DIM, size)
     rows = {}
     for label, (model, _, updates) in models.items():
         rows[label] = {**measure(model, inputs, target), "updates": updates}
 
-    out(
-        f"ACT parity, D = {DIM}: {EVAL_SIZE} held-out vectors (seed {EVAL_SEED}), k ~ U{{1..{DIM}}}"
-    )
+    out(f"ACT parity, D = {DIM}: {size} held-out vectors (seed {EVAL_SEED}), k ~ U{{1..{DIM}}}")
     out(f"{'model':>10} {'updates':>8} {'error':>8} {'ponder N':>9} {'ρ = N+R':>8}")
     for label, r in rows.items():
         name = "baseline" if label == BASELINE else f"τ={label}"
@@ -105,11 +170,12 @@ def evaluate(out: Callable[[str], None] = print) -> dict:
     corr_by_k = float(
         spearmanr([r["k"] for r in per_k], [r["mean_steps"] for r in per_k]).statistic
     )
-    wall_ms, cpu_ms = _batch_latency(model)
-    out(
-        f"\nbatch of {BATCH_SIZE} vectors through τ={best}: {wall_ms:.1f} ms wall, "
-        f"{cpu_ms:.1f} ms CPU (best of {_LATENCY_REPEATS})"
-    )
+    wall_ms, cpu_ms = _batch_latency(model) if latency else (math.nan, math.nan)
+    if latency:
+        out(
+            f"\nbatch of {BATCH_SIZE} vectors through τ={best}: {wall_ms:.1f} ms wall, "
+            f"{cpu_ms:.1f} ms CPU (best of {_LATENCY_REPEATS})"
+        )
 
     ponders = [rows[t]["mean_steps"] for t in TAUS]  # τ decreasing along TAUS
     monotone = all(a <= b for a, b in itertools.pairwise(ponders))
@@ -127,7 +193,7 @@ def evaluate(out: Callable[[str], None] = print) -> dict:
         "ponder_cost_monotone_in_tau": cost_monotone,
         "best_tau": best,
         "dim": DIM,
-        "eval_size": EVAL_SIZE,
+        "eval_size": size,
         "batch256_ms": wall_ms,
         "batch256_cpu_ms": cpu_ms,
         "per_tau": [{"tau": label, **rows[label]} for label in (*TAUS, BASELINE)],
@@ -139,10 +205,12 @@ def evaluate(out: Callable[[str], None] = print) -> dict:
         f"(k, ρ: {corr_cost:.3f}; k, mean N per k: {corr_by_k:.3f}), "
         f"ponder monotone in τ: {monotone}"
     )
-    return result
+    if not latency:
+        del result["batch256_ms"], result["batch256_cpu_ms"]
+    return result, wrong
 
 
 if __name__ == "__main__":
     import json
 
-    print(json.dumps(evaluate()))
+    print(json.dumps(evaluate(EvalConfig()).to_json()))

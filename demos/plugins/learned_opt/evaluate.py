@@ -16,16 +16,26 @@ import math
 import time
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 import torch
 
 from demos.kit import checkpoint
+from demos.kit.evaluation import (
+    Ablation,
+    Criterion,
+    EvalConfig,
+    Report,
+    Split,
+    bootstrap,
+    register_baseline,
+)
 
 from .hardness import cosine_experiment, slice_experiment, variance_experiment
 from .inner import recorded_losses, run_mixed
 from .model import Config, construct_theta
-from .task import OOD_FAMILIES, Task, heldout_task, make_task, ood_task
-from .train import ADAM_DEFAULT_LR, ADAM_GRID, SGD_GRID, WEIGHTS
+from .task import OOD_FAMILIES, TEST_SEED_OFFSET, Task, heldout_task, make_task, ood_task
+from .train import ADAM_DEFAULT_LR, ADAM_GRID, SGD_GRID, VAL_SEED_OFFSET, WEIGHTS, MetaConfig
 
 N_HELDOUT = 50
 N_OOD_PER_FAMILY = 4
@@ -86,12 +96,76 @@ def _geo_ratio(rows: list[dict], which: int, key: str) -> float:
     return math.exp(sum(logs) / max(len(logs), 1))
 
 
-def evaluate(
-    out: Callable[[str], None] = print,
+QUICK_HELDOUT, QUICK_OOD = 8, 1
+ACCEPTANCE = (
+    Criterion("beats_adam_default_frac", ">=", 0.7),
+    # 70 % of 50 tasks exactly: a handful of tasks cannot show it (quick=False).
+    Criterion("beats_sgd_tuned_frac", ">=", 0.7, quick=False),
+    Criterion("roughness_long_over_short", ">", 1.0, quick=False),
+    Criterion("antithetic_variance_ratio", "<", 1.0, quick=False),
+)
+register_baseline("learned_opt/adam_default", "Adam at learning rate 1e-3")
+register_baseline("learned_opt/sgd_tuned", "SGD at the best learning rate of a grid, per task")
+register_baseline("learned_opt/adam_tuned", "Adam at the best learning rate of a grid, per task")
+
+
+def evaluate(cfg: EvalConfig, out: Callable[[str], None] = print) -> Report:
+    """The kit report: how often the learned optimizer wins, with bootstrap intervals over tasks."""
+    n_heldout, n_ood = (QUICK_HELDOUT, QUICK_OOD) if cfg.quick else (N_HELDOUT, N_OOD_PER_FAMILY)
+    details, rows = _figures(out, n_heldout, n_ood, hardness=not cfg.quick)
+    figures: dict[str, Any] = {
+        f"beats_{k}_frac": bootstrap(
+            [float(r["learned"][0] < r[k]) for r in rows], resamples=cfg.resamples, seed=cfg.seed
+        )
+        for k in ("adam_default", "sgd_tuned", "adam_tuned")
+    }
+    for key in ("roughness_long_over_short", "antithetic_variance_ratio", "es_backprop_cosine"):
+        if key in details:
+            figures[key] = details[key]
+    held_out = Split.of(
+        "held_out tasks", TEST_SEED_OFFSET, [TEST_SEED_OFFSET + i for i in range(n_heldout)]
+    )
+    validation = Split.of(
+        "validation tasks",
+        VAL_SEED_OFFSET,
+        [VAL_SEED_OFFSET + i for i in range(MetaConfig().val_tasks)],
+    )
+    return Report(
+        demo="learned_opt",
+        quick=cfg.quick,
+        figures=figures,
+        splits=[held_out, validation],
+        seeds={"held_out": TEST_SEED_OFFSET, "validation": VAL_SEED_OFFSET, "bootstrap": cfg.seed},
+        baselines={
+            f"learned_opt/{k}": details[f"beats_{k}_frac"]
+            for k in ("adam_default", "sgd_tuned", "adam_tuned")
+        },
+        ablations=[
+            Ablation(
+                "hand-designed start",
+                f"the optimizer's starting weights (Adam at {load_checkpoint()[1].init_lr:g}), before ES",
+                "beats_adam_default_frac",
+                details["init_beats_adam_default_frac"],
+            ),
+            Ablation(
+                "out of distribution",
+                "the meta-trained optimizer on task families it never saw",
+                "beats_adam_default_frac",
+                details["ood_beats_adam_default_frac"],
+            ),
+        ],
+        acceptance=ACCEPTANCE,
+        details=details,
+    )
+
+
+def _figures(
+    out: Callable[[str], None],
     n_heldout: int = N_HELDOUT,
     n_ood: int = N_OOD_PER_FAMILY,
-) -> dict:
-    """Evaluate the bundled checkpoint; prints a table, returns the acceptance figures."""
+    hardness: bool = True,
+) -> tuple[dict, list[dict]]:
+    """Evaluate the bundled checkpoint; prints a table; (the figures, the held-out race rows)."""
     torch.set_num_threads(1)
     start = time.time()
     theta, cfg, metrics = load_checkpoint()
@@ -134,6 +208,8 @@ def evaluate(
         f = _fractions(fam_rows, 0)
         out(f"  {fam:<14} {f['adam_default']:.2f} / {f['sgd_tuned']:.2f} / {f['adam_tuned']:.2f}")
     hard_start = time.time()
+    if not hardness:
+        return _race_result(trained, start_frac, ood, geo, n_heldout, len(ood_rows), cfg), rows
     sl = slice_experiment(theta, cfg.hidden)
     var = variance_experiment(theta, cfg.hidden)
     cos = cosine_experiment(theta, cfg.hidden)
@@ -176,10 +252,25 @@ def evaluate(
         "seconds_total": time.time() - start,
     }
     out(f"evaluation took {result['seconds_total']:.0f} s")
-    return result
+    return result, rows
+
+
+def _race_result(
+    trained: dict, start_frac: dict, ood: dict, geo: dict, n_heldout: int, n_ood: int, cfg: Config
+) -> dict:
+    """The race figures alone (quick mode: no hardness experiments)."""
+    return {
+        **{f"beats_{k}_frac": v for k, v in trained.items()},
+        **{f"ood_beats_{k}_frac": v for k, v in ood.items()},
+        **{f"init_beats_{k}_frac": v for k, v in start_frac.items()},
+        "geo_ratio_vs_adam_tuned": geo["adam_tuned"],
+        "geo_ratio_vs_sgd_tuned": geo["sgd_tuned"],
+        "n_heldout_tasks": n_heldout,
+        "n_ood_tasks": n_ood,
+    }
 
 
 if __name__ == "__main__":
     import json
 
-    print(json.dumps(evaluate()))
+    print(json.dumps(evaluate(EvalConfig()).to_json()))

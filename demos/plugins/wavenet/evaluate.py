@@ -21,6 +21,16 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
+from demos.kit.evaluation import (
+    Ablation,
+    Criterion,
+    EvalConfig,
+    Report,
+    Split,
+    bootstrap,
+    register_baseline,
+)
+
 from . import audio, mulaw, task
 from .engine import CompiledGenerator, generate_compiled
 from .fast import generate_cached, generate_naive
@@ -48,7 +58,65 @@ def _per_sample(fn: Callable[[], np.ndarray], n: int) -> tuple[np.ndarray, float
     return out, (time.process_time() - t0) / n
 
 
-def evaluate(out: Callable[[str], None] = print) -> dict:
+QUICK_PITCH_NOTES = [0, 24]  # C3 and C5, all three timbres each
+HELDOUT_SEED = 20_161_203  # task.heldout_batch's default
+ACCEPTANCE = (
+    Criterion("fast_over_naive_speedup", ">=", 20.0),
+    Criterion("realtime_factor", "<=", 1.0),
+    Criterion("naive_equals_fast", "==", True),
+    Criterion("compiled_equals_cached", "==", True),
+    Criterion("nll_below_unigram_nats", ">", 1.0),  # clearly below the no-context baseline
+)
+register_baseline("wavenet/unigram", "μ-law class frequencies of training notes, no context")
+register_baseline("wavenet/naive", "naive generation: the whole receptive field per sample")
+
+
+def evaluate(cfg: EvalConfig, out: Callable[[str], None] = print) -> Report:
+    """The kit report: the figures below, the held-out NLL with an interval over notes."""
+    details = _figures(out, PITCH_NOTES if not cfg.quick else QUICK_PITCH_NOTES, not cfg.quick)
+    model, _ = load()
+    hx, hn, ht, hp = task.heldout_batch()
+    per_note = [
+        heldout_nll(model, hx[i : i + 1], hn[i : i + 1], ht[i : i + 1], hp[i : i + 1])
+        for i in range(len(hx))
+    ]
+    return Report(
+        demo="wavenet",
+        quick=cfg.quick,
+        figures={
+            "heldout_nll": bootstrap(per_note, resamples=cfg.resamples, seed=cfg.seed),
+            "nll_below_unigram_nats": round(details["nll_unigram"] - details["nll"], 4),
+            "fast_over_naive_speedup": details["fast_over_naive_speedup"],
+            "realtime_factor": details["realtime_factor"],
+            "naive_equals_fast": details["naive_equals_fast"],
+            "compiled_equals_cached": details["compiled_equals_cached"],
+            "pitch_ok_frac": details["pitch_ok_frac"],
+        },
+        splits=[Split.of("held_out notes", HELDOUT_SEED, [row.tobytes() for row in hx])],
+        seeds={"held_out": HELDOUT_SEED, "generation": _SEED, "bootstrap": cfg.seed},
+        baselines={
+            "wavenet/unigram": details["nll_unigram"],
+            "wavenet/naive": details["naive_ms_per_sample"],
+        },
+        ablations=[
+            Ablation(
+                "cached PyTorch",
+                "queues of past activations instead of the whole receptive field",
+                "realtime_factor_pytorch_cached",
+                details["realtime_factor_pytorch_cached"],
+            )
+        ],
+        acceptance=ACCEPTANCE,
+        details=details,
+    )
+
+
+def _figures(
+    out: Callable[[str], None],
+    pitch_notes: list[int] = PITCH_NOTES,
+    other_temperatures: bool = True,
+) -> dict:
+    """Every figure, printed through ``out`` (the pitch rows over ``pitch_notes``)."""
     torch.set_num_threads(1)
     model, ckpt = load()
     cfg = model.cfg
@@ -88,12 +156,12 @@ def evaluate(out: Callable[[str], None] = print) -> dict:
     compiled_s = (time.process_time() - t0) / len(u1)
 
     # Pitch: a fixed set of requests, each its own seed, at temperature 1.
-    rows = _pitch_rows(model, PITCH_TEMPERATURE)
+    rows = _pitch_rows(model, PITCH_TEMPERATURE, pitch_notes)
     pitch_ok = float(np.mean([r[-1] for r in rows]))
     pitch_errors = [abs(f - target) / target for _, _, target, f, _ in rows]
     pitch_by_temperature = {
-        str(temp): float(np.mean([r[-1] for r in _pitch_rows(model, temp)]))
-        for temp in PITCH_OTHER_TEMPERATURES
+        str(temp): float(np.mean([r[-1] for r in _pitch_rows(model, temp, pitch_notes)]))
+        for temp in (PITCH_OTHER_TEMPERATURES if other_temperatures else ())
     }
     pitch_by_temperature[str(PITCH_TEMPERATURE)] = pitch_ok
 
@@ -146,18 +214,20 @@ def evaluate(out: Callable[[str], None] = print) -> dict:
     out(
         f"{'pitch error, median / largest':<44}{100 * np.median(pitch_errors):>9.3f}% / {100 * np.max(pitch_errors):.3f}%"
     )
-    for temp in PITCH_OTHER_TEMPERATURES:
+    for temp in PITCH_OTHER_TEMPERATURES if other_temperatures else ():
         label = f"pitch within 3 % (temperature {temp})"
         out(f"{label:<44}{pitch_by_temperature[str(temp)]:>10.2%}")
     return result
 
 
-def _pitch_rows(model: WaveNet, temperature: float) -> list[tuple[str, str, float, float, bool]]:
+def _pitch_rows(
+    model: WaveNet, temperature: float, pitch_notes: list[int] = PITCH_NOTES
+) -> list[tuple[str, str, float, float, bool]]:
     """(note, timbre, target Hz, dominant Hz, within tolerance) of every fixed pitch request."""
     sr = model.cfg.sample_rate
     rows = []
     for i, (n_idx, t_idx) in enumerate(
-        (n, t) for n in PITCH_NOTES for t in range(len(task.TIMBRES))
+        (n, t) for n in pitch_notes for t in range(len(task.TIMBRES))
     ):
         tokens = generate_compiled(
             model,
@@ -181,4 +251,4 @@ def _pitch_rows(model: WaveNet, temperature: float) -> list[tuple[str, str, floa
 
 
 if __name__ == "__main__":
-    print(json.dumps(evaluate()))
+    print(json.dumps(evaluate(EvalConfig()).to_json()))

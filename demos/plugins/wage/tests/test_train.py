@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from demos.kit import cli
+from demos.kit.evaluation import EvalConfig
 from demos.plugins.wage import train as wage_train
 from demos.plugins.wage.evaluate import evaluate
 from demos.plugins.wage.train import (
@@ -59,7 +60,7 @@ def test_train_writes_checkpoints_and_evaluate_reads_them(tmp_path) -> None:
     table = json.loads((tmp_path / "table.json").read_text())
     assert [r["bits"] for r in table["rows"]] == ["float", "2-8-8-8"]
     lines: list[str] = []
-    result = evaluate(lines.append, weights_dir=tmp_path)
+    result = evaluate(EvalConfig(), lines.append, weights_dir=tmp_path).details
     assert {"acc_float", "acc_2888", "table"} <= set(result)
     assert result["stored_metric_mismatches"] == []
     assert result["acc_2888"] == pytest.approx(table["rows"][1]["mean"])
