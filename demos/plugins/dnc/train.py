@@ -174,8 +174,8 @@ def fit(args: TrainConfig, on_step: OnStep = no_step) -> Fitted:
     def request_stop(signum: int, frame: object) -> None:  # SIGTERM/SIGINT: finish and save
         stop["now"] = True
 
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, request_stop)
+    # Only this run's: the caller's handlers come back when it ends (a test runner's Ctrl-C too).
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     bar = tqdm(total=args.max_steps, desc=f"{args.model} {args.task}", mininterval=2.0)
     while step < args.max_steps and time.process_time() - start < args.budget_min * 60:
         batch = tasks.make_batch(args.task, args.batch, args.min_len, current, gen, **kw)
@@ -194,10 +194,12 @@ def fit(args: TrainConfig, on_step: OnStep = no_step) -> Fitted:
                 current += 1
             elif current == args.max_len and val_error < args.target_error and learned_at is None:
                 learned_at = step
-        on_step(step, {"loss": float(loss), "current_max_len": current, "val_error": val_error})
+        on_step(step, {"loss": loss.item(), "current_max_len": current, "val_error": val_error})
         if stop["now"] or (learned_at is not None and step >= learned_at + args.consolidate):
             break
     bar.close()
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
     seconds, wall_seconds = time.process_time() - start, time.monotonic() - wall_start
     check = check_batch(args.task, args.max_len, kw)
     check_error, check_exact = evaluate_on(model, check)

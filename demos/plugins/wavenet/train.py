@@ -141,7 +141,7 @@ def fit(
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), _GRAD_CLIP)
         opt.step()
-        on_step(step + 1, {"loss": float(loss)})
+        on_step(step + 1, {"loss": loss.item()})
         if step % 10 == 0:
             bar.set_postfix(loss=f"{float(loss):.3f}", phase=2 if long_phase else 1)
         out_of_time = (time.time() - start) / 60 > max_minutes
