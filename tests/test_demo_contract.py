@@ -3,7 +3,9 @@
 One folder per demo, one shape: META, the torch-free import, the entry points and their
 signatures, the kit's checkpoint format, the renderer, the README's sections, the same set of
 test files, and ``eval_demo <slug> --quick`` meeting the plug-in's declared acceptance figures
-from the committed weights.
+from the committed weights. The template a new demo is copied from, ``tests/demo_plugins/probe``,
+is held to the same contract (it lives outside ``demos/plugins/``, so the site does not list it
+and its renderer is not collected).
 """
 
 from __future__ import annotations
@@ -26,9 +28,12 @@ from demos import registry, schema
 from demos.kit import checkpoint, cli
 from demos.kit.evaluation import BASELINES, Criterion, EvalConfig, Report
 from demos.kit.training import TrainResult
+from tests.demos_support import PROBE
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUGS = list(registry.plugin_packages())
+TEMPLATE = "probe"
+ALL = [*SLUGS, TEMPLATE]
 FILES = ("__init__.py", "model.py", "task.py", "train.py", "infer.py", "evaluate.py", "README.md")
 TEST_FILES = (
     "__init__.py",
@@ -45,7 +50,15 @@ HEAVY = ("torch", "numpy", "scipy", "numba", "sklearn")
 
 def test_the_registry_finds_all_five_demos_by_folder():
     assert SLUGS == ["act", "dnc", "learned_opt", "wage", "wavenet"]
-    assert [d.slug for d in registry.all_demos()] == SLUGS
+    assert [d.slug for d in registry.all_demos()] == [*SLUGS, TEMPLATE]  # the template last
+
+
+@pytest.fixture(autouse=True)
+def _with_the_template(settings):
+    settings.DEMOS_EXTRA_PACKAGES = [PROBE]
+    registry.reset()
+    yield
+    registry.reset()
 
 
 def demo(slug: str) -> registry.Demo:
@@ -54,10 +67,16 @@ def demo(slug: str) -> registry.Demo:
     return found
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+def home(slug: str) -> Path:
+    if slug == TEMPLATE:
+        return ROOT / "tests" / "demo_plugins" / TEMPLATE
+    return ROOT / "demos" / "plugins" / slug
+
+
+@pytest.mark.parametrize("slug", ALL)
 def test_the_folder_holds_every_file_of_the_shape(slug):
     folder = demo(slug).folder
-    assert folder == ROOT / "demos" / "plugins" / slug
+    assert folder == home(slug)
     missing = [name for name in FILES if not (folder / name).is_file()]
     assert missing == []
     assert sorted(p.name for p in (folder / "weights").glob("*.pt")), "no bundled checkpoint"
@@ -66,7 +85,7 @@ def test_the_folder_holds_every_file_of_the_shape(slug):
     assert not (tests / "test_package.py").exists()  # this contract test replaced them
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", ALL)
 def test_meta_follows_the_contract(slug):
     meta = demo(slug).meta
     schema.check_meta(meta)
@@ -83,10 +102,10 @@ def test_meta_follows_the_contract(slug):
             assert spec["default"] in spec["choices"], name
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", ALL)
 def test_importing_the_package_imports_nothing_heavy(slug):
     code = (
-        f"import sys, demos.plugins.{slug} as p; "
+        f"import sys, {demo(slug).package} as p; "
         f"print(p.META['slug'], *sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))"
     )
     done = subprocess.run(
@@ -100,7 +119,7 @@ def _params(fn) -> list[str]:
     return list(inspect.signature(fn).parameters)
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", ALL)
 def test_the_entry_points_have_the_kits_signatures(slug):
     d = demo(slug)
     train = d.module("train")
@@ -121,7 +140,7 @@ def test_the_entry_points_have_the_kits_signatures(slug):
     assert any(c.quick for c in evaluate.ACCEPTANCE)
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", ALL)
 def test_no_plugin_source_writes_an_argument_parser_or_loads_torch_itself(slug):
     for path in sorted(demo(slug).folder.rglob("*.py")):
         text = path.read_text()
@@ -130,7 +149,7 @@ def test_no_plugin_source_writes_an_argument_parser_or_loads_torch_itself(slug):
         assert "torch." + "load(" not in text and "weights_only" not in text, path
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", ALL)
 def test_every_checkpoint_is_in_the_kit_format_and_under_5_mb(slug):
     paths = sorted((demo(slug).folder / "weights").glob("*.pt"))
     for path in paths:
@@ -140,16 +159,19 @@ def test_every_checkpoint_is_in_the_kit_format_and_under_5_mb(slug):
         assert path.stat().st_size < checkpoint.MAX_BYTES, path.name
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", ALL)
 def test_the_renderer_ships_inside_the_plugin_and_is_found_by_the_static_finders(slug):
-    found = finders.find(f"demos/{slug}.js")
-    assert found == str(demo(slug).folder / "static" / "demos" / f"{slug}.js")
-    text = Path(found).read_text()
+    path = demo(slug).folder / "static" / "demos" / f"{slug}.js"
+    if slug == TEMPLATE:
+        assert path.is_file() and finders.find(f"demos/{slug}.js") is None  # never served
+    else:
+        assert finders.find(f"demos/{slug}.js") == str(path)
+    text = path.read_text()
     assert re.search(rf"DemoRenderers(\[\"{slug}\"\]|\.{slug})\s*=", text)
     assert not (ROOT / "static" / "demos" / f"{slug}.js").exists()  # one copy, in the plug-in
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", ALL)
 def test_the_readme_has_the_sections_and_commands(slug):
     text = (demo(slug).folder / "README.md").read_text()
     assert text.startswith("# ")
@@ -157,11 +179,11 @@ def test_the_readme_has_the_sections_and_commands(slug):
     for section in README_SECTIONS:
         assert any(h.startswith(section) for h in headings), section
     assert f"eval_demo {slug}" in text and "--quick" in text
-    assert f"train_demo {slug}" in text or f"demos.plugins.{slug}.train" in text
+    assert f"train_demo {slug}" in text
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", ALL)
 def test_eval_demo_quick_meets_the_declared_acceptance_figures(slug):
     stdout = StringIO()
     call_command("eval_demo", slug, "--quick", "--resamples", "500", stdout=stdout)

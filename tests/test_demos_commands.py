@@ -8,11 +8,13 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from demos.kit import checkpoint
+from demos.kit.evaluation import Criterion
 from tests.demos_support import *  # fixture: probe
 
 
-def test_train_demo_turns_the_flags_into_the_plugins_train_config(probe, tmp_path):
-    out = tmp_path / "args.json"
+def test_train_demo_turns_the_flags_into_the_plugins_train_config(probe, tmp_path, capsys):
+    out = tmp_path / "probe.pt"
     stdout = StringIO()
     call_command(
         "train_demo",
@@ -26,9 +28,19 @@ def test_train_demo_turns_the_flags_into_the_plugins_train_config(probe, tmp_pat
         "--verbose",
         stdout=stdout,
     )
-    got = json.loads(out.read_text())
-    assert got == {"out": str(out), "steps": 7, "seed": 3, "mode": "ok", "verbose": True}
-    assert "probe: 7 steps" in stdout.getvalue()
+    said = json.loads(capsys.readouterr().out.strip().splitlines()[0])  # --verbose prints cfg
+    assert said == {
+        "out": str(out),
+        "steps": 7,
+        "lr": 0.01,
+        "batch": 16,
+        "seed": 3,
+        "mode": "ok",
+        "verbose": True,
+    }
+    payload = checkpoint.load(out)
+    assert payload["step"] == 7 and payload["seed"] == 3
+    assert "probe: 7 steps, 1 checkpoint(s) written" in stdout.getvalue()
 
 
 def test_train_demo_refuses_a_flag_the_config_does_not_have(probe, tmp_path, capsys):
@@ -46,7 +58,7 @@ def test_train_demo_refuses_a_value_outside_the_choices(probe, capsys):
 def test_train_demo_help_lists_every_field_with_its_help(probe, capsys):
     call_command("train_demo", "probe", "--help")
     text = capsys.readouterr().out
-    for flag, words in (("--out", "received configuration"), ("--steps", "training steps")):
+    for flag, words in (("--out", "checkpoint path"), ("--steps", "SGD steps")):
         assert flag in text and words in text
 
 
@@ -59,32 +71,34 @@ def test_eval_demo_prints_the_tables_then_the_json_report_as_the_last_line(probe
     stdout = StringIO()
     call_command("eval_demo", "probe", stdout=stdout)
     lines = stdout.getvalue().strip().splitlines()
-    assert lines[0].startswith("figure")
-    assert "accept accuracy >= 0.5: 0.75 ok" in lines
+    assert lines[0].startswith("probe: 256 held-out items")
+    assert any(
+        line.startswith("accept abs_error < 0.1: ") and line.endswith(" ok") for line in lines
+    )
     report = json.loads(lines[-1])
     assert report["demo"] == "probe" and report["quick"] is False and report["passed"] is True
-    assert report["figures"]["accuracy"]["value"] == 0.75
-    assert report["figures"]["accuracy"]["n"] == 8
-    assert report["splits"] == {"held_out": {"seed": 7, "size": 8, "draws": 8}}
-    assert report["baselines"]["probe/chance"] == {"description": "a coin flip", "figure": 0.5}
-    assert [c["figure"] for c in report["acceptance"]] == ["accuracy", "steps"]
-    assert report["details"] == {"accuracy": 0.75, "steps": 3}
+    error = report["figures"]["abs_error"]
+    assert error["n"] == 256 and error["low"] <= error["value"] <= error["high"] < 0.1
+    assert report["splits"]["held_out"] == {"seed": 2024, "size": 16, "draws": 256}
+    assert report["baselines"]["probe/zero"]["description"] == "always answer 0"
+    assert [c["figure"] for c in report["acceptance"]] == ["abs_error", "steps"]
+    assert report["details"]["abs_error"] == pytest.approx(error["value"])
 
 
 def test_eval_demo_quick_is_smaller_and_skips_the_full_only_checks(probe):
     stdout = StringIO()
     call_command("eval_demo", "probe", "--quick", stdout=stdout)
     report = json.loads(stdout.getvalue().strip().splitlines()[-1])
-    assert report["quick"] is True and report["figures"]["accuracy"]["n"] == 4
-    assert [c["figure"] for c in report["acceptance"]] == ["accuracy"]
+    assert report["quick"] is True and report["figures"]["abs_error"]["n"] == 32
+    assert [c["figure"] for c in report["acceptance"]] == ["abs_error"]
 
 
 def test_eval_demo_fails_when_an_acceptance_figure_is_not_met(probe, monkeypatch):
     from tests.demo_plugins.probe import evaluate
 
-    monkeypatch.setattr(evaluate, "PROBE_ACCURACY", 0.25)
+    monkeypatch.setattr(evaluate, "ACCEPTANCE", (Criterion("abs_error", "<", 1e-6),))
     stdout = StringIO()
-    with pytest.raises(CommandError, match="acceptance figures not met: accuracy"):
+    with pytest.raises(CommandError, match="acceptance figures not met: abs_error"):
         call_command("eval_demo", "probe", stdout=stdout)
     assert json.loads(stdout.getvalue().strip().splitlines()[-1])["passed"] is False
 
