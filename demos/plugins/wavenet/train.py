@@ -143,7 +143,7 @@ def fit(
         opt.step()
         on_step(step + 1, {"loss": loss.item()})
         if step % 10 == 0:
-            bar.set_postfix(loss=f"{float(loss):.3f}", phase=2 if long_phase else 1)
+            bar.set_postfix(loss=f"{loss.item():.3f}", phase=2 if long_phase else 1)
         out_of_time = (time.time() - start) / 60 > max_minutes
         due = long_phase and (
             (step + 1 - first_long) % eval_every == 0 or step + 1 == steps or out_of_time
