@@ -103,10 +103,13 @@ def page(browser):
 
 @pytest.fixture
 def renderer_page(browser):
-    """``open(slug) -> (page, errors)``: a blank page with Chart.js, viz.js and the demo's renderer."""
-    from pathlib import Path
+    """``open(slug) -> (page, errors)``: a blank page with Chart.js, viz.js and the demo's renderer.
 
-    static = Path(__file__).resolve().parent / "static"
+    The files are found the way the site finds them (Django's static finders), so a renderer that
+    lives inside its plug-in (``demos/plugins/<slug>/static/``) is found only if the site finds it.
+    """
+    from django.contrib.staticfiles import finders
+
     pages = []
 
     def open_page(slug: str):
@@ -116,7 +119,9 @@ def renderer_page(browser):
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.set_content("<!doctype html><html><body></body></html>")
         for script in ("vendor/chartjs/chart.umd.min.js", "demos/viz.js", f"demos/{slug}.js"):
-            page.add_script_tag(path=str(static / script))
+            found = finders.find(script)
+            assert isinstance(found, str), f"static file {script} not found"
+            page.add_script_tag(path=found)
         return page, errors
 
     yield open_page

@@ -7,7 +7,7 @@ temporary folder) with the Redis broker (``CELERY_BROKER_URL``, default ``redis:
 * ``N`` runs through the API, each with a seed never used before so none is served from the result
   cache: the time from sending the POST to holding the finished result (the client long-polls
   ``GET /api/demos/runs/<id>/?wait=…``);
-* the same ``N`` parameter sets through ``demos.act.infer.run`` in this process (warm), each right
+* the same ``N`` parameter sets through ``demos.plugins.act.infer.run`` in this process (warm), each right
   after its platform run so both see the same machine load: the pure inference time.
 
 Prints p50/p95 of both, the overhead (difference of the p50s; target ≤ 150 ms with Redis) and, as a
@@ -65,12 +65,12 @@ def through_platform(url: str, params: dict) -> tuple[float, dict]:
 
 
 def load_inference():
-    """``demos.act.infer.run`` with its checkpoints loaded in this process, as the worker has them."""
+    """``demos.plugins.act.infer.run`` with its checkpoints loaded in this process, as the worker has them."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vault.settings")
     import django
 
     django.setup()
-    from demos.act import infer
+    from demos.plugins.act import infer
     from demos.tasks import limit_torch_threads
 
     limit_torch_threads()  # the thread count a worker process runs the demo with

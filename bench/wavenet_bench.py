@@ -21,11 +21,11 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from demos.wavenet.engine import CompiledGenerator, generate_compiled
-from demos.wavenet.fast import generate_cached, generate_naive
-from demos.wavenet.model import Config, WaveNet
-from demos.wavenet.mulaw import SILENCE
-from demos.wavenet.sampling import uniforms
+from demos.plugins.wavenet.engine import CompiledGenerator, generate_compiled
+from demos.plugins.wavenet.fast import generate_cached, generate_naive
+from demos.plugins.wavenet.model import Config, WaveNet
+from demos.plugins.wavenet.mulaw import SILENCE
+from demos.plugins.wavenet.sampling import uniforms
 
 # Two stacks of 1 … 2^(k−1): receptive field 2·(2^k − 1) + 1 ≈ 2^(k+1).
 STACK_DEPTHS = {256: 7, 1024: 9, 4096: 11}

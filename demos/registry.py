@@ -1,6 +1,7 @@
-"""The demo plug-ins, found by slug and imported lazily (``demos/PLUGIN.md``).
+"""The demo plug-ins, found by folder and imported lazily (``demos/PLUGIN.md``).
 
-Only each package's ``__init__`` (its ``META``) is imported to list, describe and validate demos; the
+Every folder ``demos/plugins/<slug>/`` with an ``__init__.py`` is a plug-in (``DEMOS_EXTRA_PACKAGES``
+adds packages from elsewhere, for tests); the demos index lists them in folder-name order. Only each package's ``__init__`` (its ``META``) is imported to list, describe and validate demos; the
 package's ``infer`` / ``evaluate`` / ``train`` modules, and torch with them, are imported on first
 use, in the Celery worker or a management command. Web processes never import torch at start-up.
 
@@ -20,18 +21,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from demos.kit.training import Progress
+
 from . import conf, schema
 
 logger = logging.getLogger(__name__)
 
-# slug -> dotted package path; the order is the order of the demos index.
-PACKAGES: dict[str, str] = {
-    "act": "demos.act",
-    "dnc": "demos.dnc",
-    "learned_opt": "demos.learned_opt",
-    "wage": "demos.wage",
-    "wavenet": "demos.wavenet",
-}
+PLUGINS_DIR = Path(__file__).resolve().parent / "plugins"
+PLUGINS_PACKAGE = "demos.plugins"
 DEFAULT_TIME_LIMIT_S = 30
 
 
@@ -86,15 +83,15 @@ class Demo:
         return importlib.import_module(f"{self.package}.{name}")
 
     def entry_point(self, module: str, name: str, signature: str) -> Callable:
-        """``demos/<slug>/<module>.py``'s ``name``; LookupError (with a message) when it is missing."""
+        """``demos/plugins/<slug>/<module>.py``'s ``name``; LookupError (with a message) when it is missing."""
         if not self.has_module(module):
             raise LookupError(f"Demo {self.slug!r} has no {module}.py.")
         fn = getattr(self.module(module), name, None)
         if fn is None:
-            raise LookupError(f"demos/{self.slug}/{module}.py has no {signature}.")
+            raise LookupError(f"{self.package}.{module} has no {signature}.")
         return fn
 
-    def run(self, params: dict[str, Any], progress: Callable[[float, str], None]) -> dict[str, Any]:
+    def run(self, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
         return self.module("infer").run(params, progress)
 
     def fingerprint(self) -> str:
@@ -114,8 +111,17 @@ class Demo:
         return digest.hexdigest()[:16]
 
 
+def plugin_packages() -> dict[str, str]:
+    """slug -> dotted package of every folder in ``demos/plugins/``, in name order (no import)."""
+    return {
+        folder.name: f"{PLUGINS_PACKAGE}.{folder.name}"
+        for folder in sorted(PLUGINS_DIR.iterdir())
+        if (folder / "__init__.py").is_file() and folder.name.isidentifier()
+    }
+
+
 def _packages() -> dict[str, str]:
-    packages = dict(PACKAGES)
+    packages = plugin_packages()
     for dotted in conf.extra_packages():
         packages[dotted.rsplit(".", 1)[-1]] = dotted
     return packages

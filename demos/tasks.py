@@ -22,6 +22,7 @@ from django.db import connection
 from django.utils import timezone
 
 from . import conf, registry, safety
+from .kit.training import Progress
 from .models import DemoRun
 
 logger = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ def run_demo(self, run_id: str) -> dict[str, Any]:
     # at all, and 100 % is written by _finish with the result.
     last_write = time.monotonic()
 
-    def progress(pct: float, message: str = "") -> None:
+    def report(pct: float, message: str = "") -> None:
         nonlocal last_write
         pct = max(0, min(100, int(pct)))
         if pct >= 100 or time.monotonic() - last_write < PROGRESS_MIN_INTERVAL_S:
@@ -146,6 +147,7 @@ def run_demo(self, run_id: str) -> dict[str, Any]:
                 state="PROGRESS", meta={"run": run_id, "progress": pct, "message": message}
             )
 
+    progress: Progress = report  # the one progress callback type of every plug-in's infer.run
     heartbeat = _Heartbeat(run_id)
     heartbeat.start()
     try:

@@ -11,7 +11,7 @@ import torch
 from demos.kit import checkpoint
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMITTED = sorted((ROOT / "demos").glob("*/weights/*.pt"))
+COMMITTED = sorted((ROOT / "demos" / "plugins").glob("*/weights/*.pt"))
 
 
 def test_the_committed_weights_are_found():
@@ -28,8 +28,9 @@ def test_the_committed_weights_are_found():
 @pytest.mark.parametrize("path", COMMITTED, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
 def test_every_committed_checkpoint_loads_safely_in_the_contract_shape(path: Path):
     payload = checkpoint.load(path)  # weights_only=True: fails on any pickled object
-    assert set(payload) >= {"model", "config", "step", "metrics"}
-    assert isinstance(payload["step"], int)
+    assert set(payload) == {"model", "config", "step", "metrics", "seed", "code_version"}
+    assert isinstance(payload["step"], int) and isinstance(payload["seed"], int)
+    assert payload["code_version"] and payload["code_version"] != "unknown"
     assert path.stat().st_size < 5 * 1024 * 1024
 
 
@@ -40,6 +41,7 @@ def test_save_makes_paths_and_numpy_values_plain_and_keeps_tensors_and_tuples(tm
         "config": {"sizes": (64, 32), "name": "x"},
         "step": 7,
         "metrics": {"init": Path("a/b.pt"), "acc": np.float32(0.5), "curve": np.arange(3)},
+        "seed": 3,
     }
     out = checkpoint.save(payload, tmp_path / "deep" / "c.pt")  # creates the folder
     back = checkpoint.load(out)
@@ -47,11 +49,44 @@ def test_save_makes_paths_and_numpy_values_plain_and_keeps_tensors_and_tuples(tm
     assert back["config"] == {"sizes": (64, 32), "name": "x"}
     assert back["metrics"] == {"init": "a/b.pt", "acc": 0.5, "curve": [0, 1, 2]}
     assert type(back["metrics"]["acc"]) is float
+    assert back["seed"] == 3 and back["code_version"] == checkpoint.code_version()
+
+
+def _payload(**changes):
+    return {"model": {}, "config": {}, "step": 1, "metrics": {}, "seed": 0, **changes}
+
+
+def test_save_refuses_a_payload_outside_the_format_and_writes_nothing(tmp_path):
+    extra = _payload(notes="x")
+    missing = _payload()
+    del missing["seed"]
+    with pytest.raises(checkpoint.CheckpointError, match="unexpected notes"):
+        checkpoint.save(extra, tmp_path / "extra.pt")
+    with pytest.raises(checkpoint.CheckpointError, match="missing seed"):
+        checkpoint.save(missing, tmp_path / "missing.pt")
+    with pytest.raises(checkpoint.CheckpointError, match="step must be an int"):
+        checkpoint.save(_payload(step=1.5), tmp_path / "float.pt")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_load_refuses_a_file_in_the_old_format(tmp_path):
+    old = tmp_path / "old.pt"
+    torch.save({"model": {}, "config": {}, "step": 1, "metrics": {}}, old)
+    with pytest.raises(checkpoint.CheckpointError, match="missing seed, code_version"):
+        checkpoint.load(old)
+
+
+def test_load_keeps_a_checkpoint_per_process_until_the_file_changes(tmp_path):
+    path = checkpoint.save(_payload(step=1), tmp_path / "c.pt")
+    first = checkpoint.load(path)
+    assert checkpoint.load(path) is first  # read once
+    checkpoint.save(_payload(step=22), path)  # a different size: read again
+    assert checkpoint.load(path)["step"] == 22
 
 
 def test_save_refuses_an_object_it_cannot_store_as_a_plain_value(tmp_path):
     with pytest.raises(checkpoint.CheckpointError, match="object"):
-        checkpoint.save({"metrics": {"bad": object()}}, tmp_path / "c.pt")
+        checkpoint.save(_payload(metrics={"bad": object()}), tmp_path / "c.pt")
     assert not (tmp_path / "c.pt").exists()
 
 

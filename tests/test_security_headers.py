@@ -140,7 +140,7 @@ def blocked_by_policy(html: str) -> list[str]:
 
 
 def _templates() -> list[Path]:
-    dirs = [ROOT / "templates", *ROOT.glob("*/templates"), *ROOT.glob("demos/*/templates")]
+    dirs = [ROOT / "templates", *ROOT.glob("*/templates"), *ROOT.glob("demos/plugins/*/templates")]
     return sorted(p for d in dirs for p in d.rglob("*.html"))
 
 

@@ -205,7 +205,9 @@ USE_TZ = True
 
 # --- Static files: served by the app itself (WhiteNoise), nothing from a CDN -----------------------
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Each demo plug-in ships its renderer in demos/plugins/<slug>/static/ (found by folder, like the
+# registry finds the plug-ins), served at the same URL as a file of static/ would be.
+STATICFILES_DIRS = [BASE_DIR / "static", *sorted((BASE_DIR / "demos" / "plugins").glob("*/static"))]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)
 # Hashed names (long-lived caching) always; gzip and Brotli copies only in production (`make

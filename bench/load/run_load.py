@@ -112,7 +112,10 @@ def collect_static(env: dict) -> float:
         mine.symlink_to(shared)
     manifest = shared / "staticfiles.json"
     sources = [
-        p for d in [ROOT / "static", *ROOT.glob("*/static")] for p in d.rglob("*") if p.is_file()
+        p
+        for d in [ROOT / "static", *ROOT.glob("*/static"), *ROOT.glob("demos/plugins/*/static")]
+        for p in d.rglob("*")
+        if p.is_file()
     ]
     if (
         manifest.exists()

@@ -1,35 +1,47 @@
-"""``manage.py eval_demo <slug>``: a demo's acceptance figures, as a table then one JSON line.
+"""``manage.py eval_demo <slug> [--quick]``: a demo's evaluation report, as a table then one JSON line.
 
-Calls the plug-in's ``evaluate.evaluate(out)``; the table goes through ``out``, and the returned dict
-is printed last with ``json.dumps`` so scripts can read ``tail -1``.
+Calls the plug-in's ``evaluate.evaluate(cfg, out)`` with the kit's ``EvalConfig`` (its fields are
+the flags, ``demos.kit.cli``). The plug-in's own tables go through ``out``; then the report's table
+(figures with 95 % intervals, splits, baselines, ablations, acceptance checks) and, last, the
+report as JSON (``demos.kit.evaluation.Report.to_json``) so scripts can read ``tail -1``. A report
+whose acceptance checks fail exits with an error after printing.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from demos import registry
+from demos.kit import cli
+from demos.kit.evaluation import EvalConfig, Report
 
 
 class Command(BaseCommand):
-    help = "Evaluate a demo's bundled checkpoints on fixed held-out data; the last line is a JSON object."
+    help = "Evaluate a demo's bundled checkpoints on fixed held-out data; the last line is its JSON report."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("slug", help="Demo slug, e.g. act, dnc, learned_opt, wage, wavenet.")
+        cli.add_flags(parser, EvalConfig)  # the same flags for every plug-in
 
     def handle(self, *args, slug: str, **options) -> None:
         demo = registry.get(slug)
         if demo is None:
             raise CommandError(
-                f"Unknown or unavailable demo {slug!r}; known: {', '.join(registry.PACKAGES)}"
+                f"Unknown or unavailable demo {slug!r}; known: {', '.join(registry.plugin_packages())}"
             )
         try:
-            evaluate = demo.entry_point("evaluate", "evaluate", "evaluate(out)")
+            evaluate = demo.entry_point("evaluate", "evaluate", "evaluate(cfg, out)")
         except LookupError as missing:
             raise CommandError(str(missing)) from None
-        result = evaluate(out=lambda line: self.stdout.write(str(line)))
-        if not isinstance(result, dict):
-            raise CommandError("evaluate() must return a dict of figures.")
-        self.stdout.write(json.dumps(result, sort_keys=True, default=float))
+        cfg = EvalConfig(**{k: options[k] for k in EvalConfig.__dataclass_fields__})
+        report = evaluate(cfg, out=lambda line: self.stdout.write(str(line)))
+        if not isinstance(report, Report):
+            raise CommandError("evaluate() must return a demos.kit.evaluation.Report.")
+        self.stdout.write(report.table())
+        self.stdout.write(json.dumps(report.to_json(), sort_keys=True, default=float))
+        if not report.passed:
+            failed = [c["figure"] for c in report.checks() if not c["passed"]]
+            raise CommandError(f"{slug}: acceptance figures not met: {', '.join(failed)}")
