@@ -100,6 +100,7 @@ def talk_detail(request: HttpRequest, slug: str) -> HttpResponse:
             if available
             else None,
             "sources": list(talk.sources.all()),
+            "cite_lang": lang if lang in available or not available else available[0],
         },
     )
 
