@@ -116,3 +116,14 @@ def test_talk_page_advertises_its_oembed(client, corpus_db):
     assert match
     body = client.get(match.group(1).replace("&amp;", "&")).json()
     assert body["version"] == "1.0" and body["type"] == "rich"
+
+
+def test_a_title_in_another_language_carries_its_lang(client, corpus_db):
+    """Koray Kavukcuoglu's talk is only in Spanish: on English pages its title is marked ``lang="es"``."""
+    title = Talk.objects.get(slug="koray-kavukcuoglu-iclr-2018").title_in("en")
+    for path in ("/en/", "/en/talks/", "/en/talks/koray-kavukcuoglu-iclr-2018/"):
+        html = client.get(path).content.decode()
+        assert re.search(rf' lang="es"[^>]*>{re.escape(title)}<', html), path
+    html = client.get("/en/talks/alex-graves-iclr-2017/").content.decode()
+    assert 'data-testid="talk-title">New Directions' in html  # same language: no attribute
+    assert '<option value="es" lang="es"' in html and 'data-testid="show-es" lang="es"' in html
