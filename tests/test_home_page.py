@@ -67,3 +67,16 @@ def test_the_thumbnail_layout_is_deterministic_and_inside_its_box():
         assert 0 <= n["x"] <= first["width"] and 0 <= n["y"] <= first["height"]
     assert [n["kind"] for n in first["nodes"]][-2:] == ["talk", "talk"]  # talks drawn last (on top)
     assert thumbnail.layout({"nodes": [], "edges": []})["nodes"] == []
+
+
+def test_unconnected_parts_of_the_map_get_cells_of_their_own():
+    nodes = [{"id": f"n{i}", "kind": "concept", "label": str(i), "degree": 1} for i in range(5)]
+    edges = [{"from": "n0", "to": "n1"}, {"from": "n2", "to": "n3"}]  # n4 has no edge
+    placed = {n["id"]: n for n in thumbnail.layout({"nodes": nodes, "edges": edges})["nodes"]}
+
+    def box(*keys):
+        xs, ys = [placed[k]["x"] for k in keys], [placed[k]["y"] for k in keys]
+        return min(xs), max(xs), min(ys), max(ys)
+
+    (ax0, ax1, ay0, ay1), (bx0, bx1, by0, by1) = box("n0", "n1"), box("n2", "n3")
+    assert ax1 < bx0 or bx1 < ax0 or ay1 < by0 or by1 < ay0  # the two pairs do not overlap
