@@ -95,6 +95,9 @@ def test_both_themes_meet_aa_for_text(selector):
     ]
     for fg, bg in pairs:
         assert contrast.contrast_ratio(t[fg], t[bg]) >= AA, (selector, fg, bg)
+    # Graphics (the map thumbnail's dots) need 3:1 against their card (WCAG 1.4.11).
+    for fg in ("--accent", "--concept"):
+        assert contrast.contrast_ratio(t[fg], t["--card"]) >= 3.0, (selector, fg)
 
 
 def test_the_system_dark_theme_is_the_toggles_dark_theme():
