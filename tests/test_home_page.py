@@ -80,3 +80,11 @@ def test_unconnected_parts_of_the_map_get_cells_of_their_own():
 
     (ax0, ax1, ay0, ay1), (bx0, bx1, by0, by1) = box("n0", "n1"), box("n2", "n3")
     assert ax1 < bx0 or bx1 < ax0 or ay1 < by0 or by1 < ay0  # the two pairs do not overlap
+
+
+def test_the_front_page_and_the_cite_menu_are_in_spanish_under_es(client, corpus_db):
+    home = client.get("/es/").content.decode()
+    assert "Charlas más recientes" in home and "Demos en vivo" in home
+    assert "Busca en la bóveda, en inglés o en español" in home
+    talk = client.get("/es/talks/alex-graves-iclr-2017/").content.decode()
+    assert ">Citar</summary>" in talk and "Copiar el enlace al punto 7" in talk
