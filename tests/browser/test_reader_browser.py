@@ -70,9 +70,14 @@ def test_the_front_page_shows_the_vault_and_leads_to_search_and_the_list(page, l
     for i in range(demos.count()):
         img = demos.nth(i).locator("img")
         img.scroll_into_view_if_needed()
-        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=img.element_handle())
-        assert demos.nth(i).get_by_test_id("home-demo-talk").get_attribute("href").startswith(
-            "/en/talks/"
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=img.element_handle()
+        )
+        assert (
+            demos.nth(i)
+            .get_by_test_id("home-demo-talk")
+            .get_attribute("href")
+            .startswith("/en/talks/")
         )
     page.get_by_test_id("all-talks").click()
     page.wait_for_url("**/en/talks/")
