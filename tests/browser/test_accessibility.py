@@ -42,3 +42,28 @@ def test_the_page_fits_a_375px_phone(phone, live_url, lang, path):
     settle(phone)
     found = overflow(phone)
     assert found["extra"] <= 0, found["culprits"]
+
+
+DEMO_RUNS = {
+    "act": {},
+    "dnc": {"#f-length": "6"},
+    "learned_opt": {"#f-steps": "40"},
+    "wage": {"#f-epochs": "2"},
+    "wavenet": {"#f-length_s": "0.25"},
+}
+
+
+@pytest.mark.worker
+@pytest.mark.parametrize("slug", DEMO_RUNS)
+def test_a_demo_result_fits_a_375px_phone(browser, live_worker, slug):
+    """The drawn result (charts, heatmaps, tables) scrolls inside its box, never the page."""
+    from tests.browser.test_demo_pages import run
+
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        run(page, f"{live_worker.url}/en/demos/{slug}/", DEMO_RUNS[slug])
+        found = overflow(page)
+        assert found["extra"] <= 0, found["culprits"]
+    finally:
+        context.close()
