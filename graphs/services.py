@@ -7,7 +7,7 @@ import hashlib
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
-from graphs import analysis, concept_map, interactive, mermaid
+from graphs import analysis, concept_map, contrast, interactive, mermaid
 from graphs.models import ConceptGraph, ConceptNode
 from talks.cache import _cache as cache_call
 from talks.models import LANG_CODES, SummaryPoint, Talk
@@ -56,8 +56,9 @@ def talk_graph_context(talk: Talk, lang: str, points: dict | None = None) -> dic
         "slug": talk.slug,
         "graphLang": row.lang,
         "pageLang": lang,
-        # The stored canonical text, re-written with only plain classDef values (mermaid.render_safe).
-        "mermaid": mermaid.serialise(mermaid.render_safe(parsed)),
+        # The stored canonical text, re-written with only plain classDef values (mermaid.render_safe),
+        # and a label colour that contrasts with each fill (graphs/contrast.py).
+        "mermaid": mermaid.serialise(contrast.with_label_ink(mermaid.render_safe(parsed))),
         "network": interactive.network_payload(interactive.build_network(g, fills)),
         "nodes": {
             n.key: {"title": n.title, "points": list(n.points), "group": n.group or ""}

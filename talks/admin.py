@@ -20,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import admin_views
+from . import admin_views, obsidian
 from .admin_import import paste_import_view
 from .curation import reimport_from_source
 from .exporters import as_json, vault_zip
@@ -202,6 +202,7 @@ class TalkAdmin(SimpleHistoryAdmin):
         "rebuild_search_vectors",
         "export_vault_text",
         "export_json",
+        "export_obsidian",
     ]
     history_list_display = ["status"]
 
@@ -416,6 +417,17 @@ class TalkAdmin(SimpleHistoryAdmin):
     def export_vault_text(self, request, queryset):
         response = HttpResponse(vault_zip(queryset.with_related()), content_type="application/zip")
         response["Content-Disposition"] = 'attachment; filename="knowledge-vault-export.zip"'
+        return response
+
+    @admin.action(
+        description=_("Export as an Obsidian vault (zip of Markdown notes)"), permissions=["view"]
+    )
+    def export_obsidian(self, request, queryset):
+        files = obsidian.notes(
+            obsidian.export_queryset(queryset), request.build_absolute_uri("/").rstrip("/")
+        )
+        response = HttpResponse(obsidian.as_zip(files), content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="knowledge-vault-obsidian.zip"'
         return response
 
     @admin.action(description=_("Export as JSON"), permissions=["view"])

@@ -1,15 +1,21 @@
-"""JSON API for talks: ``GET /api/talks/`` (filterable, paginated) and ``GET /api/talks/<slug>/``."""
+"""JSON API for talks: ``GET /api/talks/`` (filterable, paginated), ``GET /api/talks/<slug>/``, and
+the talk's citation as BibTeX (``citation.bib``) or CSL-JSON (``citation.json``)."""
 
 from __future__ import annotations
 
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework import generics, renderers, serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from vault.api import ERROR
 
+from . import citations
 from .filters import TalkFilters
 from .models import LANGUAGES, SourceDocument, SummaryPoint, Talk, TalkTranslation, TranslationKind
 
@@ -174,3 +180,99 @@ class TalkDetailView(generics.RetrieveAPIView):
         return _talks().prefetch_related(
             Prefetch("points", queryset=SummaryPoint.objects.order_by("lang", "number")), "sources"
         )
+
+
+class BibTeXRenderer(renderers.BaseRenderer):
+    media_type = "application/x-bibtex"
+    format = "bib"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        return data.encode("utf-8") if isinstance(data, str) else b""
+
+
+class CSLJSONRenderer(renderers.JSONRenderer):
+    media_type = "application/vnd.citationstyles.csl+json"
+    format = "json"
+
+
+class _OwnFormat(BaseContentNegotiation):
+    """A citation file has one format, whatever the client accepts (no 406 for ``Accept: text/html``)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class _CitationView(APIView):
+    content_negotiation_class = _OwnFormat
+    extension = ""
+
+    def citation(self, request: Request, slug: str) -> citations.Citation:
+        lang = request.query_params.get("lang", "")
+        if lang and lang not in dict(LANGUAGES):
+            raise ValidationError({"lang": [f"must be one of {', '.join(dict(LANGUAGES))}"]})
+        talk = _talks().filter(slug=slug).first()
+        if talk is None:
+            raise NotFound(f"no talk {slug!r}")
+        available = talk.languages()
+        if lang and lang not in available:
+            raise NotFound(f"talk {slug!r} is not in {lang!r}")
+        base = request.build_absolute_uri("/").rstrip("/")
+        return citations.for_talk(talk, lang or (available[0] if available else "en"), base)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400:  # errors stay JSON {"error", "status"} (vault/api.py)
+            response.accepted_renderer = renderers.JSONRenderer()
+            response.accepted_media_type = "application/json"
+        else:
+            name = f"{kwargs.get('slug', 'talk')}.{self.extension}"
+            response["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
+
+
+_LANG_PARAM = OpenApiParameter(
+    "lang",
+    OpenApiTypes.STR,
+    enum=[c for c, _ in LANGUAGES],
+    description="The language of the title and page cited (default: the first the talk has)",
+)
+
+
+@extend_schema(
+    parameters=[_LANG_PARAM],
+    responses={
+        (200, BibTeXRenderer.media_type): OpenApiTypes.STR,
+        (400, "application/json"): ERROR,
+        (404, "application/json"): ERROR,
+    },
+    operation_id="talks_citation_bib",
+    description="A BibTeX @misc entry for the talk: speaker, title, event, year, URL, attribution.",
+)
+class TalkCitationBibView(_CitationView):
+    renderer_classes = [BibTeXRenderer]
+    extension = "bib"
+
+    def get(self, request: Request, slug: str) -> Response:
+        return Response(citations.bibtex(self.citation(request, slug)))
+
+
+@extend_schema(
+    parameters=[_LANG_PARAM],
+    responses={
+        (200, CSLJSONRenderer.media_type): {"type": "array", "items": {"type": "object"}},
+        (400, "application/json"): ERROR,
+        (404, "application/json"): ERROR,
+    },
+    operation_id="talks_citation_csl_json",
+    description="The talk as a one-item CSL-JSON array (type speech), for citation managers.",
+)
+class TalkCitationCSLView(_CitationView):
+    renderer_classes = [CSLJSONRenderer]
+    extension = "json"
+
+    def get(self, request: Request, slug: str) -> Response:
+        return Response(citations.csl_json(self.citation(request, slug)))

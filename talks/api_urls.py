@@ -13,4 +13,14 @@ urlpatterns = [
         name="list",
     ),
     path("talks/<slug:slug>/", cached_page()(api.TalkDetailView.as_view()), name="detail"),
+    path(
+        "talks/<slug:slug>/citation.bib",
+        api.TalkCitationBibView.as_view(),
+        name="citation-bib",
+    ),
+    path(
+        "talks/<slug:slug>/citation.json",
+        api.TalkCitationCSLView.as_view(),
+        name="citation-json",
+    ),
 ]

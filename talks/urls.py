@@ -4,7 +4,8 @@ from . import views
 
 app_name = "talks"
 urlpatterns = [
-    path("", views.talk_list, name="list"),
+    path("", views.home, name="home"),
+    path("talks/", views.talk_list, name="list"),
     path("talks/<slug:slug>/", views.talk_detail, name="detail"),
     path("talks/<slug:slug>/sources/<int:pk>/", views.source_text, name="source"),
 ]

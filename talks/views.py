@@ -1,24 +1,42 @@
-"""Browsing pages: the talk list with filters and the talk page in EN, ES or side by side."""
+"""Browsing pages: the front page, the talk list with filters and the talk page in EN, ES or both."""
 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from .cache import cached_page
 from .filters import TalkFilters
+from .home import front_page_context
 from .models import LANG_CODES, SourceDocument, SummaryPoint, Talk
 
 PAGE_SIZE = 12
 VIEW_MODES = (*LANG_CODES, "both")
 
 
+LIST_PARAMS = ("event", "year", "speaker", "language", "page")
+
+
 @require_GET
-@cached_page(params=("event", "year", "speaker", "language", "page"))
+def home(request: HttpRequest) -> HttpResponse:
+    """The front page; a filtered address of the old list (``/en/?year=2017``) goes to the list."""
+    if any(name in request.GET for name in LIST_PARAMS):
+        return redirect(f"{reverse('talks:list')}?{request.GET.urlencode()}", permanent=True)
+    return _front_page(request)
+
+
+@cached_page()
+def _front_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "talks/home.html", front_page_context(translation.get_language()))
+
+
+@require_GET
+@cached_page(params=LIST_PARAMS)
 def talk_list(request: HttpRequest) -> HttpResponse:
     filters = TalkFilters.from_query(request.GET)
     talks = filters.apply(
@@ -83,6 +101,7 @@ def talk_detail(request: HttpRequest, slug: str) -> HttpResponse:
             if available
             else None,
             "sources": list(talk.sources.all()),
+            "cite_lang": lang if lang in available or not available else available[0],
         },
     )
 

@@ -140,6 +140,7 @@ def test_a_redis_outage_refuses_new_runs_with_503_and_queued_runs_resume(private
     )  # the page cache on the same Redis, as in production
     pages = (
         "/en/",
+        "/en/talks/",
         f"/es/talks/{SLUG}/",
         f"/en/graph/talks/{SLUG}/",
         "/en/graph/",

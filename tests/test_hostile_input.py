@@ -73,7 +73,8 @@ def test_the_mermaid_text_sent_to_the_browser_holds_no_directive_and_no_markup(
         and "<b " not in source
     )
     assert "#37;#37;{init:" in source  # the directive in a label is text, written as entity codes
-    assert "classDef evil fill:#f00;" in source  # the classDef kept its plain fill, lost its markup
+    # The classDef kept its plain fill, lost its markup, and gained a readable label colour.
+    assert "classDef evil fill:#f00,color:#000000;" in source
     assert "</style>" not in source and "onerror" not in source.split("\n", 2)[1]
     assert len(mermaid.parse(source).nodes) == 5
 

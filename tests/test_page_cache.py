@@ -46,12 +46,12 @@ def test_editing_a_point_shows_the_new_text_immediately(client, corpus_db):
 
 
 def test_editing_a_title_changes_the_list_and_the_talk_page(client, corpus_db):
-    get(client, "/en/")
+    get(client, "/en/talks/")
     get(client, GRAVES)
     tr = TalkTranslation.objects.get(talk__slug="alex-graves-iclr-2017", lang="en")
     tr.title = "Retitled by a curator"
     tr.save()
-    assert "Retitled by a curator" in get(client, "/en/")[1]
+    assert "Retitled by a curator" in get(client, "/en/talks/")[1]
     assert "Retitled by a curator" in get(client, GRAVES)[1]
 
 
@@ -133,11 +133,11 @@ def test_unknown_query_parameters_bypass_the_cache(client, corpus_db):
 
 
 def test_list_filters_are_separate_pages(client, corpus_db):
-    all_talks = get(client, "/en/")[1]
-    filtered = get(client, "/en/?year=2017")[1]
+    all_talks = get(client, "/en/talks/")[1]
+    filtered = get(client, "/en/talks/?year=2017")[1]
     assert all_talks.count('data-testid="talk-card"') == 3
     assert filtered.count('data-testid="talk-card"') == 1
-    assert get(client, "/en/?year=2017")[1].count('data-testid="talk-card"') == 1
+    assert get(client, "/en/talks/?year=2017")[1].count('data-testid="talk-card"') == 1
 
 
 def test_graph_pages_follow_graph_edits(client, corpus_db):

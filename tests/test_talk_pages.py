@@ -18,8 +18,8 @@ def test_root_redirects_to_the_browser_language(client):
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB").url == "/en/"
 
 
-def test_home_lists_three_talks_and_one_discussion(client, corpus_db):
-    html = client.get("/en/").content.decode()
+def test_the_talk_list_shows_three_talks_and_one_discussion(client, corpus_db):
+    html = client.get("/en/talks/").content.decode()
     assert cards(html) == 3
     assert cards(html, "discussion-card") == 1
     assert "Alex Graves" in html and "Jascha Sohl-Dickstein" in html and "Koray Kavukcuoglu" in html
@@ -39,7 +39,7 @@ def test_home_lists_three_talks_and_one_discussion(client, corpus_db):
     ],
 )
 def test_list_filters(client, corpus_db, query, expected):
-    assert cards(client.get(f"/en/?{query}").content.decode()) == expected
+    assert cards(client.get(f"/en/talks/?{query}").content.decode()) == expected
 
 
 def test_list_paginates(client, corpus_db):
@@ -50,8 +50,8 @@ def test_list_paginates(client, corpus_db):
     for i in range(20):
         talk = Talk.objects.create(slug=f"t-{i}", event=event, speaker=speaker)
         TalkTranslation.objects.create(talk=talk, lang="en", title=f"Talk {i}")
-    first = client.get("/en/").content.decode()
-    second = client.get("/en/?page=2").content.decode()
+    first = client.get("/en/talks/").content.decode()
+    second = client.get("/en/talks/?page=2").content.decode()
     assert cards(first) == 12 and cards(second) == 11
     assert 'rel="next"' in first and 'rel="prev"' in second
 
@@ -116,3 +116,14 @@ def test_talk_page_advertises_its_oembed(client, corpus_db):
     assert match
     body = client.get(match.group(1).replace("&amp;", "&")).json()
     assert body["version"] == "1.0" and body["type"] == "rich"
+
+
+def test_a_title_in_another_language_carries_its_lang(client, corpus_db):
+    """Koray Kavukcuoglu's talk is only in Spanish: on English pages its title is marked ``lang="es"``."""
+    title = Talk.objects.get(slug="koray-kavukcuoglu-iclr-2018").title_in("en")
+    for path in ("/en/", "/en/talks/", "/en/talks/koray-kavukcuoglu-iclr-2018/"):
+        html = client.get(path).content.decode()
+        assert re.search(rf' lang="es"[^>]*>{re.escape(title)}<', html), path
+    html = client.get("/en/talks/alex-graves-iclr-2017/").content.decode()
+    assert 'data-testid="talk-title">New Directions' in html  # same language: no attribute
+    assert '<option value="es" lang="es"' in html and 'data-testid="show-es" lang="es"' in html

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -23,3 +24,12 @@ def lang_attr(text_lang: str, page_lang: str) -> str:
     from django.utils.html import format_html
 
     return format_html(' lang="{}"', text_lang) if text_lang and text_lang != page_lang else ""
+
+
+@register.simple_tag
+def title_lang_attr(talk, lang: str) -> str:
+    """`` lang="es"`` when the talk's title on a ``lang`` page is in another language, else nothing."""
+    from django.utils.html import format_html
+
+    shown = title_lang(talk, lang)
+    return format_html(' lang="{}"', shown) if shown != lang else ""

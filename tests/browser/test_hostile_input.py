@@ -172,8 +172,10 @@ def test_spanish_page_and_embed_and_vault_map(watched, hostile_url):
     open_page(page, f"{hostile_url}/en/graph/")
     page.wait_for_selector('[data-vault-network][data-settled="true"]', timeout=60_000)
     assert_inert(page)
-    open_page(page, f"{hostile_url}/en/")
+    open_page(page, f"{hostile_url}/en/talks/")
     expect(page.get_by_test_id("talk-card")).to_contain_text("<script>window.__pwned='title'")
+    assert_inert(page)
+    open_page(page, f"{hostile_url}/en/")
     assert_inert(page)
 
 
