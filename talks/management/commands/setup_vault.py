@@ -1,7 +1,7 @@
 """``manage.py setup_vault``: what ``make setup`` does after collecting static files, in one process.
 
 Migrate, create the cache table, import the bundled corpus, rebuild the concept graphs and the search
-index. Every step is idempotent and cheap when nothing changed (an unchanged file is not re-imported,
+index, link the concepts across talks. Every step is idempotent and cheap when nothing changed (an unchanged file is not re-imported,
 unchanged texts keep their vectors), so one process instead of five Django start-ups is what makes a
 repeat ``make run`` quick.
 """
@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Migrate, import the bundled corpus, rebuild graphs and the search index (idempotent)."
+    help = "Migrate, import the bundled corpus, rebuild graphs, the search index and the concepts (idempotent)."
 
     def handle(self, *args, **opts):
         steps = [
@@ -24,6 +24,7 @@ class Command(BaseCommand):
             ("import", ("import_vault",), {}),
             ("graphs", ("rebuild_graphs",), {"quiet": True}),
             ("search index", ("rebuild_search_index",), {}),
+            ("concepts", ("link_concepts",), {}),
         ]
         for label, cmd, kwargs in steps:
             started = time.perf_counter()
