@@ -209,8 +209,12 @@ def related(talk: Talk, lang: str) -> dict:
             continue  # a node stands for its point: the point carries the link
         key = f"{m.lang}-{m.key if m.kind == ConceptMember.Kind.PARAGRAPH else m.number}"
         best = {e["talk"]: e for e in points.get(key, [])}
-        for entry in by_concept.get(m.concept_id, []):  # the closest member of each other talk
-            if entry["talk"] not in best or entry["similarity"] > best[entry["talk"]]["similarity"]:
+        for entry in by_concept.get(m.concept_id, []):
+            # Per other talk one member: in the page's language where it has one (its page shows
+            # that language's points, so the anchor exists), then the closest.
+            rank = (entry["lang"] == lang, entry["similarity"])
+            held = best.get(entry["talk"])
+            if held is None or rank > (held["lang"] == lang, held["similarity"]):
                 best[entry["talk"]] = entry
         points[key] = sorted(best.values(), key=lambda e: e["talk"])
     return {

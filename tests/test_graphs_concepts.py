@@ -55,9 +55,7 @@ def test_reinforcement_learning_links_kavukcuoglu_and_sohl_dickstein(linked) -> 
     assert all("RL" in t for t in texts if ":" not in t)  # every point text names it
     # Graves' RL point reaches Sohl-Dickstein's talk too (a concept of its own, see graphs/README.md).
     graves_rl = [
-        c
-        for c in linked
-        if any(m.talk.slug == GRAVES and m.number == 26 for m in c.members.all())
+        c for c in linked if any(m.talk.slug == GRAVES and m.number == 26 for m in c.members.all())
     ]
     assert graves_rl and JASCHA in talks_of(graves_rl[0])
 
@@ -77,7 +75,11 @@ def test_linking_again_gives_the_same_concepts(linked) -> None:
     )
     call_command("link_concepts", verbosity=0)
     after = sorted(
-        sorted(ConceptMember.objects.filter(concept=c).values_list("talk_id", "kind", "lang", "number", "key"))
+        sorted(
+            ConceptMember.objects.filter(concept=c).values_list(
+                "talk_id", "kind", "lang", "number", "key"
+            )
+        )
         for c in Concept.objects.all()
     )
     assert before == after
@@ -120,10 +122,41 @@ def test_related_answers_404_for_an_unknown_or_draft_talk(client, linked) -> Non
     assert client.get("/api/talks/no-such-talk/related/").status_code == 404
     Talk.objects.filter(slug=KORAY).update(status=Talk.Status.DRAFT)
     assert client.get(f"/api/talks/{KORAY}/related/").status_code == 404
-    assert KORAY not in {m["talk"] for c in client.get("/api/concepts/").json() for m in c["members"]}
+    assert KORAY not in {
+        m["talk"] for c in client.get("/api/concepts/").json() for m in c["members"]
+    }
 
 
 def test_both_endpoints_are_in_the_schema(client, corpus_db) -> None:
     schema = client.get("/api/schema/?format=json").json()
     assert "/api/concepts/" in schema["paths"]
     assert "/api/talks/{slug}/related/" in schema["paths"]
+
+
+def test_a_talk_page_links_its_points_to_the_same_concept_in_other_talks(client, linked) -> None:
+    html = client.get(f"/en/talks/{GRAVES}/").content.decode()
+    assert 'data-testid="also-in"' in html
+    assert f'href="/en/talks/{DISCUSSION}/#thread-es-' in html
+    thread = client.get(f"/en/talks/{DISCUSSION}/").content.decode()
+    anchor = html.split(f'href="/en/talks/{DISCUSSION}/#', 1)[1].split('"', 1)[0]
+    assert f'id="{anchor}"' in thread  # the link lands on the exact paragraph
+    back = thread.split(f'href="/en/talks/{GRAVES}/#', 1)[1].split('"', 1)[0]
+    assert f'id="{back}"' in html
+
+
+def test_also_in_speaks_the_page_language(client, linked) -> None:
+    html = client.get(f"/es/talks/{KORAY}/").content.decode()
+    assert "también en" in html
+    assert f'href="/es/talks/{JASCHA}/#point-es-' in html
+
+
+def test_a_talk_without_shared_concepts_shows_no_also_in(client, corpus_db) -> None:
+    Concept.objects.all().delete()
+    assert 'data-testid="also-in"' not in client.get(f"/en/talks/{GRAVES}/").content.decode()
+
+
+def test_the_vault_map_shows_every_talk_and_links_concepts_to_their_points(client, linked) -> None:
+    html = client.get("/es/graph/").content.decode()
+    for slug in Talk.objects.published().values_list("slug", flat=True):
+        assert f'data-slug="{slug}"' in html
+    assert f'href="/es/talks/{KORAY}/#point-es-' in html
