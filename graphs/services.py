@@ -68,6 +68,8 @@ def talk_graph_context(talk: Talk, lang: str, points: dict | None = None) -> dic
             "point": _("Point"),
             "noPoint": _("This concept names no summary point."),
             "node": _("Concept"),
+            # graph_tools.js puts the count in.
+            "matches": _("%(count)s matching concepts"),
         },
     }
     return {
