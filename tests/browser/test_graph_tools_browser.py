@@ -26,7 +26,9 @@ def test_searching_a_node_marks_it_in_both_views_and_shows_its_point(page, live_
     views = page.get_by_test_id("graph-views")
     expect(views).to_have_attribute("data-matches", "N,O,P")
     assert page.locator("[data-graph-mermaid] g.node.graph-match").count() == 3
-    selected = page.evaluate("document.querySelector('[data-graph-network]').visNetwork.getSelectedNodes()")
+    selected = page.evaluate(
+        "document.querySelector('[data-graph-network]').visNetwork.getSelectedNodes()"
+    )
     assert sorted(selected) == ["N", "O", "P"]
     expect(page.get_by_test_id("graph-point")).to_contain_text("Point 13.")
     page.get_by_test_id("graph-search").fill("")
@@ -54,17 +56,17 @@ def test_both_views_export_as_svg_and_png(page, live_url):
     open_graves(page, live_url)
     with page.expect_download() as info:
         page.get_by_test_id("export-mermaid-svg").click()
-    diagram = open(info.value.path(), encoding="utf-8").read()
+    diagram = info.value.path().read_text(encoding="utf-8")
     assert info.value.suggested_filename == f"{GRAVES}-en-diagram.svg"
     assert "<svg" in diagram and len(re.findall(r'class="node[ "]', diagram)) == 31
     with page.expect_download() as info:
         page.get_by_test_id("export-network-svg").click()
-    network = open(info.value.path(), encoding="utf-8").read()
+    network = info.value.path().read_text(encoding="utf-8")
     assert network.count('<g class="node"') == 31 and "<line" in network
     for button in ("export-mermaid-png", "export-network-png"):
         with page.expect_download() as info:
             page.get_by_test_id(button).click()
-        assert open(info.value.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+        assert info.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert page.js_errors == []
 
 
@@ -88,7 +90,9 @@ def test_the_mermaid_view_pans_and_zooms(page, live_url):
     page.mouse.move(r["x"] + 140, r["y"] + 90, steps=5)
     page.mouse.up()
     after = box()
-    assert after[0] < before[0] and after[1] < before[1]  # dragged right and down: view moves left/up
+    assert (
+        after[0] < before[0] and after[1] < before[1]
+    )  # dragged right and down: view moves left/up
     page.mouse.move(r["x"] + r["width"] / 2, r["y"] + r["height"] / 2)
     page.mouse.wheel(0, -100)
     assert float(svg.get_attribute("data-zoom")) > 1.25
