@@ -167,4 +167,6 @@ def test_suggest_a_concept_graph_opens_a_rendered_draft_for_a_talk_without_one(
     page.wait_for_selector('[data-mermaid-preview][data-rendered="true"] svg', timeout=60_000)
     expect(page.get_by_test_id("graph-counts")).to_have_text("35 nodes · 34 edges · 4 groups")
     assert page.locator("[data-mermaid-preview] svg g.node").count() == 35
-    assert page.js_errors == []  # not saved: the public page still has no graph (test_graphs_browser)
+    assert (
+        page.js_errors == []
+    )  # not saved: the public page still has no graph (test_graphs_browser)
