@@ -160,3 +160,9 @@ def test_the_vault_map_shows_every_talk_and_links_concepts_to_their_points(clien
     for slug in Talk.objects.published().values_list("slug", flat=True):
         assert f'data-slug="{slug}"' in html
     assert f'href="/es/talks/{KORAY}/#point-es-' in html
+
+
+def test_an_empty_vault_links_nothing(empty_vault, client) -> None:
+    call_command("link_concepts", verbosity=0)
+    assert Concept.objects.count() == 0
+    assert client.get("/api/concepts/?lang=en").json() == []
