@@ -6,7 +6,14 @@ the page weight, each also per node so growth is visible. Parsing must stay line
 cost at 30,000 nodes must be within 2x of that at 300 (the script exits 1 otherwise). It also times
 the vault-wide summary for 1,000 talks x 30 concepts (what ``/graph/`` serves instead of 30,000 raw nodes).
 
+Concept linking by meaning (``graphs/linking.py``) is timed at 100, 1,000 and 10,000 talks of 30
+items each, on generated vectors of the real width (896: USE + e5) clustered around shared concepts:
+linking time, candidate pairs examined and the per-item cost, with the ratio of each per-item cost to
+the smallest size's, measured in the same run (the baseline). 1,000 talks (30,000 items) must link in
+under 60 s (the script exits 1 otherwise).
+
     .venv/bin/python bench/graph_bench.py [--sizes 30 300 3000 30000] [--repeat 3]
+        [--link-talks 100 1000 10000]
 """
 
 from __future__ import annotations
@@ -21,13 +28,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graphs import analysis, concept_map, interactive, mermaid
+import numpy as np
+
+from graphs import analysis, concept_map, interactive, linking, mermaid
 
 GROUPS = 8
 FANOUT = 4
 POINTS_PER_TALK = 30
 VIS_JS = ROOT / "static" / "vendor" / "vis-network" / "vis-network.min.js"
 LINEAR_LIMIT = 2.0
+LINK_DIM = 896
+LINK_TARGET_TALKS = 1_000
+LINK_TARGET_S = 60.0
 
 
 def key(i: int) -> str:
@@ -124,6 +136,49 @@ def bench_vault(talks: int = 1_000, concepts: int = 30) -> dict:
     }
 
 
+def linking_inputs(talks: int, per_talk: int = POINTS_PER_TALK, seed: int = 0):
+    """Items and float32[talks * per_talk, 896] vectors: each item near one of ``2 * talks`` concept
+    centres (cosine about 0.75 to its centre's other items), one in ten naming an acronym."""
+    rng = np.random.default_rng(seed)
+    n = talks * per_talk
+    n_concepts = 2 * talks
+    centres = rng.standard_normal((n_concepts, LINK_DIM), dtype=np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    which = rng.integers(0, n_concepts, size=n)
+    noise = rng.standard_normal((n, LINK_DIM), dtype=np.float32)
+    noise *= 0.6 / np.sqrt(LINK_DIM)
+    vectors = centres[which] + noise
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    items = [
+        linking.Item(
+            f"talk-{i // per_talk}",
+            "point",
+            "en" if i % 2 else "es",
+            i % per_talk + 1,
+            f"idea {which[i]}" + (f" X{which[i] % 500}Q" if i % 10 == 0 else ""),
+        )
+        for i in range(n)
+    ]
+    return items, vectors
+
+
+def bench_linking(talks: int) -> dict:
+    items, vectors = linking_inputs(talks)
+    gc.collect()
+    started = time.perf_counter()
+    result = linking.link(items, vectors)
+    seconds = time.perf_counter() - started
+    return {
+        "talks": talks,
+        "items": len(items),
+        "seconds": seconds,
+        "candidate_pairs": result.candidate_pairs,
+        "links": result.links,
+        "concepts": len(result.concepts),
+        "us_per_item": seconds / len(items) * 1e6,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -138,6 +193,13 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=3,
         help="best of this many runs (1 for 30,000-node HTML)",
+    )
+    parser.add_argument(
+        "--link-talks",
+        type=int,
+        nargs="*",
+        default=[100, 1_000, 10_000],
+        help="vault sizes (talks of 30 items) for concept linking; none to skip",
     )
     args = parser.parse_args(argv)
 
@@ -167,9 +229,33 @@ def main(argv: list[str] | None = None) -> int:
         f"vault map, {v['talks']} talks: {v['all_nodes']:,} nodes in the full graph, "
         f"{v['shown_nodes']} served ({v['shared_concepts']} shared concepts), built in {v['seconds']:.2f} s"
     )
+    links = [bench_linking(t) for t in args.link_talks]
+    if links:
+        base = links[0]["us_per_item"]
+        print(
+            f"{'talks':>7} {'items':>9} {'link s':>8} {'pairs examined':>15} {'links':>9} "
+            f"{'concepts':>9} {'µs/item':>8} {'x base':>7}"
+        )
+        for r in links:
+            r["per_item_over_base"] = r["us_per_item"] / base
+            print(
+                f"{r['talks']:>7,} {r['items']:>9,} {r['seconds']:>8.2f} {r['candidate_pairs']:>15,} "
+                f"{r['links']:>9,} {r['concepts']:>9,} {r['us_per_item']:>8.1f} "
+                f"{r['per_item_over_base']:>7.2f}"
+            )
+    target = next((r for r in links if r["talks"] == LINK_TARGET_TALKS), None)
+    link_met = target is None or target["seconds"] < LINK_TARGET_S
+    if target is not None:
+        print(
+            f"linking {LINK_TARGET_TALKS:,} talks: {target['seconds']:.1f} s "
+            f"(limit {LINK_TARGET_S:.0f} s) -> {'OK' if link_met else 'FAIL'}"
+        )
+        status = status or (0 if link_met else 1)
     print(
         json.dumps(
             {
+                "linking": links,
+                "linking_met": link_met,
                 "sizes": [
                     {
                         "nodes": r["n"],

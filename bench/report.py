@@ -36,8 +36,8 @@ BENCHES: dict[str, tuple[list[str], list[str], str]] = {
     ),
     "graph": (
         ["bench/graph_bench.py"],
-        ["bench/graph_bench.py", "--sizes", "30", "300", "--repeat", "1"],
-        "#3 concept graphs: parse and vis-network view build for 30 … 30,000 nodes; vault map for 1,000 talks",
+        ["bench/graph_bench.py", "--sizes", "30", "300", "--repeat", "1", "--link-talks", "100"],
+        "#3 concept graphs: parse and vis-network view build for 30 … 30,000 nodes; vault map for 1,000 talks; #20 concept linking at 100 / 1,000 / 10,000 talks",
     ),
     "search": (
         ["bench/search_bench.py"],
@@ -245,6 +245,17 @@ def targets(results: dict[str, dict]) -> list[tuple[str, str, str, str, str]]:
                 _met(f.get("met") if f.get("parse_per_node_30000_over_300") is not None else None),
             )
         )
+        link = next((r for r in f.get("linking", []) if r["talks"] == 1_000), None)
+        if link is not None:
+            rows.append(
+                (
+                    "#20 concepts",
+                    "linking 1,000 talks (30,000 items)",
+                    "< 60 s",
+                    _f(link["seconds"], 3) + " s",
+                    _met(f.get("linking_met")),
+                )
+            )
     if "search" in fig:
         big = [
             r
@@ -446,6 +457,28 @@ def section(name: str, r: dict, encode_ms: float | None = None) -> list[str]:
                 f"{v['shown_nodes']} ({v['shared_concepts']} shared concepts) in {v['seconds']:.2f} s."
             ),
         ]
+        if f.get("linking"):
+            out += [
+                "",
+                "Concept linking by meaning (`graphs/linking.py`, generated 896-wide vectors; "
+                "× base: µs per item ÷ the smallest size's, same run):",
+                "",
+                *_table(
+                    ["talks", "items", "link s", "pairs examined", "links", "µs / item", "× base"],
+                    [
+                        [
+                            r["talks"],
+                            r["items"],
+                            round(r["seconds"], 3),
+                            r["candidate_pairs"],
+                            r["links"],
+                            round(r["us_per_item"], 1),
+                            round(r["per_item_over_base"], 2),
+                        ]
+                        for r in f["linking"]
+                    ],
+                ),
+            ]
     elif name == "search":
         out += _table(
             [

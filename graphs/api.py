@@ -1,4 +1,5 @@
-"""``/api/talks/<slug>/graph/?lang=en`` (JSON) and the ``.mmd``, ``.graphml`` and ``.json`` downloads.
+"""``/api/talks/<slug>/graph/?lang=en`` (JSON) and the ``.mmd``, ``.graphml`` and ``.json`` downloads;
+``/api/concepts/?lang=en`` and ``/api/talks/<slug>/related/?lang=en`` (DRF, in the OpenAPI schema).
 
 Without ``lang`` the first language with a graph is used (en, then es). Errors are JSON
 ``{"error", "status"}`` with 400 (unknown language) or 404 (no such talk, or no graph).
@@ -10,10 +11,18 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.request import Request
+from rest_framework.response import Response
 
-from graphs import analysis
+from graphs import analysis, services
 from graphs.models import ConceptGraph
 from talks.models import LANG_CODES, Talk
+from vault.api import ERROR
 
 
 class _ApiError(Exception):
@@ -126,3 +135,100 @@ talk_graph = _endpoint(graph_data)
 talk_graph_mmd = _endpoint(graph_mermaid)
 talk_graph_graphml = _endpoint(graph_graphml)
 talk_graph_json = _endpoint(graph_node_link)
+
+
+# --- concepts across talks (DRF, in the OpenAPI schema) ----------------------------------------------
+
+_MEMBER_FIELDS: dict[str, serializers.Field] = {
+    "talk": serializers.CharField(help_text="talk slug"),
+    "kind": serializers.CharField(help_text="node | point | paragraph"),
+    "node": serializers.CharField(allow_null=True, help_text="graph node id (kind=node)"),
+    "point": serializers.IntegerField(allow_null=True, help_text="summary point number"),
+    "paragraph": serializers.CharField(
+        allow_null=True, help_text="thread paragraph (kind=paragraph)"
+    ),
+    "lang": serializers.CharField(),
+    "similarity": serializers.FloatField(help_text="best link similarity; 1.0 joined as one point"),
+    "text": serializers.CharField(),
+    "anchor": serializers.CharField(help_text="fragment of the member on its talk page"),
+}
+_CONCEPTS = inline_serializer(
+    "Concept",
+    {
+        "id": serializers.IntegerField(),
+        "label": serializers.CharField(help_text="in the requested language where it has one"),
+        "labels": serializers.DictField(child=serializers.CharField()),
+        "members": inline_serializer("ConceptMember", _MEMBER_FIELDS, many=True),
+    },
+    many=True,
+)
+_RELATED_MEMBER = inline_serializer(
+    "RelatedMember",
+    {
+        **_MEMBER_FIELDS,
+        "url": serializers.CharField(help_text="the other talk's page at the exact point"),
+        "title": serializers.CharField(),
+        "concept": serializers.IntegerField(),
+        "label": serializers.CharField(),
+    },
+    many=True,
+)
+_RELATED = inline_serializer(
+    "Related",
+    {
+        "talk": serializers.CharField(),
+        "talks": inline_serializer(
+            "RelatedTalk",
+            {
+                "slug": serializers.CharField(),
+                "title": serializers.CharField(),
+                "url": serializers.CharField(),
+                "concepts": serializers.ListField(child=serializers.IntegerField()),
+            },
+            many=True,
+        ),
+        "concepts": inline_serializer(
+            "RelatedConcept",
+            {"id": serializers.IntegerField(), "label": serializers.CharField()},
+            many=True,
+        ),
+        "points": serializers.DictField(
+            child=_RELATED_MEMBER,
+            help_text='"<lang>-<number>" (or "<lang>-<paragraph>") -> members',
+        ),
+    },
+)
+_LANG = OpenApiParameter(
+    "lang", OpenApiTypes.STR, enum=list(LANG_CODES), description="language of the labels"
+)
+
+
+def _lang(request: Request) -> str:
+    lang = request.query_params.get("lang", LANG_CODES[0])
+    if lang not in LANG_CODES:
+        raise ParseError(f"unknown language {lang!r}; use one of {', '.join(LANG_CODES)}")
+    return lang
+
+
+@extend_schema(
+    parameters=[_LANG],
+    responses={200: _CONCEPTS, 400: ERROR},
+    summary="The vault's concepts by meaning, each with its label and its members in every talk",
+)
+@api_view(["GET"])
+def concepts(request: Request) -> Response:
+    return Response(services.concepts_json(_lang(request)))
+
+
+@extend_schema(
+    parameters=[_LANG],
+    responses={200: _RELATED, 400: ERROR, 404: ERROR},
+    summary="The talks and points that share concepts with this talk",
+)
+@api_view(["GET"])
+def related(request: Request, slug: str) -> Response:
+    lang = _lang(request)
+    talk = Talk.objects.published().filter(slug=slug).first()
+    if talk is None:
+        raise NotFound(f"no talk {slug!r}")
+    return Response({"talk": talk.slug, **services.related(talk, lang)})

@@ -17,4 +17,10 @@ urlpatterns = [
         name="talk-graph-graphml",
     ),
     path("talks/<slug:slug>/graph.json", api.talk_graph_json, name="talk-graph-json"),
+    path("concepts/", cached_page(params=("lang",))(api.concepts), name="concepts"),
+    path(
+        "talks/<slug:slug>/related/",
+        cached_page(params=("lang",))(api.related),
+        name="talk-related",
+    ),
 ]

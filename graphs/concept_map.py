@@ -1,10 +1,13 @@
 """The vault-wide concept map: talks and their concepts as one networkx graph, summarised for the page.
 
-Concepts are matched across talks by *normalised labels*: a node's head term (the text before ``:``
-in ``"DNCs: sophisticated memory…"``), its acronyms (``NTM``, ``WAGE``), its group (classDef) name,
-and a discussion's subject, each accent-folded, lower-cased and singularised (``DNCs`` -> ``dnc``).
-Two talks sharing a term share the concept node. (Embedding similarity through ``search`` could catch
-paraphrases too; it is not used yet, so there is no similarity threshold to calibrate.)
+Shared concepts come *by meaning*: the clusters ``graphs/linking.py`` finds across talks and
+languages (stored as ``Concept`` rows by ``manage.py link_concepts``) arrive in
+``TalkConcepts.concepts``, each with its label in the page's language and the anchor of the talk's
+first member. A talk's own concepts are still its *normalised labels*: a node's head term (the text
+before ``:`` in ``"DNCs: sophisticated memory…"``), its acronyms (``NTM``, ``WAGE``), its group
+(classDef) name, and a discussion's subject, each accent-folded, lower-cased and singularised
+(``DNCs`` -> ``dnc``). When no talk carries meaning concepts (a vault never linked, or a caller that
+passes only nodes), equal terms are shared between talks as before.
 
 At scale the page cannot draw 30,000 raw nodes: :func:`summarise` keeps the concepts shared by the
 most talks (``MAX_SHARED_CONCEPTS``) and the talks that carry them (``MAX_TALK_NODES``); only a small
@@ -38,6 +41,8 @@ class TalkConcepts:
     url: str = ""
     nodes: list[tuple[str, str]] = field(default_factory=list)
     subject: str = ""
+    #: Concepts by meaning this talk takes part in: (key, label, anchor of its first member here).
+    concepts: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @functools.lru_cache(maxsize=65_536)  # group names and head terms repeat across thousands of nodes
@@ -72,6 +77,13 @@ def build(talks: list[TalkConcepts]) -> tuple[nx.Graph, dict[str, set[str]]]:
     g = nx.Graph()
     users: dict[str, set[str]] = defaultdict(set)
     surface: dict[str, Counter] = defaultdict(Counter)
+    by_meaning = any(talk.concepts for talk in talks)
+    for talk in talks:
+        g.add_node(f"talk:{talk.slug}", kind="talk", label=talk.title, url=talk.url)
+        for key, label, anchor in talk.concepts:
+            users[key].add(talk.slug)
+            surface[key][label] += 1
+            g.add_edge(f"talk:{talk.slug}", f"concept:{key}", weight=1, anchor=anchor)
     for talk in talks:
         g.add_node(f"talk:{talk.slug}", kind="talk", label=talk.title, url=talk.url)
         weights: Counter = Counter()
@@ -83,12 +95,29 @@ def build(talks: list[TalkConcepts]) -> tuple[nx.Graph, dict[str, set[str]]]:
         if talk.subject:
             weights[normalise(talk.subject)] += 1
         for term, weight in weights.items():
-            users[term].add(talk.slug)
-            g.add_edge(f"talk:{talk.slug}", f"concept:{term}", weight=weight)
+            # With concepts by meaning, equal label terms no longer make two talks share a concept:
+            # each talk's terms are its own (keyed by talk), the shared ones come from linking.
+            key = f"{talk.slug}/{term}" if by_meaning else term
+            users[key].add(talk.slug)
+            if key != term:
+                surface[key] = surface[term]
+            g.add_edge(f"talk:{talk.slug}", f"concept:{key}", weight=weight)
     for term, talk_slugs in users.items():
         label = surface[term].most_common(1)[0][0] if surface[term] else term
         g.nodes[f"concept:{term}"].update(kind="concept", label=label, talks=len(talk_slugs))
     return g, users
+
+
+def _link(g: nx.Graph, slug: str, term: str) -> dict:
+    """A shared concept's link to one talk: to its first member's point when the concept has one."""
+    talk = g.nodes[f"talk:{slug}"]
+    anchor = g.edges[f"talk:{slug}", f"concept:{term}"].get("anchor", "")
+    url = talk.get("url", "")
+    return {
+        "slug": slug,
+        "title": talk["label"],
+        "url": f"{url}#{anchor}" if url and anchor else url,
+    }
 
 
 def summarise(g: nx.Graph, users: dict[str, set[str]]) -> dict:
@@ -122,10 +151,7 @@ def summarise(g: nx.Graph, users: dict[str, set[str]]) -> dict:
                 "term": t,
                 "label": g.nodes[f"concept:{t}"]["label"],
                 "talks": sorted(users[t]),
-                "links": [
-                    {"slug": slug, "title": g.nodes[f"talk:{slug}"]["label"]}
-                    for slug in sorted(users[t])
-                ],
+                "links": [_link(g, slug, t) for slug in sorted(users[t])],
             }
             for t in shared[:MAX_SHARED_CONCEPTS]
         ],

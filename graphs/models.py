@@ -136,3 +136,56 @@ class ConceptEdge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source.key} -> {self.target.key}"
+
+
+class Concept(models.Model):
+    """One concept of the vault-wide map: a cluster of nodes, points and paragraphs of several talks
+    linked by meaning (``graphs/linking.py``), rebuilt by ``manage.py link_concepts``."""
+
+    labels = models.JSONField(default=dict, help_text="language code -> label")
+    talk_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-talk_count", "id"]
+
+    def __str__(self) -> str:
+        return self.label("en")
+
+    def label(self, lang: str) -> str:
+        """The label in ``lang``, else in the first language the concept has one."""
+        for code in (lang, *(code for code, _name in LANGUAGES)):
+            if self.labels.get(code):
+                return str(self.labels[code])
+        return ""
+
+
+class ConceptMember(models.Model):
+    class Kind(models.TextChoices):
+        NODE = "node", "graph node"
+        POINT = "point", "summary point"
+        PARAGRAPH = "paragraph", "thread paragraph"
+
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="members")
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="concept_members")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    lang = models.CharField(max_length=5, choices=LANGUAGES)
+    number = models.PositiveIntegerField(help_text="point number (paragraph order for threads)")
+    key = models.CharField(
+        max_length=100, blank=True, help_text="graph node key, or the thread paragraph's anchor key"
+    )
+    text = models.TextField()
+    similarity = models.FloatField(help_text="best link similarity (1.0: joined as the same point)")
+
+    class Meta:
+        ordering = ["concept", "talk", "kind", "lang", "number"]
+        indexes = [models.Index(fields=["talk", "lang"])]
+
+    def __str__(self) -> str:
+        return f"{self.talk_id} {self.kind} {self.lang} {self.number}"
+
+    @property
+    def anchor(self) -> str:
+        """The fragment on the talk page: ``point-es-5`` or ``thread-es-a1-2``."""
+        if self.kind == self.Kind.PARAGRAPH:
+            return f"thread-{self.lang}-{self.key}"
+        return f"point-{self.lang}-{self.number}"

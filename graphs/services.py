@@ -8,7 +8,7 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from graphs import analysis, concept_map, contrast, interactive, mermaid
-from graphs.models import ConceptGraph, ConceptNode
+from graphs.models import Concept, ConceptGraph, ConceptMember, ConceptNode
 from talks.cache import _cache as cache_call
 from talks.models import LANG_CODES, SummaryPoint, Talk
 
@@ -69,6 +69,8 @@ def talk_graph_context(talk: Talk, lang: str, points: dict | None = None) -> dic
             "point": _("Point"),
             "noPoint": _("This concept names no summary point."),
             "node": _("Concept"),
+            # graph_tools.js puts the count in.
+            "matches": _("%(count)s matching concepts"),
         },
     }
     return {
@@ -93,7 +95,11 @@ def talk_graph_context(talk: Talk, lang: str, points: dict | None = None) -> dic
 def _vault_version() -> str:
     stats = ConceptGraph.objects.aggregate(n=Count("id"), last=Max("id"), latest=Max("created_at"))
     talks = Talk.objects.aggregate(n=Count("id"), latest=Max("updated_at"))
-    return f"{stats['n']}-{stats['last']}-{stats['latest']}-{talks['n']}-{talks['latest']}"
+    linked = Concept.objects.aggregate(n=Count("id"), last=Max("id"))
+    return (
+        f"{stats['n']}-{stats['last']}-{stats['latest']}-{talks['n']}-{talks['latest']}"
+        f"-{linked['n']}-{linked['last']}"
+    )
 
 
 def vault_inputs(lang: str) -> list[concept_map.TalkConcepts]:
@@ -113,7 +119,114 @@ def vault_inputs(lang: str) -> list[concept_map.TalkConcepts]:
     )
     for talk_id, title, group in rows.iterator(chunk_size=5000):
         concepts[talk_id].nodes.append((title.replace("\n", " "), group or ""))
+    labels = dict(Concept.objects.values_list("id", "labels"))
+    seen: set[tuple[int, int]] = set()
+    members = (
+        ConceptMember.objects.filter(talk__in=list(talks))
+        .order_by("concept_id", "talk_id", "kind", "number")
+        .only("concept_id", "talk_id", "kind", "lang", "number", "key")
+    )
+    for m in members.iterator(chunk_size=5000):
+        if (m.concept_id, m.talk_id) in seen:
+            continue
+        seen.add((m.concept_id, m.talk_id))
+        label = label_in(labels.get(m.concept_id, {}), lang)
+        concepts[m.talk_id].concepts.append((f"c{m.concept_id}", label, m.anchor))
     return list(concepts.values())
+
+
+def label_in(labels: dict, lang: str) -> str:
+    """A concept's label in ``lang``, else in the first language that has one."""
+    for code in (lang, *LANG_CODES):
+        if labels.get(code):
+            return str(labels[code])
+    return ""
+
+
+def concepts_json(lang: str) -> list[dict]:
+    """Every concept with its label in ``lang`` and its members (what ``/api/concepts/`` returns)."""
+    slugs = dict(Talk.objects.published().values_list("id", "slug"))
+    out: dict[int, dict] = {}
+    for c in Concept.objects.all():
+        out[c.pk] = {"id": c.pk, "label": c.label(lang), "labels": c.labels, "members": []}
+    rows = ConceptMember.objects.filter(talk_id__in=list(slugs)).order_by(
+        "concept_id", "talk_id", "kind", "lang", "number"
+    )
+    for m in rows.iterator(chunk_size=5000):
+        if m.concept_id in out:
+            out[m.concept_id]["members"].append(_member_json(m, slugs[m.talk_id]))
+    return [c for c in out.values() if len({m["talk"] for m in c["members"]}) > 1]
+
+
+def _member_json(m: ConceptMember, slug: str) -> dict:
+    return {
+        "talk": slug,
+        "kind": m.kind,
+        "node": m.key if m.kind == ConceptMember.Kind.NODE else None,
+        "point": m.number if m.kind != ConceptMember.Kind.PARAGRAPH else None,
+        "paragraph": m.key if m.kind == ConceptMember.Kind.PARAGRAPH else None,
+        "lang": m.lang,
+        "similarity": m.similarity,
+        "text": m.text,
+        "anchor": m.anchor,
+    }
+
+
+def related(talk: Talk, lang: str) -> dict:
+    """The other talks sharing concepts with ``talk``, and per own point the others' members.
+
+    ``{"talks": [{slug, title, url, concepts}], "points": {"<lang>-<n>": [member, …]}}``: a member
+    of another talk carries its ``url`` (talk page + anchor of the exact point or paragraph).
+    """
+    mine = list(ConceptMember.objects.filter(talk=talk))
+    concept_ids = {m.concept_id for m in mine}
+    labels = dict(Concept.objects.filter(id__in=concept_ids).values_list("id", "labels"))
+    others = (
+        ConceptMember.objects.filter(concept_id__in=concept_ids, talk__status=Talk.Status.PUBLISHED)
+        .exclude(talk=talk)
+        .select_related("talk")
+        .order_by("talk__slug", "kind", "number")
+    )
+    by_concept: dict[int, list[dict]] = {}
+    talks: dict[str, dict] = {}
+    for m in others:
+        url = f"{m.talk.get_absolute_url()}#{m.anchor}"
+        entry = {**_member_json(m, m.talk.slug), "url": url, "title": m.talk.title_in(lang)}
+        entry["concept"] = m.concept_id
+        entry["label"] = label_in(labels.get(m.concept_id, {}), lang)
+        by_concept.setdefault(m.concept_id, []).append(entry)
+        t = talks.setdefault(
+            m.talk.slug,
+            {
+                "slug": m.talk.slug,
+                "title": entry["title"],
+                "url": m.talk.get_absolute_url(),
+                "concepts": [],
+            },
+        )
+        if m.concept_id not in t["concepts"]:
+            t["concepts"].append(m.concept_id)
+    points: dict[str, list[dict]] = {}
+    for m in mine:
+        if m.kind == ConceptMember.Kind.NODE:
+            continue  # a node stands for its point: the point carries the link
+        key = f"{m.lang}-{m.key if m.kind == ConceptMember.Kind.PARAGRAPH else m.number}"
+        best = {e["talk"]: e for e in points.get(key, [])}
+        for entry in by_concept.get(m.concept_id, []):
+            # Per other talk one member: in the page's language where it has one (its page shows
+            # that language's points, so the anchor exists), then the closest.
+            rank = (entry["lang"] == lang, entry["similarity"])
+            held = best.get(entry["talk"])
+            if held is None or rank > (held["lang"] == lang, held["similarity"]):
+                best[entry["talk"]] = entry
+        points[key] = sorted(best.values(), key=lambda e: e["talk"])
+    return {
+        "talks": sorted(talks.values(), key=lambda t: t["slug"]),
+        "concepts": [
+            {"id": cid, "label": label_in(labels.get(cid, {}), lang)} for cid in sorted(concept_ids)
+        ],
+        "points": points,
+    }
 
 
 def vault_summary(lang: str) -> dict:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from graphs import mermaid
+from graphs import mermaid, suggest
 
 from .models import LANG_CODES, Origin, SummaryPoint, Talk, TalkTranslation
 from .workbench import WorkbenchUnavailable, open_workbench, stale_translations
@@ -109,6 +109,14 @@ def graph_editor(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int):
     error = None
     source = translation.graph_source
     status = 200
+    # "Suggest a concept graph": a draft from the points opens here, unsaved, for the curator.
+    suggested = request.GET.get("suggest") == "1" or request.POST.get("suggested") == "1"
+    if request.method == "GET" and suggested:
+        try:
+            source = suggest.suggest_for(translation)
+        except ValueError:
+            message = _("This translation has no summary points to draft a graph from.")
+            error, suggested, status = {"message": message}, False, 400
     if request.method == "POST":
         if not model_admin.has_change_permission(request, translation):
             raise PermissionDenied
@@ -119,9 +127,13 @@ def graph_editor(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int):
             with transaction.atomic():
                 translation.graph_source = source
                 translation.origin = Origin.EDITED
-                translation._change_reason = "graph edited"  # type: ignore[attr-defined]  # simple-history reads it
+                reason = "graph edited"
+                if suggested:  # provenance: drafted by the suggestion, then saved by a curator
+                    translation.generator = suggest.GENERATOR
+                    reason = "graph suggested, then edited by a curator"
+                translation._change_reason = reason  # type: ignore[attr-defined]  # simple-history reads it
                 translation.save()
-                model_admin.log_change(request, translation, "Concept graph edited")
+                model_admin.log_change(request, translation, f"Concept graph: {reason}")
             messages.success(request, _("The concept graph was saved."))
             return redirect("admin:talks_talktranslation_graph", translation.pk)
         status = 400
@@ -136,6 +148,7 @@ def graph_editor(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int):
             source=source,
             error=error,
             original=translation,
+            suggested=suggested,
             check_url=reverse("admin:talks_talktranslation_graph_check"),
         ),
         status=status,

@@ -97,6 +97,7 @@ class LiveStack:
         self.manage("createcachetable")
         self.manage("import_vault", "-v0", *import_args)
         self.manage("rebuild_search_index")
+        self.manage("link_concepts")
         log = open(self.folder / "web.log", "w")  # noqa: SIM115 — the server process owns it until stop()
         self.procs.append(
             subprocess.Popen(

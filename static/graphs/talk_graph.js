@@ -1,7 +1,8 @@
 /* A talk's concept graph: the Mermaid diagram (securityLevel 'strict') and the vis-network view.
  * Data comes from the json_script named by [data-graph-views][data-payload] (graphs/services.py).
  * Clicking or hovering a concept shows its summary point in the page language and highlights the
- * point in the page's list (#point-<lang>-<n>). */
+ * point in the page's list (#point-<lang>-<n>). The reader's tools (search, groups, export, pan and
+ * zoom, kept layout) are in graph_tools.js, which this file calls when it is loaded. */
 (function () {
   "use strict";
 
@@ -47,16 +48,31 @@
   function renderNetwork(root, data) {
     var container = root.querySelector("[data-graph-network]");
     if (!container || !window.vis) return;
-    var network = new vis.Network(
-      container,
-      { nodes: new vis.DataSet(data.network.nodes), edges: new vis.DataSet(data.network.edges) },
-      data.network.options
+    var tools = window.GraphTools;
+    var layoutKey = tools ? tools.layoutKey(data) : null;
+    var saved = tools ? tools.loadLayout(layoutKey, data.network.nodes) : null;
+    var nodes = new vis.DataSet(
+      data.network.nodes.map(function (n) {
+        return saved ? Object.assign({}, n, { x: saved[n.id].x, y: saved[n.id].y }) : n;
+      })
     );
-    // Physics lays the graph out, then stops so the picture holds still.
-    network.once("stabilizationIterationsDone", function () {
-      network.setOptions({ physics: { enabled: false } });
+    var options = saved ? Object.assign({}, data.network.options, { physics: { enabled: false } }) : data.network.options;
+    var network = new vis.Network(container, { nodes: nodes, edges: new vis.DataSet(data.network.edges) }, options);
+    container.visNodes = nodes;
+    // Physics lays the graph out once, then stops so the picture holds still; the positions are
+    // kept (localStorage), so a reload shows the same picture.
+    if (saved) {
       container.dataset.settled = "true";
-    });
+      container.dataset.layout = "restored";
+    } else {
+      network.once("stabilizationIterationsDone", function () {
+        network.setOptions({ physics: { enabled: false } });
+        if (tools) tools.saveLayout(layoutKey, network);
+        container.dataset.settled = "true";
+        container.dataset.layout = "settled";
+      });
+    }
+    network.on("dragEnd", function () { if (tools) tools.saveLayout(layoutKey, network); });
     network.on("click", function (params) {
       if (params.nodes.length) showConcept(root, data, params.nodes[0], true);
     });
@@ -75,7 +91,12 @@
   function renderMermaid(root, data) {
     var target = root.querySelector("[data-graph-mermaid]");
     if (!target || !window.mermaid) return;
-    mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "default", flowchart: { useMaxWidth: true } });
+    var dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+    // SVG text labels (no HTML in foreignObject): the exported PNG can be drawn from the SVG.
+    mermaid.initialize({
+      startOnLoad: false, securityLevel: "strict", theme: dark ? "dark" : "default",
+      htmlLabels: false, flowchart: { useMaxWidth: true, htmlLabels: false }
+    });
     mermaid.render("mermaid-" + data.slug + "-" + data.graphLang, data.mermaid).then(function (result) {
       target.innerHTML = result.svg; // sanitised by Mermaid (strict: DOMPurify, no scripts or click handlers)
       target.dataset.rendered = "true";
@@ -84,8 +105,19 @@
         if (!match || !data.nodes[match[1]]) return;
         g.dataset.key = match[1];
         g.style.cursor = "pointer";
+        // Keyboard access: every node is a focusable button (Tab, then Enter or Space).
+        g.setAttribute("tabindex", "0");
+        g.setAttribute("role", "button");
+        g.setAttribute("aria-label", match[1] + ": " + data.nodes[match[1]].title.replace(/\s+/g, " "));
         g.addEventListener("click", function () { showConcept(root, data, match[1], true); });
+        g.addEventListener("keydown", function (event) {
+          if (event.key === "Enter" || event.key === " ") {
+            event.preventDefault();
+            showConcept(root, data, match[1], true);
+          }
+        });
       });
+      if (window.GraphTools) window.GraphTools.mermaidReady(root, data, target);
     }).catch(function (error) {
       target.textContent = String(error && error.message ? error.message : error);
       target.dataset.rendered = "error";
@@ -99,6 +131,9 @@
       var data = JSON.parse(script.textContent);
       renderNetwork(root, data);
       renderMermaid(root, data);
+      if (window.GraphTools) {
+        window.GraphTools.setup(root, data, function (key, scroll) { showConcept(root, data, key, scroll); });
+      }
     });
   }
 

@@ -152,3 +152,21 @@ def test_mermaid_editor_renders_and_shows_parse_errors_inline(page, live_url, ed
     expect(page.get_by_test_id("graph-counts")).to_have_text("2 nodes · 1 edges · 0 groups")
     expect(page.get_by_test_id("graph-error")).to_have_text("")
     assert page.js_errors == []
+
+
+def test_suggest_a_concept_graph_opens_a_rendered_draft_for_a_talk_without_one(
+    page, live_url, editor_login
+):
+    log_in(page, live_url, editor_login)
+    page.goto(f"{live_url}/en/curate/talks/talk/?q=jascha-sohl-dickstein-iclr-2023")
+    page.get_by_role("link", name="jascha-sohl-dickstein-iclr-2023", exact=True).click()
+    page.get_by_test_id("graph-editor-link").first.click()  # its only (Spanish) translation
+    page.wait_for_url(re.compile(r"/talktranslation/\d+/graph/"))
+    page.get_by_test_id("graph-suggest").click()
+    expect(page.get_by_test_id("graph-suggested")).to_be_visible()
+    page.wait_for_selector('[data-mermaid-preview][data-rendered="true"] svg', timeout=60_000)
+    expect(page.get_by_test_id("graph-counts")).to_have_text("35 nodes · 34 edges · 4 groups")
+    assert page.locator("[data-mermaid-preview] svg g.node").count() == 35
+    assert (
+        page.js_errors == []
+    )  # not saved: the public page still has no graph (test_graphs_browser)

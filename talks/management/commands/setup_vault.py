@@ -2,9 +2,9 @@
 
 Migrate, create the cache table, import the bundled corpus and then its curators' translations
 (``data/translations``: a translation needs its source language stored first), rebuild the concept
-graphs, export the search models that run through ONNX Runtime (from the packaged weights, once) and
-build the search
-index. Every step is idempotent and cheap when nothing changed (an unchanged file is not re-imported,
+graphs, export the search models that run through ONNX Runtime (from the packaged weights, once),
+build the search index and link the concepts across talks.
+Every step is idempotent and cheap when nothing changed (an unchanged file is not re-imported,
 unchanged texts keep their vectors), so one process instead of five Django start-ups is what makes a
 repeat ``make run`` quick.
 """
@@ -20,7 +20,7 @@ from .import_vault import bundled_translations
 
 
 class Command(BaseCommand):
-    help = "Migrate, import the bundled corpus, rebuild graphs and the search index (idempotent)."
+    help = "Migrate, import the bundled corpus, rebuild graphs, the search index and the concepts (idempotent)."
 
     def handle(self, *args, **opts):
         steps = [
@@ -31,6 +31,7 @@ class Command(BaseCommand):
             ("graphs", ("rebuild_graphs",), {"quiet": True}),
             ("search models", (), {}),
             ("search index", ("rebuild_search_index",), {}),
+            ("concepts", ("link_concepts",), {}),
         ]
         for label, cmd, kwargs in steps:
             started = time.perf_counter()
