@@ -21,7 +21,6 @@ def title_lang(talk, lang: str) -> str:
 @register.simple_tag
 def lang_attr(text_lang: str, page_lang: str) -> str:
     """`` lang="es"`` when text in ``text_lang`` sits on a page in ``page_lang``, else nothing."""
-    from django.utils.html import format_html
 
     return format_html(' lang="{}"', text_lang) if text_lang and text_lang != page_lang else ""
 
@@ -29,7 +28,6 @@ def lang_attr(text_lang: str, page_lang: str) -> str:
 @register.simple_tag
 def title_lang_attr(talk, lang: str) -> str:
     """`` lang="es"`` when the talk's title on a ``lang`` page is in another language, else nothing."""
-    from django.utils.html import format_html
 
     shown = title_lang(talk, lang)
     return format_html(' lang="{}"', shown) if shown != lang else ""
