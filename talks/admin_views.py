@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from graphs import mermaid
 
+from .concurrency import Conflict, EditConflict, conflict_for
 from .models import LANG_CODES, Origin, SummaryPoint, Talk, TalkTranslation
 
 MAX_GRAPH_SOURCE = 1_000_000
@@ -99,8 +100,28 @@ def side_by_side(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int):
     )
 
 
+def edit_conflict(model_admin: admin.ModelAdmin, request: HttpRequest, conflicts: list[Conflict]):
+    """409: what the curator sent was not saved, because someone saved the same rows since they opened
+    the page. Each row shows its stored value beside the curator's, and who changed it when."""
+    return TemplateResponse(
+        request,
+        "admin/talks/edit_conflict.html",
+        _context(
+            model_admin,
+            request,
+            _("Not saved: someone else changed this since you opened it"),
+            conflicts=conflicts,
+            reload_url=request.get_full_path(),
+        ),
+        status=409,
+    )
+
+
 def graph_editor(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int):
-    """Edit a translation's Mermaid source with a live preview; saving re-derives the stored graph."""
+    """Edit a translation's Mermaid source with a live preview; saving re-derives the stored graph.
+
+    The form carries the translation's version: a save over a newer one is refused with the conflict
+    page (``edit_conflict``), the stored source beside the curator's."""
     translation = get_object_or_404(TalkTranslation.objects.select_related("talk"), pk=pk)
     if not model_admin.has_view_permission(request, translation):
         raise PermissionDenied
@@ -111,15 +132,20 @@ def graph_editor(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int):
         if not model_admin.has_change_permission(request, translation):
             raise PermissionDenied
         source = request.POST.get("graph_source", "").replace("\r\n", "\n")
+        seen = _seen_version(request)
         error = _check(source)
+        if error is None and seen is None:
+            error = {
+                "message": _("The form was sent without its version; reload the page."),
+                "line": 0,
+                "column": 0,
+            }
         if error is None:
-            # The receiver rebuilds the graph rows in the same transaction.
-            with transaction.atomic():
-                translation.graph_source = source
-                translation.origin = Origin.EDITED
-                translation._change_reason = "graph edited"  # type: ignore[attr-defined]  # simple-history reads it
-                translation.save()
-                model_admin.log_change(request, translation, "Concept graph edited")
+            try:
+                _save_graph(model_admin, request, translation, source, seen)
+            except EditConflict as conflict:
+                got = conflict_for(conflict.instance, conflict.seen, {"graph_source": source})
+                return edit_conflict(model_admin, request, [got])
             messages.success(request, _("The concept graph was saved."))
             return redirect("admin:talks_talktranslation_graph", translation.pk)
         status = 400
@@ -132,12 +158,29 @@ def graph_editor(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int):
             _("Concept graph: %(translation)s") % {"translation": translation},
             translation=translation,
             source=source,
+            version=request.POST.get("version") or translation.version,
             error=error,
             original=translation,
             check_url=reverse("admin:talks_talktranslation_graph_check"),
         ),
         status=status,
     )
+
+
+def _seen_version(request: HttpRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+def _save_graph(model_admin, request, translation: TalkTranslation, source: str, seen) -> None:
+    # The receiver rebuilds the graph rows in the same transaction.
+    with transaction.atomic():
+        translation.graph_source = source
+        translation.origin = Origin.EDITED
+        translation._change_reason = "graph edited"  # type: ignore[attr-defined]  # simple-history reads it
+        translation.expect_version(seen)
+        translation.save()
+        model_admin.log_change(request, translation, "Concept graph edited")
 
 
 def _check(source: str) -> dict | None:

@@ -246,7 +246,9 @@ def test_mermaid_editor_saves_atomically_and_rebuilds_the_graph(client, editor):
     tr.refresh_from_db()
     assert tr.graph_source.startswith("graph LR classDef Main")
 
-    response = client.post(url, {"graph_source": "graph LR\nA[Koray 1] --> B[WaveNet 4]"})
+    response = client.post(
+        url, {"graph_source": "graph LR\nA[Koray 1] --> B[WaveNet 4]", "version": tr.version}
+    )
     assert response.status_code == 302
     tr.refresh_from_db()
     graph = ConceptGraph.objects.get(talk=tr.talk, lang="es")
