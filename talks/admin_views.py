@@ -186,7 +186,15 @@ def _save_graph(model_admin, request, translation: TalkTranslation, source: str,
 def _check(source: str) -> dict | None:
     """None when ``source`` parses (or is empty), else the parser's error with its line and column."""
     if len(source) > MAX_GRAPH_SOURCE:
-        return {"message": _("The graph source is too long."), "line": 0, "column": 0}
+        return {
+            "message": _(
+                "The graph source is %(n)s characters long; at most %(max)s are accepted. "
+                "Nothing was saved."
+            )
+            % {"n": f"{len(source):,}", "max": f"{MAX_GRAPH_SOURCE:,}"},
+            "line": 0,
+            "column": 0,
+        }
     if not source.strip():
         return None
     try:

@@ -303,7 +303,7 @@ def test_a_file_that_is_not_utf8_or_too_large_is_refused_by_name(client, editor)
     assert response.status_code == 400
     problems = [str(p) for preview in response.context["previews"] for p in preview.problems]
     assert any("latin1.txt" in p and "not UTF-8" in p for p in problems)
-    assert any("huge.txt" in p and "larger than" in p for p in problems)
+    assert any("huge.txt" in p and "at most 1,000,000 bytes" in p for p in problems)
 
 
 def test_the_import_page_speaks_spanish(client, editor):

@@ -79,6 +79,10 @@ def test_an_oversized_body_answers_413(client, probe, settings):
     body = json.dumps({"params": {"bits": "0" * 300}})
     response = client.post("/api/demos/probe/runs/", body, content_type="application/json")
     assert response.status_code == 413
+    assert response.json()["error"] == (
+        f"The request body is {len(body)} bytes; at most 200 are accepted. No run was started."
+    )
+    assert not DemoRun.objects.exists()
 
 
 def test_an_unknown_demo_answers_404(client):
@@ -95,6 +99,8 @@ def test_the_rate_limit_answers_429_with_retry_after(client, probe, settings, ru
     refused = run_now(client, "probe", {"count": 4})
     assert refused.status_code == 429
     assert 1 <= int(refused["Retry-After"]) <= 60
+    said = refused.json()["error"]
+    assert "at most 3 every 60 s" in said and "This run was not started" in said
     # Another client address has its own allowance.
     assert run_now(client, "probe", {"count": 5}, REMOTE_ADDR="10.0.0.9").status_code == 201
 
@@ -126,6 +132,8 @@ def test_a_full_queue_answers_503_with_retry_after(
     assert refused.status_code == 503
     assert int(refused["Retry-After"]) > 0
     assert DemoRun.objects.count() == 2
+    said = refused.json()["error"]
+    assert "at most 2 queued or running runs" in said and "This run was not started" in said
 
 
 def test_identical_requests_of_a_deterministic_demo_come_from_the_cache(
