@@ -85,6 +85,44 @@ def test_an_oversized_body_answers_413(client, probe, settings):
     assert not DemoRun.objects.exists()
 
 
+@pytest.mark.parametrize("params", [{"count": "5"}, {"count": 5.0}, {"count": True}])
+def test_a_json_body_is_typed_as_the_schema_says(client, probe, params):
+    response = client.post(
+        "/api/demos/probe/runs/", {"params": params}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"count": ["Must be a whole number."]}
+
+
+@pytest.mark.parametrize("wait", ["11", "-1", "soon", "nan"])
+def test_a_wait_outside_0_to_10_seconds_answers_400(client, probe, run_now, wait):
+    run = run_now(client, "probe", {"count": 1}).json()
+    response = client.get(f"/api/demos/runs/{run['id']}/?wait={wait}")
+    assert response.status_code == 400 and "from 0 to 10" in response.json()["error"]
+
+
+def test_each_demo_has_its_run_endpoint_in_the_schema_with_its_params(client, probe):
+    schema = client.get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/demos/probe/runs/"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    params = body["properties"]["params"]
+    assert body["additionalProperties"] is False and params["additionalProperties"] is False
+    assert params["properties"]["count"] == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 8,
+        "default": 4,
+    }
+    links = operation["responses"]["201"]["links"]
+    assert links["RunStatus"] == {
+        "operationId": "demos_run_detail",
+        "parameters": {"run_id": "$response.body#/id"},
+    }
+    listed = schema["paths"]["/api/demos/"]["get"]["responses"]["200"]["links"]
+    assert listed["Run_probe"] == {"operationId": "demos_run_create_probe"}
+    assert "/api/demos/{slug}/runs/" not in schema["paths"]
+
+
 def test_an_unknown_demo_answers_404(client):
     assert (
         client.post("/api/demos/nope/runs/", {}, content_type="application/json").status_code == 404
