@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count, Q
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -22,7 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import admin_views
 from .admin_import import paste_import_view
-from .concurrency import EditConflict, VersionedForm, conflict_for
+from .concurrency import EditConflict, VersionedForm, VersionedInlineFormSet, conflict_for
 from .curation import reimport_from_source
 from .exporters import as_json, vault_zip
 from .importers.knowledge_vault import ImportProblem
@@ -115,7 +114,7 @@ class PointForm(VersionedForm):
         widgets = {"lang": forms.HiddenInput, "text": forms.Textarea(attrs={"rows": 2, "cols": 90})}
 
 
-class LangPointFormSet(BaseInlineFormSet):
+class LangPointFormSet(VersionedInlineFormSet):
     """Points of one language, ordered by number; numbers stay unique (the model's constraint)."""
 
     lang = ""
@@ -176,6 +175,7 @@ POINT_INLINES = [point_inline(code, name) for code, name in LANGUAGES]
 class TranslationInline(admin.StackedInline):
     model = TalkTranslation
     form = VersionedForm
+    formset = VersionedInlineFormSet
     extra = 0
     fields = [
         "version",

@@ -22,8 +22,10 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models import F
+from django.forms.models import BaseInlineFormSet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -222,14 +224,31 @@ class VersionedForm(forms.ModelForm):
         opened = self._opened
         if opened is None:
             return names
-        return [
-            name
-            for name in names
-            if self.fields[name].has_changed(
-                getattr(opened, getattr(opened._meta.get_field(name), "attname", name)),
-                self[name].data,
-            )
-        ]
+        return [name for name in names if self._changed_since_opened(opened, name)]
+
+    def _changed_since_opened(self, opened: models.Model, name: str) -> bool:
+        try:
+            attname = getattr(opened._meta.get_field(name), "attname", name)
+        except (
+            FieldDoesNotExist
+        ):  # a form-only field, e.g. an inline's DELETE box: the editor's act
+            return True
+        return self.fields[name].has_changed(getattr(opened, attname), self[name].data)
 
     def has_changed(self) -> bool:
         return bool(self.edited_fields()) if self._opened is not None else super().has_changed()
+
+
+class VersionedInlineFormSet(BaseInlineFormSet):
+    """Inline forms of ``VersionedForm``: deleting a row someone changed since is refused too.
+
+    (A formset ignores the errors of the forms it deletes, so the conflict is raised here.)
+    """
+
+    def clean(self) -> None:
+        super().clean()
+        if any(getattr(form, "conflict", None) for form in self.deleted_forms):
+            raise forms.ValidationError(
+                _("Someone else saved this since you opened it; nothing was saved."),
+                code="edit_conflict",
+            )

@@ -84,6 +84,17 @@ def test_rows_someone_else_changed_but_i_did_not_touch_do_not_block_my_save(clie
     assert points == {1: "Punto uno, de la segunda.", 5: "Punto cinco, de la primera."}
 
 
+def test_deleting_a_point_someone_changed_since_is_refused(client, editor, second):
+    talk = Talk.objects.get(slug=SLUG)
+    url = reverse("admin:talks_talk_change", args=[talk.pk])
+    mine, theirs = change_form_data(client.get(url)), change_form_data(second.get(url))
+    mine["points-es-2-text"] = "Punto tres, corregido."
+    assert client.post(url, mine).status_code == 302
+    theirs["points-es-2-DELETE"] = "on"
+    assert second.post(url, theirs).status_code == 409
+    assert talk.points.get(lang="es", number=3).text == "Punto tres, corregido."
+
+
 @pytest.mark.parametrize("model", [Talk, TalkTranslation, Event, Speaker])
 def test_every_curated_model_refuses_a_stale_change_form(client, editor, second, model):
     obj = {

@@ -291,7 +291,7 @@ def test_only_published_talks_show_in_pages_and_search(client, editor):
         assert client.get(talk.get_absolute_url()).status_code == 404
         assert all(h.talk.slug != talk.slug for h in search(params).hits)
     like = talk.points.first().pk
-    assert client.get("/api/search/", {"like": like}).status_code == 400
+    assert client.get("/api/search/", {"like": like}).status_code == 404  # not a published point
 
 
 def test_a_file_that_is_not_utf8_or_too_large_is_refused_by_name(client, editor):
