@@ -172,3 +172,15 @@ def test_a_plain_save_always_moves_the_version_on(corpus_db):
     fresh.save()
     stale.save()  # no version expected: code saving rows on its own is not refused...
     assert _point().version == 3  # ...but never writes an older version back
+
+
+def test_the_conflict_page_speaks_spanish(client, editor, second):
+    point = _point()
+    url = reverse("admin:talks_summarypoint_change", args=[point.pk]).replace("/en/", "/es/", 1)
+    mine, theirs = change_form_data(client.get(url)), change_form_data(second.get(url))
+    mine["text"] = "Primera."
+    assert client.post(url, mine).status_code == 302
+    theirs["text"] = "Segunda."
+    html = second.post(url, theirs).content.decode()
+    assert "Conflicto de edición" in html and "Recargar la versión actual" in html
+    assert "Cambiado por editor" in html
