@@ -10,9 +10,9 @@ carries the version it was opened at, and a save that refuses to overwrite a new
   can show every stale form of a page at once instead of failing at the first save.
 - ``conflict_for``: what the conflict page shows, the stored value beside the curator's and who
   changed it when (the latest django-simple-history row).
-- Bulk writers (admin actions, the importer) lock the rows they rewrite with ``select_for_update``
-  (a no-op on SQLite, whose writers are serialised anyway) and bump ``version`` too, so an editor who
-  opened a row before a bulk change is told, not overwritten.
+- Bulk writers (the admin's status actions, the importer) lock the rows they rewrite with
+  ``select_for_update`` (a no-op on SQLite, whose writers are serialised anyway) and bump ``version``
+  too, so an editor who opened a row before a bulk change is told, not overwritten.
 """
 
 from __future__ import annotations
@@ -73,22 +73,6 @@ class Versioned(models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
             super().save(*args, **kwargs)
-
-
-def lock_and_bump(queryset: models.QuerySet) -> list:
-    """Lock ``queryset``'s rows for the transaction and bump their versions; returns the rows.
-
-    For bulk writers: an edit opened before the bulk change is refused, and an edit saving at the same
-    moment waits for the lock (PostgreSQL) instead of interleaving with it.
-    """
-    rows = list(queryset.select_for_update())
-    if rows:
-        queryset.model._base_manager.filter(pk__in=[r.pk for r in rows]).update(
-            version=F("version") + 1
-        )
-        for row in rows:
-            row.version += 1
-    return rows
 
 
 @dataclass
@@ -159,14 +143,12 @@ class VersionedForm(forms.ModelForm):
     """
 
     conflict: Conflict | None = None
-    # The admin saves its main object whether or not it changed (an unchanged inline is left alone).
-    always_saved = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "version" in self.fields:
             self.fields["version"].widget = forms.HiddenInput()
-            # A page opened before the row had versions still saves once (the form sends none).
+            # A form for a stored row must say which version it was opened at; a new row has none.
             self.fields["version"].required = bool(self.instance.pk)
 
     def clean(self) -> dict:
@@ -174,7 +156,7 @@ class VersionedForm(forms.ModelForm):
         seen = data.get("version") if "version" in self.fields else None
         if self.instance.pk and seen is not None:
             edits = self.edited_fields()
-            if self._stored_version() != seen and (edits or self.always_saved):
+            if self._stored != seen and edits:
                 yours = {name: data.get(name) for name in edits if name in data}
                 labels = {name: self.fields[name].label for name in yours}
                 self.conflict = conflict_for(self.instance, seen, yours, labels)
@@ -198,9 +180,6 @@ class VersionedForm(forms.ModelForm):
             .first()
         )
 
-    def _stored_version(self) -> int | None:
-        return self._stored
-
     @cached_property
     def _opened(self) -> models.Model | None:
         """The row as its editor opened it, when it has moved on since: its history row at that version.
@@ -210,7 +189,7 @@ class VersionedForm(forms.ModelForm):
         """
         seen = self._seen_version() if self.is_bound and self.instance.pk else None
         history = getattr(type(self.instance), "history", None)
-        if seen is None or history is None or self._stored_version() == seen:
+        if seen is None or history is None or self._stored == seen:
             return None
         return (
             history.filter(id=self.instance.pk, version=seen)
@@ -229,10 +208,8 @@ class VersionedForm(forms.ModelForm):
     def _changed_since_opened(self, opened: models.Model, name: str) -> bool:
         try:
             attname = getattr(opened._meta.get_field(name), "attname", name)
-        except (
-            FieldDoesNotExist
-        ):  # a form-only field, e.g. an inline's DELETE box: the editor's act
-            return True
+        except FieldDoesNotExist:
+            return True  # a form-only field, e.g. an inline's DELETE box: the editor's own act
         return self.fields[name].has_changed(getattr(opened, attname), self[name].data)
 
     def has_changed(self) -> bool:
