@@ -339,7 +339,8 @@ class TalkAdmin(VersionedAdmin):
         # Row locks (PostgreSQL): an edit of one of these talks saving now waits, then finds the
         # version bumped. The admin's queryset is annotated (GROUP BY), which FOR UPDATE refuses.
         with transaction.atomic():
-            for talk in Talk.objects.select_for_update().filter(pk__in=queryset.values("pk")):
+            locked = Talk.objects.select_for_update(of=("self",)).order_by()
+            for talk in locked.filter(pk__in=queryset.values("pk")):
                 n += self._set_one_status(request, talk, status)
         messages.success(
             request,

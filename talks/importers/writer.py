@@ -123,7 +123,9 @@ def _statuses(
     ``docs`` have been through ``resolve_talks``. ``lock`` (inside the import's transaction) locks
     the talks' rows, so a curator's save of one of them waits for the import instead of interleaving.
     """
-    rows = Talk.objects.select_for_update() if lock else Talk.objects
+    # of=self, no ordering: the default ordering joins the nullable event and speaker, whose side of an
+    # outer join PostgreSQL cannot lock.
+    rows = Talk.objects.select_for_update(of=("self",)).order_by() if lock else Talk.objects.all()
     talks = rows.in_bulk([d.slug for d in docs], field_name="slug")
     # Unchanged means: the translation exists and was last imported from this very text (text A, then
     # B, then A again is a change; a deleted translation is imported again).
@@ -275,7 +277,9 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
 
     existing = {
         (t.talk_id, t.lang): t
-        for t in TalkTranslation.objects.select_for_update().filter(talk_id__in=list(changed))
+        for t in TalkTranslation.objects.select_for_update(of=("self",))
+        .order_by()
+        .filter(talk_id__in=list(changed))
     }
     create, update = [], []
     for doc in docs:
@@ -360,8 +364,10 @@ def _write_points(
     if old_talks:
         # Locked (PostgreSQL) so an admin edit of one of these points waits for the import, then
         # finds the version bumped and is refused instead of overwriting the imported text.
-        for point in SummaryPoint.objects.select_for_update().filter(
-            talk_id__in=old_talks, lang__in={d.lang for d in docs}
+        for point in (
+            SummaryPoint.objects.select_for_update(of=("self",))
+            .order_by()
+            .filter(talk_id__in=old_talks, lang__in={d.lang for d in docs})
         ):
             if (point.talk_id, point.lang) in wanted:
                 stored.setdefault((point.talk_id, point.lang), {})[point.number] = point
