@@ -7,6 +7,7 @@ from scripts. Abuse is bounded per client address instead (rate limit, queue cap
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 from uuid import UUID
@@ -28,7 +29,7 @@ from rest_framework.response import Response
 
 from vault import languages
 
-from . import conf, registry, services
+from . import conf, registry, schema, services
 from .models import DemoRun
 
 MAX_WAIT_S = 10.0
@@ -88,6 +89,17 @@ def _refusal(refused: services.Refused) -> Response:
     return response
 
 
+def _wait_seconds(raw: str | None) -> float | None:
+    """``?wait=`` as seconds, or None when it is not a number from 0 to MAX_WAIT_S (a 400)."""
+    if raw is None:
+        return 0.0
+    try:
+        wait = float(raw)
+    except ValueError:
+        return None
+    return wait if math.isfinite(wait) and 0 <= wait <= MAX_WAIT_S else None
+
+
 @extend_schema(operation_id="demos_list", responses={200: OpenApiTypes.OBJECT})
 @api_view(["GET"])
 @authentication_classes([])
@@ -134,9 +146,21 @@ def run_create(request: Request, slug: str) -> Response:
     demo = registry.get(slug)
     if demo is None:
         return Response({"error": "No such demo.", "status": 404}, status=404)
+    limit = conf.max_body_bytes()
     length = int(request.META.get("CONTENT_LENGTH") or 0)
-    if length > conf.max_body_bytes() or len(request.body) > conf.max_body_bytes():
-        return Response({"error": "The request body is too large.", "status": 413}, status=413)
+    if (
+        length <= limit
+    ):  # the header may be absent or lie: measure what came (not before: 2 MiB cap)
+        length = len(request.body)
+    if length > limit:
+        return Response(
+            {
+                "error": f"The request body is {length} bytes; at most {limit} are accepted. "
+                "No run was started.",
+                "status": 413,
+            },
+            status=413,
+        )
     body = request.data if request.body else {}
     if not isinstance(body, dict) or set(body) - {"params"}:
         return Response(
@@ -147,7 +171,8 @@ def run_create(request: Request, slug: str) -> Response:
             },
             status=400,
         )
-    params, errors = demo.validate(body.get("params", {}))
+    # JSON bodies are typed: a number is a JSON number, as the OpenAPI schema says (strict).
+    params, errors = schema.validate(demo.params_schema, body.get("params", {}), strict=True)
     if errors:
         return Response(
             {"error": "invalid parameters", "status": 400, "fields": errors}, status=400
@@ -170,22 +195,26 @@ def run_create(request: Request, slug: str) -> Response:
     operation_id="demos_run_detail",
     parameters=[
         OpenApiParameter(
-            "wait", OpenApiTypes.FLOAT, description="Hold the answer up to this many seconds (≤ 10)"
+            "wait",
+            {"type": "number", "minimum": 0, "maximum": MAX_WAIT_S},
+            description="Hold the answer up to this many seconds (0 to 10)",
         )
     ],
-    responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
 )
 @api_view(["GET"])
 @authentication_classes([])
 @permission_classes([AllowAny])
 def run_detail(request: Request, run_id: UUID) -> Response:
     """A run's state. ``?wait=S`` (at most 10) holds the answer until the run ends or S seconds pass."""
+    wait = _wait_seconds(request.GET.get("wait"))
+    if wait is None:
+        return Response(
+            {"error": f"wait must be a number of seconds from 0 to {MAX_WAIT_S:g}", "status": 400},
+            status=400,
+        )
     DemoRun.objects.fail_stale()
     run = get_object_or_404(DemoRun, pk=run_id)
-    try:
-        wait = min(MAX_WAIT_S, max(0.0, float(request.GET.get("wait", 0))))
-    except ValueError:
-        wait = 0.0
     deadline = time.monotonic() + wait
     last_sweep = time.monotonic()
     interval = WAIT_POLL_FIRST_S

@@ -95,9 +95,15 @@ def defaults(params_schema: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     return {name: spec["default"] for name, spec in params_schema.items()}
 
 
-def coerce(spec: Mapping[str, Any], raw: Any) -> tuple[Any, str | None]:
-    """(typed value, None) or (None, error message) for one value against one parameter spec."""
+def coerce(spec: Mapping[str, Any], raw: Any, strict: bool = False) -> tuple[Any, str | None]:
+    """(typed value, None) or (None, error message) for one value against one parameter spec.
+
+    ``strict`` (JSON bodies): numbers and booleans must be JSON numbers and booleans, as the OpenAPI
+    schema (``json_schema``) says; a query string's text is converted only when not strict.
+    """
     kind = spec["type"]
+    if strict and not _json_typed(kind, raw):
+        return None, _STRICT_ERRORS[kind]
     if kind == "bool":
         if isinstance(raw, bool):
             return raw, None
@@ -129,6 +135,52 @@ def coerce(spec: Mapping[str, Any], raw: Any) -> tuple[Any, str | None]:
     return raw, None
 
 
+_STRICT_ERRORS = {
+    "bool": "Must be true or false.",
+    "int": "Must be a whole number.",
+    "float": "Must be a number.",
+    "choice": "Must be text.",
+    "str": "Must be text.",
+}
+
+
+def _json_typed(kind: str, raw: Any) -> bool:
+    if kind == "bool":
+        return isinstance(raw, bool)
+    if kind == "int":
+        return isinstance(raw, int) and not isinstance(raw, bool)
+    if kind == "float":
+        return isinstance(raw, int | float) and not isinstance(raw, bool)
+    return isinstance(raw, str)
+
+
+def json_schema(params_schema: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The JSON Schema of a ``params`` object that ``validate(..., strict=True)`` accepts, exactly."""
+    properties: dict[str, Any] = {}
+    for name, spec in params_schema.items():
+        kind = spec["type"]
+        prop: dict[str, Any]
+        if kind in ("int", "float"):
+            prop = {
+                "type": "integer" if kind == "int" else "number",
+                "minimum": spec["min"],
+                "maximum": spec["max"],
+            }
+        elif kind == "bool":
+            prop = {"type": "boolean"}
+        elif kind == "choice":
+            prop = {"type": "string", "enum": list(spec["choices"])}
+        else:
+            prop = {"type": "string", "maxLength": int(spec.get("max_length", DEFAULT_STR_MAX))}
+            if spec.get("pattern") is not None:
+                # validate() uses re.fullmatch; JSON Schema searches: anchor both ends (\Z, not $,
+                # which also matches before a final newline).
+                prop["pattern"] = f"^(?:{spec['pattern']})\\Z"
+        prop["default"] = spec["default"]
+        properties[name] = prop
+    return {"type": "object", "properties": properties, "additionalProperties": False}
+
+
 def _to_number(raw: Any, *, integer: bool) -> float | int | None:
     if isinstance(raw, bool):  # bool is an int subclass; True is not a number a user typed
         return None
@@ -153,7 +205,12 @@ def _to_number(raw: Any, *, integer: bool) -> float | int | None:
             return int(raw) if raw.is_integer() else None
         return raw
     if isinstance(raw, int):
-        return raw if integer else float(raw)
+        if integer:
+            return raw
+        try:
+            return float(raw)
+        except OverflowError:  # a JSON integer too large for a float
+            return None
     return None
 
 
@@ -164,7 +221,7 @@ def _in_range(spec: Mapping[str, Any], value: float) -> tuple[Any, str | None]:
 
 
 def validate(
-    params_schema: Mapping[str, Mapping[str, Any]], data: Mapping[str, Any]
+    params_schema: Mapping[str, Mapping[str, Any]], data: Mapping[str, Any], strict: bool = False
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """(complete params, {}) or ({}, {field: [messages]}) for untrusted ``data``.
 
@@ -182,7 +239,7 @@ def validate(
         if name not in data:
             clean[name] = spec["default"]
             continue
-        value, error = coerce(spec, data[name])
+        value, error = coerce(spec, data[name], strict)
         if error:
             errors[name] = [error]
         else:

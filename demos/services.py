@@ -61,14 +61,26 @@ def check_rate(requester: str) -> None:
     wait = (
         (oldest + timedelta(seconds=window) - timezone.now()).total_seconds() if oldest else window
     )
-    raise Refused(429, "Too many runs from this client; wait a little.", max(1, math.ceil(wait)))
+    retry = max(1, math.ceil(wait))
+    raise Refused(
+        429,
+        f"Too many runs from this client: at most {limit} every {window} s. This run was not "
+        f"started; try again in {retry} s.",
+        retry,
+    )
 
 
 def check_queue() -> None:
     """Refuse (503) new work while the queue already holds its cap of runs."""
     DemoRun.objects.fail_stale()
-    if DemoRun.objects.active().count() >= conf.queue_cap():
-        raise Refused(503, "The demo queue is full; try again shortly.", QUEUE_RETRY_AFTER_S)
+    cap = conf.queue_cap()
+    if DemoRun.objects.active().count() >= cap:
+        raise Refused(
+            503,
+            f"The demo queue is full: it holds at most {cap} queued or running runs. This run was "
+            f"not started; try again in {QUEUE_RETRY_AFTER_S} s.",
+            QUEUE_RETRY_AFTER_S,
+        )
 
 
 def start_run(

@@ -12,12 +12,15 @@ from talks.models import SummaryPoint
 
 MAX_QUERY_CHARS = 500
 MAX_K = 50
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MIN_YEAR, MAX_YEAR = 1900, 2100
+CONTROL_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+_CONTROL = re.compile(rf"[{CONTROL_CHARS}]")
 _WORDISH = re.compile(r"\w", re.UNICODE)
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(required=False, strip=True, max_length=None)
+    # Stripped in clean_q, after the length check: the limit counts what was sent (as the schema does).
+    q = forms.CharField(required=False, strip=False, max_length=None)
     lang = forms.ChoiceField(
         required=False,
         choices=[("any", "any"), ("en", "en"), ("es", "es")],
@@ -26,7 +29,7 @@ class SearchForm(forms.Form):
     k = forms.IntegerField(required=False, min_value=1, max_value=MAX_K)
     talk = forms.SlugField(required=False, max_length=200)
     event = forms.SlugField(required=False, max_length=120)
-    year = forms.IntegerField(required=False, min_value=1900, max_value=2100)
+    year = forms.IntegerField(required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
     like = forms.IntegerField(required=False, min_value=1)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -35,14 +38,15 @@ class SearchForm(forms.Form):
         self.fields["q"].validators = []
 
     def clean_q(self) -> str:
-        q = self.cleaned_data.get("q") or ""
-        if len(q) > MAX_QUERY_CHARS:
+        sent = self.cleaned_data.get("q") or ""
+        q = sent.strip()
+        if len(sent) > MAX_QUERY_CHARS:
             raise ValidationError(
                 _("the query is too long: %(n)d characters, at most %(max)d")
-                % {"n": len(q), "max": MAX_QUERY_CHARS},
+                % {"n": len(sent), "max": MAX_QUERY_CHARS},
                 code="too_long",
             )
-        if _CONTROL.search(q):
+        if _CONTROL.search(sent):
             raise ValidationError(_("the query contains control characters"), code="malformed")
         if q and not _WORDISH.search(q):
             raise ValidationError(

@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count, Q
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -22,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import admin_views, obsidian
 from .admin_import import paste_import_view
+from .concurrency import EditConflict, VersionedForm, VersionedInlineFormSet, conflict_for
 from .curation import reimport_from_source
 from .exporters import as_json, vault_zip
 from .importers.knowledge_vault import ImportProblem
@@ -51,17 +51,70 @@ def _mark_edited(request, obj, changed: list[str], fields: set[str]) -> None:
         obj.origin = Origin.EDITED
 
 
+# --- optimistic concurrency (talks/concurrency.py): every form carries the version it opened ------
+
+
+class VersionedAdmin(SimpleHistoryAdmin):
+    """A stale save (main form or any inline) answers 409 with the conflict page; nothing is saved."""
+
+    form = VersionedForm
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if "version" in fields else [*fields, "version"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and obj.pk and _is_revert(request):
+            # A historical version is put back over the row as it is now, not as it was then.
+            obj.version = (
+                type(obj)._base_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
+                or obj.version
+            )
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change and not _is_revert(request) and not form.edited_fields():
+            return  # only inlines changed: leave the row (and its version) as it is
+        super().save_model(request, obj, form, change)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        conflicts = [context["adminform"].form.conflict] if "adminform" in context else []
+        for inline in context.get("inline_admin_formsets") or []:
+            conflicts += [getattr(f, "conflict", None) for f in inline.formset.forms]
+        conflicts = [c for c in conflicts if c is not None]
+        if conflicts:
+            return admin_views.edit_conflict(self, request, conflicts)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict as conflict:  # two saves raced past validation; the loser lands here
+            return admin_views.edit_conflict(
+                self, request, [conflict_for(conflict.instance, conflict.seen)]
+            )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        try:
+            with transaction.atomic():
+                return super().history_form_view(request, object_id, version_id, extra_context)
+        except EditConflict as conflict:
+            return admin_views.edit_conflict(
+                self, request, [conflict_for(conflict.instance, conflict.seen)]
+            )
+
+
 # --- talk: points inline, one inline per language ---------------------------------------------------
 
 
-class PointForm(forms.ModelForm):
+class PointForm(VersionedForm):
     class Meta:
         model = SummaryPoint
-        fields = ["lang", "number", "text"]
+        fields = ["lang", "number", "text", "version"]
         widgets = {"lang": forms.HiddenInput, "text": forms.Textarea(attrs={"rows": 2, "cols": 90})}
 
 
-class LangPointFormSet(BaseInlineFormSet):
+class LangPointFormSet(VersionedInlineFormSet):
     """Points of one language, ordered by number; numbers stay unique (the model's constraint)."""
 
     lang = ""
@@ -93,7 +146,7 @@ class PointInlineBase(admin.TabularInline):
     model = SummaryPoint
     form = PointForm
     extra = 0
-    fields = ["lang", "number", "text", "origin", "source"]
+    fields = ["lang", "number", "text", "version", "origin", "source"]
     readonly_fields = ["origin", "source"]
     ordering = ["number"]
     lang = ""
@@ -125,8 +178,11 @@ PROVENANCE_FIELDS = ["translation_kind", "translated_from", "translated_by", "tr
 
 class TranslationInline(admin.StackedInline):
     model = TalkTranslation
+    form = VersionedForm
+    formset = VersionedInlineFormSet
     extra = 0
     fields = [
+        "version",
         "lang",
         "title",
         "license",
@@ -178,7 +234,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Talk)
-class TalkAdmin(SimpleHistoryAdmin):
+class TalkAdmin(VersionedAdmin):
     list_display = [
         "slug",
         "title",
@@ -360,17 +416,25 @@ class TalkAdmin(SimpleHistoryAdmin):
 
     def _set_status(self, request, queryset, status: str) -> None:
         n = 0
-        for talk in queryset:
-            if talk.status != status:
-                talk.status = status
-                talk._change_reason = f"status: {status}"
-                talk.save(update_fields=["status", "updated_at"])
-                self.log_change(request, talk, f"Status set to {status}")
-                n += 1
+        # Row locks (PostgreSQL): an edit of one of these talks saving now waits, then finds the
+        # version bumped. The admin's queryset is annotated (GROUP BY), which FOR UPDATE refuses.
+        with transaction.atomic():
+            locked = Talk.objects.select_for_update(of=("self",)).order_by()
+            for talk in locked.filter(pk__in=queryset.values("pk")):
+                n += self._set_one_status(request, talk, status)
         messages.success(
             request,
             _("%(n)d talk(s) set to %(status)s.") % {"n": n, "status": Talk.Status(status).label},
         )
+
+    def _set_one_status(self, request, talk: Talk, status: str) -> int:
+        if talk.status == status:
+            return 0
+        talk.status = status
+        talk._change_reason = f"status: {status}"  # type: ignore[attr-defined]  # simple-history reads it
+        talk.save(update_fields=["status", "updated_at"])
+        self.log_change(request, talk, f"Status set to {status}")
+        return 1
 
     @admin.action(description=_("Mark the selected talks as reviewed"), permissions=["change"])
     def mark_reviewed(self, request, queryset):
@@ -439,7 +503,7 @@ class TalkAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TalkTranslation)
-class TalkTranslationAdmin(SimpleHistoryAdmin):
+class TalkTranslationAdmin(VersionedAdmin):
     """Translations, with their graph source history; the Mermaid editor edits ``graph_source``."""
 
     list_display = ["talk", "lang", "title", "generator", "origin"]
@@ -484,7 +548,7 @@ class TalkTranslationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SummaryPoint)
-class SummaryPointAdmin(SimpleHistoryAdmin):
+class SummaryPointAdmin(VersionedAdmin):
     list_display = ["talk", "lang", "number", "text", "origin"]
     list_filter = ["lang", "origin", "talk"]
     search_fields = ["text", "talk__slug"]
@@ -527,14 +591,14 @@ class SourceDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(VersionedAdmin):
     list_display = ["name", "year", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name", "year"]}
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(SimpleHistoryAdmin):
+class SpeakerAdmin(VersionedAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -15,6 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -27,8 +28,9 @@ from .importers.manifest import entry_for
 from .importers.writer import CREATED, MERGED, UNCHANGED, UPDATED, build_previews, import_documents
 from .models import Talk
 
-MAX_PASTE = 1_000_000
-MAX_FILES = 50
+MAX_PASTE = 1_000_000  # characters in the paste box
+MAX_UPLOAD_BYTES = 1_000_000  # bytes per uploaded file
+MAX_FILES = 50  # files per upload; the rest are refused by name, and nothing is imported
 PASTED = "pasted.txt"
 STATUS_LABELS = {
     CREATED: _("created as a new talk"),
@@ -47,6 +49,12 @@ class PasteImportForm(forms.Form):
         strip=False,
         max_length=MAX_PASTE,
         widget=forms.Textarea(attrs={"rows": 14, "cols": 100}),
+        error_messages={
+            "max_length": _(
+                "The pasted text is %(show_value)d characters long; at most %(limit_value)d are "
+                "accepted in one paste. Nothing was imported: split it, or upload it as files."
+            )
+        },
     )
     slug = forms.SlugField(
         label=_("Talk slug"),
@@ -82,28 +90,20 @@ def _inputs(request, form: PasteImportForm) -> list[tuple[str, str | None, str, 
         strict=False,
     )
     out += [_text_input(name, text, slug) for name, text, slug in carried]
-    for n, upload in enumerate(request.FILES.getlist("files")):
+    uploads = request.FILES.getlist("files")
+    for n, upload in enumerate(uploads):
+        name = Path(upload.name).name
         if n >= MAX_FILES:
             # Refused with a word, never dropped: the whole upload waits until it is split.
-            out.append(
-                (
-                    Path(upload.name).name,
-                    None,
-                    "",
-                    f"not accepted: more than {MAX_FILES} files in one upload (this is file "
-                    f"{n + 1}); upload the rest in another batch",
-                )
-            )
+            out.append((name, None, "", str(_too_many(n + 1, len(uploads)))))
             continue
-        if upload.size > MAX_PASTE:
-            out.append(
-                (Path(upload.name).name, None, "", f"the file is larger than {MAX_PASTE:,} bytes")
-            )
+        if upload.size > MAX_UPLOAD_BYTES:
+            out.append((name, None, "", str(_too_large(upload.size))))
             continue
         try:
-            out.append((Path(upload.name).name, decode(upload.read(), upload.name), "", ""))
+            out.append((name, decode(upload.read(), upload.name), "", ""))
         except ImportProblem as problem:
-            out.append((Path(upload.name).name, None, "", str(problem)))
+            out.append((name, None, "", str(problem)))
     accept = request.POST.get("accept", "")
     if ":" in accept:  # "<index>:<slug>": the curator accepted a suggested talk
         index, slug = accept.split(":", 1)
@@ -111,6 +111,19 @@ def _inputs(request, form: PasteImportForm) -> list[tuple[str, str | None, str, 
             name, text, _old, error = out[int(index)]
             out[int(index)] = (name, text, slug, error)
     return out
+
+
+def _too_many(number: int, total: int) -> str:
+    return _(
+        "not accepted: file %(number)d of %(total)d, and at most %(max)d files are accepted in one "
+        "upload; upload it in another batch"
+    ) % {"number": number, "total": total, "max": MAX_FILES}
+
+
+def _too_large(size: int) -> str:
+    return _(
+        "not accepted: the file is %(size)s bytes, and at most %(max)s bytes are accepted per file"
+    ) % {"size": f"{size:,}", "max": f"{MAX_UPLOAD_BYTES:,}"}
 
 
 def _text_input(name: str, text: str, slug: str) -> tuple[str, str | None, str, str]:
@@ -139,7 +152,9 @@ def _previews(request, form: PasteImportForm) -> list[DocPreview]:
     for name, text, slug, error in inputs:
         if text is None:
             previews.append(
-                DocPreview(filename=name, text="", problems=[ImportProblem(error, 0, name)])
+                DocPreview(
+                    filename=name, text="", problems=[ImportProblem(error, 0, name)], refused=True
+                )
             )
             continue
         preview = preview_text(text, name, _overrides(form, name, slug, len(inputs) == 1))
@@ -155,12 +170,23 @@ def _previews(request, form: PasteImportForm) -> list[DocPreview]:
     return previews
 
 
-def paste_import_view(model_admin: admin.ModelAdmin, request):
-    if not model_admin.has_add_permission(request):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
-    form = PasteImportForm(request.POST or None)
+def _refused_request(model_admin: admin.ModelAdmin, request, refused: Exception):
+    """The request was over one of Django's own limits: say which, and that nothing was imported."""
+    if isinstance(refused, RequestDataTooBig):
+        message = _(
+            "The form sent more than %(max)s bytes of text (pasted and carried texts together); "
+            "nothing was imported. Paste or upload fewer texts at once."
+        ) % {"max": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,}"}
+    elif isinstance(refused, TooManyFilesSent):
+        message = _(
+            "More than %(sent)s files were sent; at most %(max)d are accepted in one upload. "
+            "Nothing was imported."
+        ) % {"sent": settings.DATA_UPLOAD_MAX_NUMBER_FILES, "max": MAX_FILES}
+    else:
+        message = str(_("The form sent too many fields; nothing was imported."))
+    form = PasteImportForm({"status": Talk.Status.DRAFT})  # the sent fields could not be read
+    form.is_valid()
+    form.add_error(None, message)
     context = {
         **model_admin.admin_site.each_context(request),
         "form": form,
@@ -168,6 +194,29 @@ def paste_import_view(model_admin: admin.ModelAdmin, request):
         "title": _("Import talks from text"),
         "previews": None,
         "max_files": MAX_FILES,
+        "max_upload_bytes": f"{MAX_UPLOAD_BYTES:,}",
+    }
+    return TemplateResponse(request, "admin/talks/paste_import.html", context, status=413)
+
+
+def paste_import_view(model_admin: admin.ModelAdmin, request):
+    if not model_admin.has_add_permission(request):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    try:
+        form = PasteImportForm(request.POST or None)
+        request.FILES  # noqa: B018  # parsed here, so a refusal below is a form message, not a 400 page
+    except (RequestDataTooBig, TooManyFilesSent, TooManyFieldsSent) as over_limit:
+        return _refused_request(model_admin, request, over_limit)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "form": form,
+        "opts": model_admin.model._meta,
+        "title": _("Import talks from text"),
+        "previews": None,
+        "max_files": MAX_FILES,
+        "max_upload_bytes": f"{MAX_UPLOAD_BYTES:,}",
     }
     if request.method != "POST" or not form.is_valid():
         return TemplateResponse(
@@ -181,6 +230,16 @@ def paste_import_view(model_admin: admin.ModelAdmin, request):
     if not previews:
         form.add_error("text", _("Paste a text or choose one or more .txt files."))
         return TemplateResponse(request, "admin/talks/paste_import.html", context, status=400)
+    refused = [p.filename for p in previews if p.refused]
+    if refused:
+        form.add_error(
+            None,
+            _(
+                "%(n)d file(s) not accepted, so nothing was imported: %(names)s. Each is listed "
+                "below with the reason; the other files are kept for the next preview."
+            )
+            % {"n": len(refused), "names": ", ".join(refused)},
+        )
     ok = all(p.ok for p in previews)
     context["all_ok"] = ok
     if "confirm" not in request.POST:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from graphs import mermaid, suggest
 
+from .concurrency import Conflict, EditConflict, conflict_for
 from .models import LANG_CODES, Origin, SummaryPoint, Talk, TalkTranslation
 from .workbench import WorkbenchUnavailable, open_workbench, stale_translations
 
@@ -101,12 +102,32 @@ def side_by_side(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int):
     )
 
 
+def edit_conflict(model_admin: admin.ModelAdmin, request: HttpRequest, conflicts: list[Conflict]):
+    """409: what the curator sent was not saved, because someone saved the same rows since they opened
+    the page. Each row shows its stored value beside the curator's, and who changed it when."""
+    return TemplateResponse(
+        request,
+        "admin/talks/edit_conflict.html",
+        _context(
+            model_admin,
+            request,
+            _("Not saved: someone else changed this since you opened it"),
+            conflicts=conflicts,
+            reload_url=request.get_full_path(),
+        ),
+        status=409,
+    )
+
+
 def graph_editor(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int):
-    """Edit a translation's Mermaid source with a live preview; saving re-derives the stored graph."""
+    """Edit a translation's Mermaid source with a live preview; saving re-derives the stored graph.
+
+    The form carries the translation's version: a save over a newer one is refused with the conflict
+    page (``edit_conflict``), the stored source beside the curator's."""
     translation = get_object_or_404(TalkTranslation.objects.select_related("talk"), pk=pk)
     if not model_admin.has_view_permission(request, translation):
         raise PermissionDenied
-    error = None
+    error: dict | None = None
     source = translation.graph_source
     status = 200
     # "Suggest a concept graph": a draft from the points opens here, unsaved, for the curator.
@@ -121,19 +142,20 @@ def graph_editor(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int):
         if not model_admin.has_change_permission(request, translation):
             raise PermissionDenied
         source = request.POST.get("graph_source", "").replace("\r\n", "\n")
+        seen = _seen_version(request)
         error = _check(source)
+        if error is None and seen is None:
+            error = {
+                "message": _("The form was sent without its version; reload the page."),
+                "line": 0,
+                "column": 0,
+            }
         if error is None:
-            # The receiver rebuilds the graph rows in the same transaction.
-            with transaction.atomic():
-                translation.graph_source = source
-                translation.origin = Origin.EDITED
-                reason = "graph edited"
-                if suggested:  # provenance: drafted by the suggestion, then saved by a curator
-                    translation.generator = suggest.GENERATOR
-                    reason = "graph suggested, then edited by a curator"
-                translation._change_reason = reason  # type: ignore[attr-defined]  # simple-history reads it
-                translation.save()
-                model_admin.log_change(request, translation, f"Concept graph: {reason}")
+            try:
+                _save_graph(model_admin, request, translation, source, seen, suggested)
+            except EditConflict as conflict:
+                got = conflict_for(conflict.instance, conflict.seen, {"graph_source": source})
+                return edit_conflict(model_admin, request, [got])
             messages.success(request, _("The concept graph was saved."))
             return redirect("admin:talks_talktranslation_graph", translation.pk)
         status = 400
@@ -146,6 +168,7 @@ def graph_editor(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int):
             _("Concept graph: %(translation)s") % {"translation": translation},
             translation=translation,
             source=source,
+            version=request.POST.get("version") or translation.version,
             error=error,
             original=translation,
             suggested=suggested,
@@ -155,10 +178,40 @@ def graph_editor(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int):
     )
 
 
+def _seen_version(request: HttpRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+def _save_graph(
+    model_admin, request, translation: TalkTranslation, source: str, seen, suggested: bool
+) -> None:
+    # The receiver rebuilds the graph rows in the same transaction.
+    with transaction.atomic():
+        translation.graph_source = source
+        translation.origin = Origin.EDITED
+        reason = "graph edited"
+        if suggested:  # provenance: drafted by the suggestion, then saved by a curator
+            translation.generator = suggest.GENERATOR
+            reason = "graph suggested, then edited by a curator"
+        translation._change_reason = reason  # type: ignore[attr-defined]  # simple-history reads it
+        translation.expect_version(seen)
+        translation.save()
+        model_admin.log_change(request, translation, f"Concept graph: {reason}")
+
+
 def _check(source: str) -> dict | None:
     """None when ``source`` parses (or is empty), else the parser's error with its line and column."""
     if len(source) > MAX_GRAPH_SOURCE:
-        return {"message": _("The graph source is too long."), "line": 0, "column": 0}
+        return {
+            "message": _(
+                "The graph source is %(n)s characters long; at most %(max)s are accepted. "
+                "Nothing was saved."
+            )
+            % {"n": f"{len(source):,}", "max": f"{MAX_GRAPH_SOURCE:,}"},
+            "line": 0,
+            "column": 0,
+        }
     if not source.strip():
         return None
     try:

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from vault.api import ERROR
+from vault.api import ERROR, parameter_errors
 
 from . import citations
 from .filters import TalkFilters
@@ -111,8 +111,8 @@ class TalkDetailSerializer(TalkSummarySerializer):
     sources = SourceSerializer(many=True, read_only=True)
     license = serializers.SerializerMethodField()
     related_talk: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
-    )
+        slug_field="slug", read_only=True, allow_null=True
+    )  # only discussions have one
     vault_index = serializers.CharField()
 
     class Meta(TalkSummarySerializer.Meta):
@@ -143,13 +143,30 @@ def _talks():
     return Talk.objects.published().with_related()
 
 
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"  # Django's slug converter, as the talk URLs use it
+YEAR = {"type": "integer", "minimum": 1000, "maximum": 9999}  # four digits
+PAGE = {"type": "integer", "minimum": 1, "maximum": 1_000_000}
+# What each list parameter must be: the schema publishes it, the view enforces exactly it.
+LIST_PARAMETERS: dict[str, dict] = {
+    "event": {"type": "string", "pattern": SLUG_PATTERN, "maxLength": 120},
+    "year": YEAR,
+    "speaker": {"type": "string", "pattern": SLUG_PATTERN, "maxLength": 200},
+    "language": {"type": "string", "enum": [c for c, _ in LANGUAGES]},
+    "kind": {"type": "string", "enum": list(Talk.Kind.values)},
+    "page": PAGE,
+}
+
+
 @extend_schema(
     parameters=[
-        OpenApiParameter("event", OpenApiTypes.STR, description="Event slug, e.g. iclr-2017"),
-        OpenApiParameter("year", OpenApiTypes.INT),
-        OpenApiParameter("speaker", OpenApiTypes.STR, description="Speaker slug"),
-        OpenApiParameter("language", OpenApiTypes.STR, enum=[c for c, _ in LANGUAGES]),
-        OpenApiParameter("kind", OpenApiTypes.STR, enum=[c for c, _ in Talk.Kind.choices]),
+        OpenApiParameter(
+            "event", LIST_PARAMETERS["event"], description="Event slug, e.g. iclr-2017"
+        ),
+        OpenApiParameter("year", LIST_PARAMETERS["year"], description="Four-digit year"),
+        OpenApiParameter("speaker", LIST_PARAMETERS["speaker"], description="Speaker slug"),
+        OpenApiParameter("language", LIST_PARAMETERS["language"]),
+        OpenApiParameter("kind", LIST_PARAMETERS["kind"]),
+        OpenApiParameter("page", LIST_PARAMETERS["page"], description="Page number (from 1)"),
     ],
     responses={200: TalkSummarySerializer(many=True), 400: ERROR, 404: ERROR},
 )
@@ -158,20 +175,21 @@ class TalkListView(generics.ListAPIView):
 
     def get_queryset(self):
         query = self.request.query_params
-        errors = {}
-        if query.get("year") and not (query["year"].isdigit() and len(query["year"]) == 4):
-            errors["year"] = ["must be a four-digit year"]
-        if query.get("language") and query["language"] not in dict(LANGUAGES):
-            errors["language"] = [f"must be one of {', '.join(dict(LANGUAGES))}"]
-        if query.get("kind") and query["kind"] not in Talk.Kind.values:
-            errors["kind"] = [f"must be one of {', '.join(Talk.Kind.values)}"]
+        errors = parameter_errors(query, LIST_PARAMETERS)
         if errors:
             raise ValidationError(errors)
         talks = TalkFilters.from_query(query).apply(_talks())
         return talks.filter(kind=query["kind"]) if query.get("kind") else talks
 
 
-@extend_schema(responses={200: TalkDetailSerializer, 404: ERROR})
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "slug", {"type": "string", "pattern": SLUG_PATTERN}, location=OpenApiParameter.PATH
+        )
+    ],
+    responses={200: TalkDetailSerializer, 404: ERROR},
+)
 class TalkDetailView(generics.RetrieveAPIView):
     serializer_class = TalkDetailSerializer
     lookup_field = "slug"

@@ -50,6 +50,9 @@ class DocPreview:
     diff: dict | None = None
     suggestions: list[dict] = field(default_factory=list)
     slug_override: str = ""  # a talk the curator accepted for a headerless text
+    refused: bool = (
+        False  # over a limit (file count or size): not read, not carried to the next step
+    )
 
     @property
     def ok(self) -> bool:

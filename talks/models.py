@@ -16,6 +16,8 @@ from simple_history.models import HistoricalRecords
 
 from vault import languages
 
+from .concurrency import Versioned
+
 #: Model choices: the site's languages (settings.LANGUAGES) by their own names.
 LANGUAGES = languages.native_names()
 LANG_CODES = languages.codes()
@@ -62,7 +64,7 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(_lf(text).strip().encode("utf-8")).hexdigest()
 
 
-class Event(models.Model):
+class Event(Versioned):
     """A conference edition, e.g. ICLR 2017."""
 
     name = models.CharField(max_length=100)
@@ -81,7 +83,7 @@ class Event(models.Model):
         return f"{self.name} {self.year}"
 
 
-class Speaker(models.Model):
+class Speaker(Versioned):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
 
@@ -109,7 +111,7 @@ class TalkQuerySet(models.QuerySet):
         return self.filter(translations__lang=lang).distinct()
 
 
-class Talk(models.Model):
+class Talk(Versioned):
     class Kind(models.TextChoices):
         INVITED_TALK = "invited_talk", _("Invited talk")
         TALK = "talk", _("Talk")
@@ -177,7 +179,7 @@ class Talk(models.Model):
         return t.lang if t else lang
 
 
-class TalkTranslation(models.Model):
+class TalkTranslation(Versioned):
     """A talk's text in one language: title, raw concept-graph source, and (discussions) the thread."""
 
     talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="translations")
@@ -310,7 +312,7 @@ class SummaryPointQuerySet(models.QuerySet):
         return self.filter(lang=lang)
 
 
-class SummaryPoint(models.Model):
+class SummaryPoint(Versioned):
     talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="points")
     lang = models.CharField(max_length=5, choices=LANGUAGES)
     number = models.PositiveSmallIntegerField()

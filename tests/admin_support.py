@@ -22,10 +22,19 @@ def _value(bound) -> str | list:
     return value
 
 
+def _hidden_initials(form) -> dict:
+    """The ``initial-<field>`` inputs Django renders for fields with a callable default (JSON fields)."""
+    return {
+        form.add_initial_prefix(name): _value(form[name])
+        for name, field in form.fields.items()
+        if field.show_hidden_initial
+    }
+
+
 def change_form_data(response) -> dict:
     """Every field of an admin change form (main form and inline formsets) as the browser sends it."""
     form = response.context["adminform"].form
-    data = {name: _value(form[name]) for name in form.fields}
+    data = {name: _value(form[name]) for name in form.fields} | _hidden_initials(form)
     for inline in response.context.get("inline_admin_formsets") or []:
         formset = inline.formset
         for name in formset.management_form.fields:
@@ -35,6 +44,7 @@ def change_form_data(response) -> dict:
                 value = _value(sub[name])
                 if value != "":
                     data[sub.add_prefix(name)] = value
+            data |= _hidden_initials(sub)
     return {
         k: v for k, v in data.items() if v != "" or k.endswith(("-TOTAL_FORMS", "-INITIAL_FORMS"))
     }

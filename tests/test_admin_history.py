@@ -74,7 +74,7 @@ def test_reverting_a_translation_restores_its_graph(client, editor):
     before = tr.history.earliest()
     client.post(
         reverse("admin:talks_talktranslation_graph", args=[tr.pk]),
-        {"graph_source": "graph LR\nA[X 1]"},
+        {"graph_source": "graph LR\nA[X 1]", "version": tr.version},
     )
     assert ConceptGraph.objects.get(talk=tr.talk, lang="es").nodes.count() == 1
     url = reverse("admin:talks_talktranslation_simple_history", args=[tr.pk, before.history_id])

@@ -15,12 +15,46 @@ def test_list_is_paginated_and_filterable(client, corpus_db):
 
 
 @pytest.mark.parametrize(
-    "query, field", [("year=20x8", "year"), ("language=fr", "language"), ("kind=poster", "kind")]
+    "query, field",
+    [
+        ("year=20x8", "year"),
+        ("year=0", "year"),
+        ("year=", "year"),
+        ("language=fr", "language"),
+        ("kind=poster", "kind"),
+        ("kind=", "kind"),
+        ("event=" + "e" * 121, "event"),
+        ("speaker=not a slug", "speaker"),
+        ("page=0", "page"),
+    ],
 )
 def test_bad_filters_are_a_json_400(client, corpus_db, query, field):
     response = client.get(f"/api/talks/?{query}")
     assert response.status_code == 400
     assert field in response.json()["fields"]
+
+
+def test_each_bad_filter_names_what_the_schema_allows(client, corpus_db):
+    fields = client.get("/api/talks/?year=0&kind=").json()["fields"]
+    assert fields == {
+        "year": ["must be a whole number from 1000 to 9999"],
+        "kind": ["must be one of invited_talk, talk, interview, discussion"],
+    }
+
+
+def test_the_list_parameters_in_the_schema_are_the_ones_the_view_enforces(client, corpus_db):
+    operation = client.get("/api/schema/?format=json").json()["paths"]["/api/talks/"]["get"]
+    params = {p["name"]: p["schema"] for p in operation["parameters"]}
+    assert params["year"] == {"type": "integer", "minimum": 1000, "maximum": 9999}
+    assert params["kind"]["enum"] == ["invited_talk", "talk", "interview", "discussion"]
+    assert params["event"]["maxLength"] == 120 and params["speaker"]["maxLength"] == 200
+    assert params["page"]["minimum"] == 1
+
+
+def test_a_talk_without_a_related_talk_says_null_as_its_schema_does(client, corpus_db):
+    assert client.get("/api/talks/alex-graves-iclr-2017/").json()["related_talk"] is None
+    schemas = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    assert schemas["TalkDetail"]["properties"]["related_talk"]["nullable"] is True
 
 
 def test_detail_has_points_per_language_and_sources(client, corpus_db):

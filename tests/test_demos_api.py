@@ -79,6 +79,48 @@ def test_an_oversized_body_answers_413(client, probe, settings):
     body = json.dumps({"params": {"bits": "0" * 300}})
     response = client.post("/api/demos/probe/runs/", body, content_type="application/json")
     assert response.status_code == 413
+    assert response.json()["error"] == (
+        f"The request body is {len(body)} bytes; at most 200 are accepted. No run was started."
+    )
+    assert not DemoRun.objects.exists()
+
+
+@pytest.mark.parametrize("params", [{"count": "5"}, {"count": 5.0}, {"count": True}])
+def test_a_json_body_is_typed_as_the_schema_says(client, probe, params):
+    response = client.post(
+        "/api/demos/probe/runs/", {"params": params}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"count": ["Must be a whole number."]}
+
+
+@pytest.mark.parametrize("wait", ["11", "-1", "soon", "nan"])
+def test_a_wait_outside_0_to_10_seconds_answers_400(client, probe, run_now, wait):
+    run = run_now(client, "probe", {"count": 1}).json()
+    response = client.get(f"/api/demos/runs/{run['id']}/?wait={wait}")
+    assert response.status_code == 400 and "from 0 to 10" in response.json()["error"]
+
+
+def test_each_demo_has_its_run_endpoint_in_the_schema_with_its_params(client, probe):
+    schema = client.get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/demos/probe/runs/"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    params = body["properties"]["params"]
+    assert body["additionalProperties"] is False and params["additionalProperties"] is False
+    assert params["properties"]["count"] == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 8,
+        "default": 4,
+    }
+    links = operation["responses"]["201"]["links"]
+    assert links["RunStatus"] == {
+        "operationId": "demos_run_detail",
+        "parameters": {"run_id": "$response.body#/id"},
+    }
+    listed = schema["paths"]["/api/demos/"]["get"]["responses"]["200"]["links"]
+    assert listed["Run_probe"] == {"operationId": "demos_run_create_probe"}
+    assert "/api/demos/{slug}/runs/" not in schema["paths"]
 
 
 def test_an_unknown_demo_answers_404(client):
@@ -95,6 +137,8 @@ def test_the_rate_limit_answers_429_with_retry_after(client, probe, settings, ru
     refused = run_now(client, "probe", {"count": 4})
     assert refused.status_code == 429
     assert 1 <= int(refused["Retry-After"]) <= 60
+    said = refused.json()["error"]
+    assert "at most 3 every 60 s" in said and "This run was not started" in said
     # Another client address has its own allowance.
     assert run_now(client, "probe", {"count": 5}, REMOTE_ADDR="10.0.0.9").status_code == 201
 
@@ -126,6 +170,8 @@ def test_a_full_queue_answers_503_with_retry_after(
     assert refused.status_code == 503
     assert int(refused["Retry-After"]) > 0
     assert DemoRun.objects.count() == 2
+    said = refused.json()["error"]
+    assert "at most 2 queued or running runs" in said and "This run was not started" in said
 
 
 def test_identical_requests_of_a_deterministic_demo_come_from_the_cache(

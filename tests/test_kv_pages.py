@@ -337,7 +337,7 @@ def test_an_upload_over_the_limit_refuses_the_extra_files_by_name(client, admin_
     assert response.status_code == 400
     html = response.content.decode()
     last = f"page_{MAX_FILES:03d}.txt"
-    assert last in html and f"more than {MAX_FILES} files in one upload" in html
+    assert last in html and f"at most {MAX_FILES} files are accepted in one upload" in html
     assert not Talk.objects.filter(vault_index__startswith="2/1").exists()  # nothing written
 
 

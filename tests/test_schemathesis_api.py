@@ -1,4 +1,5 @@
-"""Schemathesis against the OpenAPI schema (/api/schema/): no 5xx, and every response matches it.
+"""Schemathesis against the OpenAPI schema (/api/schema/) with every check it has, positive and
+negative data, then the stateful phase (OpenAPI links: list → detail → run → run status).
 
 The app is called in-process through its WSGI handler, on the test database with the corpus.
 Demo runs: ``POST /api/demos/{slug}/runs/`` is exercised, but the task is not sent (``enqueue`` is
@@ -18,21 +19,23 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import (
-    content_type_conformance,
-    not_a_server_error,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
+# Data the schema allows must be accepted, and data it forbids refused (positive_data_acceptance,
+# negative_data_rejection), besides the response checks.
+schema.config.generation.update(modes=["positive", "negative"])
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "25"))
+STEPS = int(os.environ.get("SCHEMATHESIS_STEPS", "6"))
+HYPOTHESIS = {
+    "deadline": None,
+    "derandomize": True,
+    "database": None,
+    "suppress_health_check": [
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.filter_too_much,
+    ],
+}
 
 
 @pytest.fixture(autouse=True)
@@ -59,16 +62,24 @@ def keep_the_test_connection():
 @pytest.mark.slow
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.filter_too_much,
-    ],
-)
+@settings(max_examples=EXAMPLES, **HYPOTHESIS)
 def test_the_api_answers_every_request_within_its_schema(case):
-    case.call_and_validate(checks=CHECKS)
+    case.call_and_validate()  # every check: no checks= list, none excluded
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_every_operation_is_reachable_through_links_and_answers_within_its_schema():
+    reached: set[str] = set()
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def after_call(self, response, case):
+            super().after_call(response, case)
+            if response.status_code < 300:
+                reached.add(case.operation.label)
+
+    Workflow.run(settings=settings(max_examples=EXAMPLES, stateful_step_count=STEPS, **HYPOTHESIS))
+    operations = {result.ok().label for result in schema.get_all_operations()}
+    assert reached == operations, (
+        f"never answered 2xx in the stateful phase: {operations - reached}"
+    )

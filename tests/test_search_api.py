@@ -10,7 +10,7 @@ URL = "/api/search/"
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({}, "empty"),
+        ({"q": ""}, "q: must not be empty"),
         ({"q": "   "}, "empty"),
         ({"q": "x" * 501}, "too long"),
         ({"q": "?!¿ …"}, "no letters"),
@@ -20,7 +20,10 @@ URL = "/api/search/"
         ({"q": "memory", "k": "0"}, "k"),
         ({"q": "memory", "k": "51"}, "k"),
         ({"q": "memory", "year": "20x7"}, "year"),
-        ({"like": "999999"}, "no summary point"),
+        ({"q": "memory", "k": "1.0"}, "k: must be a whole number from 1 to 50"),
+        ({"q": "memory", "talk": " alex"}, "talk"),
+        ({"lang": ""}, "lang: must not be empty"),
+        ({"year": "2101"}, "year"),
     ],
 )
 def test_bad_queries_get_a_clear_400(client, corpus_db, params, message):
@@ -28,6 +31,21 @@ def test_bad_queries_get_a_clear_400(client, corpus_db, params, message):
     assert resp.status_code == 400
     body = resp.json()
     assert body["status"] == 400 and message in body["error"]
+
+
+def test_a_like_naming_no_published_point_is_a_404(client, corpus_db):
+    response = client.get(URL, {"like": "999999"})
+    assert response.status_code == 404 and "no summary point" in response.json()["error"]
+
+
+def test_with_neither_q_nor_like_there_is_nothing_to_find(client, corpus_db):
+    assert client.get(URL).json() == []
+    assert client.get(URL, {"lang": "es", "k": 3}).json() == []
+
+
+def test_the_length_limit_counts_what_was_sent(client, corpus_db):
+    response = client.get(URL, {"q": " " + "x" * 500})
+    assert response.status_code == 400 and "at most 500" in response.json()["error"]
 
 
 def test_exactly_500_characters_is_accepted(client, corpus_db):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -15,6 +17,30 @@ ERROR = inline_serializer(
         "fields": serializers.DictField(required=False, help_text="per-parameter messages"),
     },
 )
+
+
+def parameter_errors(query, specs: dict[str, dict]) -> dict[str, list[str]]:
+    """``{name: [message]}`` for each query parameter of ``specs`` that its schema does not allow.
+
+    A parameter that is present must be valid, empty included (an empty ``kind`` is not a kind).
+    """
+    errors = {}
+    for name, spec in specs.items():
+        if name not in query:
+            continue
+        value = query[name]
+        if spec["type"] == "integer":
+            low, high = spec["minimum"], spec["maximum"]
+            ok = re.fullmatch(r"-?[0-9]{1,40}", value) is not None and low <= int(value) <= high
+            if not ok:
+                errors[name] = [f"must be a whole number from {low} to {high}"]
+        elif "enum" in spec and value not in spec["enum"]:
+            errors[name] = [f"must be one of {', '.join(spec['enum'])}"]
+        elif "pattern" in spec and not (
+            re.search(spec["pattern"], value) and len(value) <= spec["maxLength"]
+        ):  # re.search, as JSON Schema's pattern
+            errors[name] = [spec.get("x-message") or f"must match {spec['pattern']}"]
+    return errors
 
 
 def exception_handler(exc, context):

@@ -290,6 +290,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Per-demo run bodies and the OpenAPI links between operations (vault/openapi.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "vault.openapi.links_and_demo_bodies",
+    ],
 }
 
 # --- Celery: embedded filesystem broker by default, CELERY_BROKER_URL (Redis) in production --------

@@ -118,12 +118,18 @@ def resolve_talks(docs: list[ParsedDocument]) -> None:
             stored[index] = doc.slug
 
 
-def _statuses(docs: list[ParsedDocument]) -> tuple[dict[str, Talk], dict[int, str]]:
+def _statuses(
+    docs: list[ParsedDocument], lock: bool = False
+) -> tuple[dict[str, Talk], dict[int, str]]:
     """The talks ``docs`` name, and what importing each doc would do now (by ``id(doc)``).
 
-    ``docs`` have been through ``resolve_talks``.
+    ``docs`` have been through ``resolve_talks``. ``lock`` (inside the import's transaction) locks
+    the talks' rows, so a curator's save of one of them waits for the import instead of interleaving.
     """
-    talks = Talk.objects.in_bulk([d.slug for d in docs], field_name="slug")
+    # of=self, no ordering: the default ordering joins the nullable event and speaker, whose side of an
+    # outer join PostgreSQL cannot lock.
+    rows = Talk.objects.select_for_update(of=("self",)).order_by() if lock else Talk.objects.all()
+    talks = rows.in_bulk([d.slug for d in docs], field_name="slug")
     # Unchanged means: the translation exists and was last imported from this very text (text A, then
     # B, then A again is a change; a deleted translation is imported again).
     stored = list(
@@ -198,7 +204,7 @@ def import_documents(
     for doc in docs:
         _check_fits(doc)
         _check_translation(doc, seen)
-    talks, status = _statuses(docs)
+    talks, status = _statuses(docs, lock=True)
     todo = sorted((d for d in docs if force or status[id(d)] != UNCHANGED), key=_import_order)
     if todo:
         _write(todo, talks, user, new_status or Talk.Status.PUBLISHED)
@@ -238,6 +244,8 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
     # New talks were written whole by bulk_create; only talks that existed before, or that just got
     # their related talk, need an UPDATE (bulk_update's CASE grows with the batch: keep it small).
     stale = [t for pk, t in changed.items() if t.slug not in new_talks or t.slug in linked]
+    for talk in stale:
+        talk.version += 1  # an edit opened before this import is refused, not overwritten
     Talk.objects.bulk_update(
         stale,
         [
@@ -249,6 +257,7 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
             "subject",
             "related_talk",
             "updated_at",
+            "version",
         ],
         batch_size=200,
     )
@@ -271,7 +280,10 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
     source_of = {(d.slug, d.lang): sd for d, sd in zip(docs, sources, strict=True)}
 
     existing = {
-        (t.talk_id, t.lang): t for t in TalkTranslation.objects.filter(talk_id__in=list(changed))
+        (t.talk_id, t.lang): t
+        for t in TalkTranslation.objects.select_for_update(of=("self",))
+        .order_by()
+        .filter(talk_id__in=list(changed))
     }
     create, update = [], []
     by_key = {(d.slug, d.lang): d for d in docs}
@@ -304,9 +316,10 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
         else:
             for name, value in fields.items():
                 setattr(tr, name, value)
+            tr.version += 1
             update.append(tr)
     TalkTranslation.objects.bulk_create(create)
-    TalkTranslation.objects.bulk_update(update, list(_TRANSLATION_FIELDS), batch_size=200)
+    TalkTranslation.objects.bulk_update(update, [*_TRANSLATION_FIELDS, "version"], batch_size=200)
 
     _write_points(docs, talks, new_talks, source_of, user)
     _record_history(
@@ -404,7 +417,16 @@ def _provenance(doc: ParsedDocument, tr: TalkTranslation | None, user) -> dict:
     }
 
 
-_POINT_COLUMNS = ["talk_id", "lang", "number", "text", "source_id", "origin", "source_hash"]
+_POINT_COLUMNS = [
+    "talk_id",
+    "lang",
+    "number",
+    "text",
+    "source_id",
+    "origin",
+    "source_hash",
+    "version",
+]
 
 
 def _write_points(
@@ -420,8 +442,12 @@ def _write_points(
     stored: dict[tuple[int, str], dict[int, SummaryPoint]] = {}
     old_talks = [talks[d.slug].pk for d in docs if d.slug not in new_talks]
     if old_talks:
-        for point in SummaryPoint.objects.filter(
-            talk_id__in=old_talks, lang__in={d.lang for d in docs}
+        # Locked (PostgreSQL) so an admin edit of one of these points waits for the import, then
+        # finds the version bumped and is refused instead of overwriting the imported text.
+        for point in (
+            SummaryPoint.objects.select_for_update(of=("self",))
+            .order_by()
+            .filter(talk_id__in=old_talks, lang__in={d.lang for d in docs})
         ):
             if (point.talk_id, point.lang) in wanted:
                 stored.setdefault((point.talk_id, point.lang), {})[point.number] = point
@@ -438,18 +464,19 @@ def _write_points(
             existing = have.get(n)
             source_hash = hashes.get(n, "")
             if existing is None:
-                created.append((talk_id, lang, n, text, source_id, Origin.IMPORTED, source_hash))
+                created.append((talk_id, lang, n, text, source_id, Origin.IMPORTED, source_hash, 1))
             else:
                 existing.text, existing.source_id = text, source_id
                 existing.origin = Origin.IMPORTED
                 existing.source_hash = source_hash
+                existing.version += 1
                 updated.append(existing)
     if gone:
         SummaryPoint.objects.filter(
             pk__in=gone
         ).delete()  # post_delete writes their "-" history rows
     SummaryPoint.objects.bulk_update(
-        updated, ["text", "source", "origin", "source_hash"], batch_size=500
+        updated, ["text", "source", "origin", "source_hash", "version"], batch_size=500
     )
     ids = sql.insert(SummaryPoint, _POINT_COLUMNS, created, returning=True)
     history.record_rows(
