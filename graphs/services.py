@@ -73,10 +73,15 @@ def talk_graph_context(talk: Talk, lang: str, points: dict | None = None) -> dic
             "matches": _("%(count)s matching concepts"),
         },
     }
+    from talks.models import TalkTranslation
+
+    tr = TalkTranslation.objects.filter(talk=talk, lang=row.lang).first()
     return {
         "talk": talk,
         "graph": row,
         "lang": lang,
+        # A curators' suggested graph says so: it is not the Knowledge Vault's text.
+        "provenance": tr.graph_provenance_notice() if tr is not None else "",
         "other_language": row.lang != lang,
         "payload": payload,
         "payload_id": f"graph-data-{talk.slug}",

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from graphs import mermaid, suggest
 
 from .concurrency import Conflict, EditConflict, conflict_for
-from .models import LANG_CODES, Origin, SummaryPoint, Talk, TalkTranslation
+from .models import LANG_CODES, GraphOrigin, Origin, SummaryPoint, Talk, TalkTranslation
 from .workbench import WorkbenchUnavailable, open_workbench, stale_translations
 
 MAX_GRAPH_SOURCE = 1_000_000
@@ -192,8 +192,12 @@ def _save_graph(
         translation.origin = Origin.EDITED
         reason = "graph edited"
         if suggested:  # provenance: drafted by the suggestion, then saved by a curator
-            translation.generator = suggest.GENERATOR
+            translation.graph_generator = suggest.GENERATOR
+            translation.graph_origin = GraphOrigin.SUGGESTED
             reason = "graph suggested, then edited by a curator"
+        elif translation.graph_origin != GraphOrigin.SUGGESTED:
+            # A suggested graph stays one when edited again; any other edited graph is a person's.
+            translation.graph_origin = GraphOrigin.EDITED
         translation._change_reason = reason  # type: ignore[attr-defined]  # simple-history reads it
         translation.expect_version(seen)
         translation.save()

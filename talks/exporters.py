@@ -160,6 +160,8 @@ def as_json(talks) -> list[dict]:
                         "attribution": tr.attribution,
                         "generator": tr.generator,
                         "origin": tr.origin,
+                        "graph_origin": tr.graph_origin,
+                        "graph_generator": tr.graph_generator,
                         "source": tr.source.filename if tr.source_id else None,
                         "translation": _provenance(tr),
                         "points": [

@@ -30,6 +30,14 @@ class Origin(models.TextChoices):
     EDITED = "edited", _("Edited by a person")
 
 
+class GraphOrigin(models.TextChoices):
+    """Where a translation's concept graph came from, when not from the text's own source file."""
+
+    SOURCE = "", _("From the source text")
+    SUGGESTED = "suggested", _("Suggested, then edited by the vault's curators")
+    EDITED = "edited", _("Edited by a person")
+
+
 class TranslationKind(models.TextChoices):
     """How a language of a talk was made when it is a translation of another language's text."""
 
@@ -199,6 +207,13 @@ class TalkTranslation(Versioned):
         "SourceDocument", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.IMPORTED)
+    # Provenance of the concept graph alone, when it is not the source text's graph: drafted by
+    # "Suggest a concept graph" (``graph_generator`` = ``graphs.suggest.GENERATOR``) and then saved
+    # by a curator, or edited by one. The text's ``generator`` line is left as it was.
+    graph_generator = models.CharField(max_length=300, blank=True, default="")
+    graph_origin = models.CharField(
+        max_length=10, choices=GraphOrigin.choices, blank=True, default=GraphOrigin.SOURCE
+    )
     # Provenance of a translation made by the vault's curators (the workbench, or bundled files):
     # its kind, the language it was translated from, who and when. Empty for a text imported as
     # written in its language.
@@ -277,6 +292,23 @@ class TalkTranslation(Versioned):
                 "language": dict(LANGUAGES).get(self.translated_from, self.translated_from)
             }
         return notice
+
+    @property
+    def graph_is_suggested(self) -> bool:
+        return self.graph_origin == GraphOrigin.SUGGESTED
+
+    def graph_provenance_notice(self) -> str:
+        """One line for the graph's views, in the active language: a curators' suggested graph is
+        not the Knowledge Vault's text."""
+        from django.utils.translation import gettext
+
+        if not self.graph_is_suggested:
+            return ""
+        return gettext(
+            "This concept graph is not part of the Knowledge Vault text: the vault's curators "
+            "drafted it from the summary points with “Suggest a concept graph”, then reviewed and "
+            "edited it."
+        )
 
     def thread_stale(self) -> bool:
         """A translated discussion whose source thread changed since it was translated."""

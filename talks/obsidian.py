@@ -110,6 +110,11 @@ def front_matter(talk: Talk, base_url: str = "") -> dict:
         t.lang: {
             "origin": t.origin,
             "generator": t.generator or None,
+            **(
+                {"graph_origin": t.graph_origin, "graph_generator": t.graph_generator or None}
+                if t.graph_origin
+                else {}
+            ),
             "licence": t.license or None,
             "attribution": t.attribution or None,
         }

@@ -126,3 +126,13 @@ def test_the_labelled_pairs_are_enough_and_split_once() -> None:
     assert {r["split"] for r in rows} == {"dev", "test"}
     assert len({r["id"] for r in rows}) == len(rows)
     assert all(r["talk_a"] != r["talk_b"] for r in rows)
+
+
+def test_a_spelled_out_expansion_names_its_acronym_in_either_language() -> None:
+    assert linking.acronyms("Reinforcement learning especially needs guidance") == {"RL"}
+    assert linking.acronyms("El aprendizaje por refuerzo profundo") == {"RL"}
+    assert linking.acronyms("a differentiable neural computer, or DNCs") == {"DNC"}
+    assert linking.acronyms("las computadoras neuronales diferenciables") == {"DNC"}
+    assert linking.acronyms("Redes neuronales recurrentes") == {"RNN"}
+    # Neither a near miss nor a generic acronym's expansion counts.
+    assert linking.acronyms("learning to reinforce a habit; machine learning") == frozenset()

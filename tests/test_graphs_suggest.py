@@ -9,7 +9,7 @@ from django.utils import translation
 
 from graphs import mermaid, suggest
 from graphs.models import ConceptGraph
-from talks.models import Origin, TalkTranslation
+from talks.models import GraphOrigin, Origin, TalkTranslation
 
 JASCHA = "jascha-sohl-dickstein-iclr-2023"
 
@@ -72,10 +72,13 @@ def test_saving_a_suggestion_records_it_as_suggested_then_edited(client, editor)
     url = _editor_url(tr)
     draft = client.get(url + "?suggest=1").context["source"]
     edited = draft.replace("graph LR", "graph TD", 1)
-    response = client.post(url, {"graph_source": edited, "suggested": "1"})
+    response = client.post(url, {"graph_source": edited, "suggested": "1", "version": tr.version})
     assert response.status_code == 302
     tr.refresh_from_db()
-    assert tr.generator == suggest.GENERATOR and tr.origin == Origin.EDITED
+    assert tr.graph_generator == suggest.GENERATOR and tr.graph_origin == GraphOrigin.SUGGESTED
+    assert tr.origin == Origin.EDITED
+    # The text's own generator line (the Knowledge Vault export's) is the points' provenance: kept.
+    assert tr.generator.startswith("Gráfico de Conceptos")
     assert tr.history.first().history_change_reason == "graph suggested, then edited by a curator"
     assert ConceptGraph.objects.get(talk=tr.talk, lang="es").nodes.count() == 35
 

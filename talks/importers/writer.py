@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from talks.cache import content_changed
 from talks.models import (
     Event,
+    GraphOrigin,
     Origin,
     SourceDocument,
     Speaker,
@@ -306,6 +307,9 @@ def _write(docs: list[ParsedDocument], talks: dict[str, Talk], user, new_status:
             "generator": doc.meta.generator,
             "source": source_of[(doc.slug, doc.lang)],
             "origin": Origin.IMPORTED,
+            # The graph is now the file's own: a suggested graph's provenance no longer applies.
+            "graph_generator": "",
+            "graph_origin": GraphOrigin.SOURCE,
             **_provenance(doc, tr, imported_by),
             "source_hash": _thread_source_hash(doc, by_key, existing, talk),
         }
@@ -350,6 +354,8 @@ _TRANSLATION_FIELDS = (
     "generator",
     "source",
     "origin",
+    "graph_generator",
+    "graph_origin",
     "translation_kind",
     "translated_from",
     "translated_by",
