@@ -260,37 +260,37 @@ _LANG_PARAM = OpenApiParameter(
 )
 
 
-@extend_schema(
-    parameters=[_LANG_PARAM],
-    responses={
-        (200, BibTeXRenderer.media_type): OpenApiTypes.STR,
-        (400, "application/json"): ERROR,
-        (404, "application/json"): ERROR,
-    },
-    operation_id="talks_citation_bib",
-    description="A BibTeX @misc entry for the talk: speaker, title, event, year, URL, attribution.",
-)
 class TalkCitationBibView(_CitationView):
     renderer_classes = [BibTeXRenderer]
     extension = "bib"
 
+    @extend_schema(
+        parameters=[_LANG_PARAM],
+        responses={
+            (200, BibTeXRenderer.media_type): OpenApiTypes.STR,
+            (400, "application/json"): ERROR,
+            (404, "application/json"): ERROR,
+        },
+        operation_id="talks_citation_bib",
+        description="A BibTeX @misc entry for the talk: speaker, title, event, year, URL, attribution.",
+    )
     def get(self, request: Request, slug: str) -> Response:
         return Response(citations.bibtex(self.citation(request, slug)))
 
 
-@extend_schema(
-    parameters=[_LANG_PARAM],
-    responses={
-        (200, CSLJSONRenderer.media_type): {"type": "array", "items": {"type": "object"}},
-        (400, "application/json"): ERROR,
-        (404, "application/json"): ERROR,
-    },
-    operation_id="talks_citation_csl_json",
-    description="The talk as a one-item CSL-JSON array (type speech), for citation managers.",
-)
 class TalkCitationCSLView(_CitationView):
     renderer_classes = [CSLJSONRenderer]
     extension = "json"
 
+    @extend_schema(
+        parameters=[_LANG_PARAM],
+        responses={
+            (200, CSLJSONRenderer.media_type): {"type": "array", "items": {"type": "object"}},
+            (400, "application/json"): ERROR,
+            (404, "application/json"): ERROR,
+        },
+        operation_id="talks_citation_csl_json",
+        description="The talk as a one-item CSL-JSON array (type speech), for citation managers.",
+    )
     def get(self, request: Request, slug: str) -> Response:
         return Response(citations.csl_json(self.citation(request, slug)))

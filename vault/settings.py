@@ -290,6 +290,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One enum for the site's language codes wherever a field takes one (lang, translated_from).
+    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "talks.models.LANGUAGES"},
     # Per-demo run bodies and the OpenAPI links between operations (vault/openapi.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
