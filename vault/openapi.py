@@ -3,7 +3,7 @@
 - Each demo's run endpoint is its own path (``/api/demos/act/runs/`` …) with the exact JSON Schema of
   its ``params`` (``demos.schema.json_schema``), since the body a run accepts depends on the demo.
 - OpenAPI links chain the operations as a client uses them: talk list → talk → search in the talk →
-  talk; demo list → demo (→ its talk) → run → run status. Schemathesis's stateful phase follows them.
+  talk, and talk → its related talks, its citations and the concept map; demo list → demo (→ its talk) → run → run status. Schemathesis's stateful phase follows them.
 """
 
 from __future__ import annotations
@@ -68,19 +68,34 @@ def links_and_demo_bodies(result: dict[str, Any], generator, request, public) ->
         paths,
         "talks_list",
         "200",
-        {"TalkDetail": _link("talks_retrieve", slug="$response.body#/results/0/slug")},
+        {
+            "TalkDetail": _link("talks_retrieve", slug="$response.body#/results/0/slug"),
+            "TalkRelated": _link("talks_related_retrieve", slug="$response.body#/results/0/slug"),
+            "TalkBibTeX": _link("talks_citation_bib", slug="$response.body#/results/0/slug"),
+            "TalkCSLJSON": _link("talks_citation_csl_json", slug="$response.body#/results/0/slug"),
+            "ConceptMap": _link("concepts_list", lang="en"),
+        },
     )
     _add_links(
         paths,
         "talks_retrieve",
         "200",
-        {"SearchInTalk": _link("search_list", talk="$response.body#/slug", q="memory")},
+        {
+            "SearchInTalk": _link("search_list", talk="$response.body#/slug", q="memory"),
+            "RelatedTalks": _link("talks_related_retrieve", slug="$response.body#/slug"),
+            "CiteBibTeX": _link("talks_citation_bib", slug="$response.body#/slug"),
+            "CiteCSLJSON": _link("talks_citation_csl_json", slug="$response.body#/slug"),
+            "ConceptMap": _link("concepts_list", lang="en"),
+        },
     )
     _add_links(
         paths,
         "search_list",
         "200",
-        {"HitTalk": _link("talks_retrieve", slug="$response.body#/0/talk/slug")},
+        {
+            "HitTalk": _link("talks_retrieve", slug="$response.body#/0/talk/slug"),
+            "ConceptMap": _link("concepts_list", lang="en"),
+        },
     )
     _add_links(
         paths,
