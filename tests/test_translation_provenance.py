@@ -44,7 +44,9 @@ def test_the_discussion_reads_in_english_with_its_notice_and_licence(client, tra
     assert "How would Deepmind&#x27;s new" in html and "▲ 12" in html and "▲ 3" in html
     assert "from the Spanish thread" in html and "CC BY-SA 3.0" in html
     assert "Examining the architecture of the DNC" in html
-    assert '<div class="question">' in html  # English on an English page: no lang needed
+    # English on an English page: the thread says its language, its question carries no other
+    assert '<section class="thread" lang="en"' in html
+    assert '<div class="question" id="thread-en-q">' in html
 
 
 def test_the_api_gives_each_translation_its_provenance(client, translated):
@@ -128,13 +130,13 @@ def test_a_page_in_its_own_language_needs_no_lang_attributes(client, translated)
 
 
 def test_cards_show_the_title_in_the_page_language_when_it_exists(client, corpus_db):
-    before = client.get("/en/").content.decode()
+    before = client.get("/en/talks/").content.decode()
     assert 'lang="es" data-testid="talk-card-title">De Modelos Generativos' in before
     call_command("import_vault", str(TRANSLATIONS), stdout=StringIO())
-    after = client.get("/en/").content.decode()
+    after = client.get("/en/talks/").content.decode()
     assert 'data-testid="talk-card-title">From Generative Models to Generative Agents' in after
     assert 'lang="es" data-testid="talk-card-title"' not in after
-    spanish = client.get("/es/").content.decode()
+    spanish = client.get("/es/talks/").content.decode()
     assert 'data-testid="talk-card-title">Optimizadores aprendidos' in spanish
     assert 'lang="es" data-testid="discussion-card-title"' not in spanish
 
