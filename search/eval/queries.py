@@ -28,29 +28,35 @@ class Query:
         return self.query_lang != self.target_lang
 
 
-def load_queries(path: Path = QUERIES_TSV) -> list[Query]:
-    """Rows of the TSV (``#`` comments and the header skipped) -> queries; ValueError names the line."""
-    out = []
+def _rows(path: Path, cells: int):
+    """(line number, cells) of each data row of a query TSV (``#`` comments and the header skipped),
+    checked: ``cells`` tab-separated cells, known languages, a point number, a query text."""
     header_seen = False
     for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not raw.strip() or raw.startswith("#"):
             continue
-        cells = raw.split("\t")
+        row = raw.split("\t")
         if not header_seen:
             header_seen = True
-            if cells[0] == "query_lang":
+            if row[0] == "query_lang":
                 continue
-        if len(cells) != 5:
+        if len(row) != cells:
             raise ValueError(
-                f"{path.name}:{lineno}: expected 5 tab-separated cells, got {len(cells)}"
+                f"{path.name}:{lineno}: expected {cells} tab-separated cells, got {len(row)}"
             )
-        qlang, tlang, talk, number, text = cells
-        if qlang not in languages.codes() or tlang not in languages.codes():
+        if row[0] not in languages.codes() or row[1] not in languages.codes():
             raise ValueError(f"{path.name}:{lineno}: languages must be en or es")
-        if not number.isdigit() or not text.strip():
+        if not row[3].isdigit() or not row[-1].strip():
             raise ValueError(f"{path.name}:{lineno}: bad point number or empty query")
-        out.append(Query(qlang, tlang, talk, int(number), text.strip()))
-    return out
+        yield lineno, row
+
+
+def load_queries(path: Path = QUERIES_TSV) -> list[Query]:
+    """Rows of the TSV (``#`` comments and the header skipped) -> queries; ValueError names the line."""
+    return [
+        Query(qlang, tlang, talk, int(number), text.strip())
+        for _n, (qlang, tlang, talk, number, text) in _rows(path, 5)
+    ]
 
 
 BLIND_TSV = Path(__file__).with_name("blind.tsv")
@@ -70,25 +76,8 @@ class GradedQuery(Query):
 def load_blind(path: Path = BLIND_TSV) -> list[GradedQuery]:
     """Rows of the blind set (six cells: the fifth lists partly relevant points) -> graded queries."""
     out = []
-    header_seen = False
-    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not raw.strip() or raw.startswith("#"):
-            continue
-        cells = raw.split("\t")
-        if not header_seen:
-            header_seen = True
-            if cells[0] == "query_lang":
-                continue
-        if len(cells) != 6:
-            raise ValueError(
-                f"{path.name}:{lineno}: expected 6 tab-separated cells, got {len(cells)}"
-            )
-        qlang, tlang, talk, number, also, text = cells
-        if qlang not in languages.codes() or tlang not in languages.codes():
-            raise ValueError(f"{path.name}:{lineno}: languages must be en or es")
-        if not number.isdigit() or not text.strip():
-            raise ValueError(f"{path.name}:{lineno}: bad point number or empty query")
-        extra = tuple(int(n) for n in also.split(",") if n.strip()) if also.strip() else ()
+    for lineno, (qlang, tlang, talk, number, also, text) in _rows(path, 6):
+        extra = tuple(int(n) for n in also.split(",") if n.strip())
         if int(number) in extra:
             raise ValueError(f"{path.name}:{lineno}: the target is also listed as partly relevant")
         out.append(GradedQuery(qlang, tlang, talk, int(number), text.strip(), extra))
