@@ -105,10 +105,10 @@
         if (!match || !data.nodes[match[1]]) return;
         g.dataset.key = match[1];
         g.style.cursor = "pointer";
-        // Keyboard access: every node is a focusable button (Tab, then Enter or Space).
+        // Keyboard access: every node is a focusable button (Tab, then Enter or Space). Its name
+        // comes from its visible label (no aria-label that could differ from what is drawn).
         g.setAttribute("tabindex", "0");
         g.setAttribute("role", "button");
-        g.setAttribute("aria-label", match[1] + ": " + data.nodes[match[1]].title.replace(/\s+/g, " "));
         g.addEventListener("click", function () { showConcept(root, data, match[1], true); });
         g.addEventListener("keydown", function (event) {
           if (event.key === "Enter" || event.key === " ") {

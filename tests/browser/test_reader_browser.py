@@ -120,7 +120,10 @@ def test_a_point_link_copies_the_address_of_that_point(clip_page, live_url):
 
 
 def test_the_dark_theme_follows_the_system_and_keeps_graph_labels_readable(browser, live_url):
-    context = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 900})
+    # Scale 2: SVG text is thin; at 1 CSS px per pixel no glyph core is drawn in full ink.
+    context = browser.new_context(
+        color_scheme="dark", viewport={"width": 1280, "height": 900}, device_scale_factor=2
+    )
     page = context.new_page()
     try:
         page.goto(live_url + GRAVES)
@@ -129,7 +132,7 @@ def test_the_dark_theme_follows_the_system_and_keeps_graph_labels_readable(brows
         assert page.get_by_test_id("theme-toggle").get_attribute("aria-pressed") == "true"
         ratio, _, _ = screenshot_contrast(browser, page.get_by_test_id("talk-title").screenshot())
         assert ratio >= AA_NORMAL_TEXT
-        label = page.locator("[data-graph-mermaid] g.node .nodeLabel").first
+        label = page.locator("[data-graph-mermaid] g.node g.label").first  # SVG text labels
         label.wait_for(timeout=60_000)
         label.scroll_into_view_if_needed()
         ratio, fill, ink = screenshot_contrast(browser, label.screenshot())
