@@ -6,6 +6,45 @@
 (function () {
   "use strict";
 
+  // SVG text labels show the character references the serialiser writes for Mermaid ("#37;" for
+  // "%", "&gt;") literally, as HTML labels never did: turn them back into characters, in text nodes
+  // only (nodeValue never parses markup). Mermaid may wrap a label mid-reference, so each <text> is
+  // decoded as a whole and every character stays in the text node it was drawn in.
+  var NAMED = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+  var REFERENCE = /&(?:#(\d+)|#x([0-9a-f]+)|(amp|lt|gt|quot|apos));/gi;
+
+  function character(match) {
+    if (match[3]) return NAMED[match[3].toLowerCase()];
+    var code = match[1] ? parseInt(match[1], 10) : parseInt(match[2], 16);
+    return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : match[0];
+  }
+
+  function decodeText(element) {
+    var nodes = [];
+    var walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node);
+    var full = "", owner = [];
+    nodes.forEach(function (n, i) {
+      full += n.nodeValue;
+      for (var k = 0; k < n.nodeValue.length; k++) owner.push(i);
+    });
+    if (full.indexOf("&") < 0) return;
+    var out = nodes.map(function () { return ""; });
+    var last = 0, match, k;
+    REFERENCE.lastIndex = 0;
+    while ((match = REFERENCE.exec(full)) !== null) {
+      for (k = last; k < match.index; k++) out[owner[k]] += full[k];
+      out[owner[match.index]] += character(match);
+      last = match.index + match[0].length;
+    }
+    for (k = last; k < full.length; k++) out[owner[k]] += full[k];
+    nodes.forEach(function (n, i) { n.nodeValue = out[i]; });
+  }
+
+  function decodeLabelEntities(root) {
+    root.querySelectorAll("text").forEach(decodeText);
+  }
+
   function pointElements(number) {
     return document.querySelectorAll('li.point[data-number="' + number + '"]');
   }
@@ -99,6 +138,7 @@
     });
     mermaid.render("mermaid-" + data.slug + "-" + data.graphLang, data.mermaid).then(function (result) {
       target.innerHTML = result.svg; // sanitised by Mermaid (strict: DOMPurify, no scripts or click handlers)
+      decodeLabelEntities(target);
       target.dataset.rendered = "true";
       target.querySelectorAll("g.node").forEach(function (g) {
         var match = /flowchart-(\w+)-\d+$/.exec(g.id || "");

@@ -133,6 +133,8 @@ def test_mermaid_view_renders_labels_as_text_and_ignores_directives(watched, hos
     assert any("<imgsrc=xonerror=window.__pwned='label'" in text for text in labels), labels
     assert any("<script>" in text for text in labels), labels
     assert any("{init:{'securityLevel':'loose'}}" in text for text in labels), labels
+    # ...shown as the characters typed ("%%"), not as the references the serialiser writes
+    assert any("%%{init:" in text for text in labels) and not any("&#" in t for t in labels), labels
     assert svg.locator("img, script, foreignObject a, a").count() == 0
     # The classDef's injected markup was dropped before rendering; its plain fill survived.
     css = svg.locator("style").first.text_content()
