@@ -57,6 +57,13 @@ class LiveStack:
                 "SEARCH_EMBEDDING_CACHE": os.environ.get(
                     "SEARCH_EMBEDDING_CACHE", str(ROOT / "var" / "search-embeddings.sqlite3")
                 ),
+                # ...and the ONNX search models it already exported (not one export per stack).
+                "SEARCH_MODEL_DIR": os.environ.get(
+                    "SEARCH_MODEL_DIR", str(ROOT / "var" / "models")
+                ),
+                # Every browser test runs its demos from 127.0.0.1 against this one stack: the
+                # per-client limit (tests/test_demos_api.py checks it) would refuse the later ones.
+                "DEMOS_RATE_LIMIT": "1000/60",
             }
         )
         self.pg_name = ""
