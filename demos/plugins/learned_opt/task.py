@@ -13,6 +13,10 @@ Families (in distribution):
   * ``quad``    - a noisy ill-conditioned quadratic 0.5·Σ_i λ_i ((x - c)Q)_i², λ ∈ [1/κ, 1], c ~ N(x*, σ²).
 Initialisation scales vary log-uniformly in [0.5, 2] × He/LeCun, batch sizes in {32, 64, 128}.
 
+Every task keeps held-out data of its own (``x_test``/``y_test``: a fixed fifth of each bundled
+data set, extra teacher-labelled samples, extra quadratic centres) that no optimizer ever sees, so
+a race reports the inner problem's test loss beside its training loss.
+
 Out of distribution: a deeper (4 × 32) and a wider (256) digits MLP, the wine and breast-cancer
 data sets, and a digits MLP trained for a longer horizon than meta-training ever saw.
 """
@@ -33,11 +37,15 @@ FAMILIES = ("digits", "syn_cls", "syn_reg", "quad")
 OOD_FAMILIES = ("digits_deep", "digits_wide", "wine", "breast_cancer", "digits_long")
 TEST_SEED_OFFSET = 1_000_000  # held-out task seeds never collide with meta-training seeds
 _SYN_SAMPLES = 512
+_SYN_TEST = 256
+_QUAD_CENTRES, _QUAD_TEST = 1024, 256
+_TEST_FRACTION = 0.2  # of each bundled data set, held out from every inner training run
 
 
 @cache
-def _dataset(name: str) -> tuple[torch.Tensor, torch.Tensor]:
-    """Standardised features ``[n, d]`` and integer labels ``[n]`` of a bundled sklearn set."""
+def _dataset(name: str) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(x_train ``[n, d]``, y_train ``[n]``, x_test, y_test) of a bundled sklearn set: a fixed
+    seeded 80/20 split, features standardised with the training rows' statistics."""
     from sklearn import datasets
 
     loader = {
@@ -47,8 +55,17 @@ def _dataset(name: str) -> tuple[torch.Tensor, torch.Tensor]:
     }[name]
     bunch = loader()
     x = np.asarray(bunch.data, dtype=np.float64)
-    x = (x - x.mean(0)) / (x.std(0) + 1e-6)
-    return torch.tensor(x, dtype=torch.float32), torch.tensor(bunch.target, dtype=torch.long)
+    order = np.random.default_rng(0).permutation(len(x))
+    n_test = round(_TEST_FRACTION * len(x))
+    train, test = order[n_test:], order[:n_test]
+    mean, std = x[train].mean(0), x[train].std(0) + 1e-6
+    x = (x - mean) / std
+    y = np.asarray(bunch.target)
+
+    def tensors(rows: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+        return torch.tensor(x[rows], dtype=torch.float32), torch.tensor(y[rows], dtype=torch.long)
+
+    return (*tensors(train), *tensors(test))
 
 
 @dataclass
@@ -69,6 +86,8 @@ class Task:
     quad_eig: torch.Tensor | None = None  # [dim]
     quad_rot: torch.Tensor | None = None  # [dim, dim]
     segments: list[tuple[int, int]] = field(default_factory=list)
+    x_test: torch.Tensor | None = None  # held-out rows of the same problem (never trained on)
+    y_test: torch.Tensor | None = None
 
     def __post_init__(self) -> None:
         if self.loss_kind == "quad":
@@ -113,9 +132,19 @@ class Task:
         gen = torch.Generator().manual_seed(self.seed * 7 + 2)
         return torch.randint(0, self.x.shape[0], (steps, self.batch_size), generator=gen)
 
-    def loss(self, params: torch.Tensor, idx: torch.Tensor | None = None) -> torch.Tensor:
-        """Loss per member ``[P]`` on the rows ``idx [B]`` (all rows when None)."""
+    def loss(
+        self, params: torch.Tensor, idx: torch.Tensor | None = None, test: bool = False
+    ) -> torch.Tensor:
+        """Loss per member ``[P]`` on the training rows ``idx [B]`` (all when None), or with
+        ``test`` on all held-out rows."""
+        if test:
+            assert self.x_test is not None, f"{self.name} has no held-out rows"
+            return self._loss(params, self.x_test, self.y_test)
         x = self.x if idx is None else self.x[idx]
+        y = self.y if idx is None or self.y is None else self.y[idx]
+        return self._loss(params, x, y)
+
+    def _loss(self, params: torch.Tensor, x: torch.Tensor, y: torch.Tensor | None) -> torch.Tensor:
         if self.loss_kind == "quad":
             assert self.quad_rot is not None and self.quad_eig is not None
             z = (params.unsqueeze(1) - x.unsqueeze(0)) @ self.quad_rot  # [P, B, dim]
@@ -129,8 +158,7 @@ class Task:
             h = torch.matmul(h, w) + params[:, bs:be].unsqueeze(1)  # [P, B, dout]
             if layer < n_layers - 1:
                 h = act(h)
-        assert self.y is not None  # only quad tasks have no labels
-        y = self.y if idx is None else self.y[idx]
+        assert y is not None  # only quad tasks have no labels
         if self.loss_kind == "reg":
             return (h.squeeze(-1) - y).pow(2).mean(dim=1)
         members, batch, classes = h.shape
@@ -156,7 +184,7 @@ def _digits_task(
     hidden: tuple[int, ...],
     horizon: int,
 ) -> Task:
-    x, y = _dataset("digits")
+    x, y, x_test, y_test = _dataset("digits")
     return Task(
         name,
         "digits",
@@ -168,6 +196,8 @@ def _digits_task(
         str(rng.choice(["relu", "tanh"])),
         float(np.exp(rng.uniform(np.log(0.5), np.log(2.0)))),
         int(rng.choice([32, 64, 128])),
+        x_test=x_test,
+        y_test=y_test,
     )
 
 
@@ -192,7 +222,8 @@ def sample_task(seed: int, horizon: int = META_HORIZON) -> Task:
         return _digits_task(f"digits#{seed}", seed, rng, (digits_width,) * depth, horizon)
     if family in ("syn_cls", "syn_reg"):
         d = int(rng.choice([8, 16, 32]))
-        x = torch.randn(_SYN_SAMPLES, d, generator=gen)
+        n = _SYN_SAMPLES
+        x = torch.randn(n + _SYN_TEST, d, generator=gen)  # the last _SYN_TEST rows are held out
         if family == "syn_cls":
             classes = int(rng.choice([2, 3, 5]))
             y = _teacher(d, classes, gen, x).argmax(dim=1)
@@ -201,29 +232,33 @@ def sample_task(seed: int, horizon: int = META_HORIZON) -> Task:
                 family,
                 seed,
                 horizon,
-                x,
-                y,
+                x[:n],
+                y[:n],
                 (d, hidden_width, classes),
                 act,
                 init_scale,
                 batch,
                 "cls",
+                x_test=x[n:],
+                y_test=y[n:],
             )
         target = _teacher(d, 1, gen, x).squeeze(1)
-        target = (target - target.mean()) / (target.std() + 1e-6)
-        y = target + 0.1 * torch.randn(_SYN_SAMPLES, generator=gen)
+        target = (target - target[:n].mean()) / (target[:n].std() + 1e-6)
+        y = target + 0.1 * torch.randn(n + _SYN_TEST, generator=gen)
         return Task(
             f"syn_reg#{seed}",
             family,
             seed,
             horizon,
-            x,
-            y,
+            x[:n],
+            y[:n],
             (d, hidden_width, 1),
             act,
             init_scale,
             batch,
             "reg",
+            x_test=x[n:],
+            y_test=y[n:],
         )
     dim = int(rng.choice([16, 32, 64]))
     cond = float(np.exp(rng.uniform(np.log(10.0), np.log(1000.0))))
@@ -231,13 +266,13 @@ def sample_task(seed: int, horizon: int = META_HORIZON) -> Task:
     rot, _ = torch.linalg.qr(torch.randn(dim, dim, generator=gen))
     centre = torch.randn(dim, generator=gen)
     noise = float(np.exp(rng.uniform(np.log(0.1), np.log(1.0))))
-    centres = centre + noise * torch.randn(1024, dim, generator=gen)
+    centres = centre + noise * torch.randn(_QUAD_CENTRES + _QUAD_TEST, dim, generator=gen)
     return Task(
         f"quad#{seed}",
         "quad",
         seed,
         horizon,
-        centres,
+        centres[:_QUAD_CENTRES],
         None,
         (),
         "linear",
@@ -246,6 +281,7 @@ def sample_task(seed: int, horizon: int = META_HORIZON) -> Task:
         "quad",
         eig,
         rot,
+        x_test=centres[_QUAD_CENTRES:],
     )
 
 
@@ -287,8 +323,8 @@ def ood_task(family: str, seed: int, horizon: int | None = None) -> Task:
     if family == "digits_long":
         return _digits_task(f"digits_long#{seed}", seed, rng, (32,), horizon or LONG_HORIZON)
     if family in ("wine", "breast_cancer"):
-        x, y = _dataset(family)
-        classes = int(y.max()) + 1
+        x, y, x_test, y_test = _dataset(family)
+        classes = int(max(y.max(), y_test.max())) + 1
         return Task(
             f"{family}#{seed}",
             family,
@@ -301,6 +337,8 @@ def ood_task(family: str, seed: int, horizon: int | None = None) -> Task:
             float(np.exp(rng.uniform(np.log(0.5), np.log(2.0)))),
             32,
             "cls",
+            x_test=x_test,
+            y_test=y_test,
         )
     raise ValueError(f"unknown out-of-distribution family {family!r}")
 

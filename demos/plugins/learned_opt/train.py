@@ -7,10 +7,12 @@ truncation, 2·pairs perturbed copies θ ± σε start from the stream's state, 
 gradient of the mean log-loss over the truncation is formed (``es.antithetic_estimate``), and the
 unperturbed θ (run in the same batch) carries the stream forward. The gradients of the streams are
 averaged and applied with Adam. A fixed validation set of held-out tasks picks the best θ, and
-the whole meta-training curve is stored in the checkpoint.
+the whole meta-training curve is stored in the checkpoint. The bundled optimizers are three
+meta-training seeds, one checkpoint each (a fixed number of meta-updates, so a rerun with the same
+seed writes the same θ on any machine speed):
 
-    python manage.py train_demo learned_opt --budget-s 900
-    python -m demos.plugins.learned_opt.train --budget-s 900
+    python manage.py train_demo learned_opt --seed 0      # → weights/learned_opt_s0.pt
+    python -m demos.plugins.learned_opt.train --seed 1    # → weights/learned_opt_s1.pt
 """
 
 from __future__ import annotations
@@ -32,8 +34,18 @@ from .inner import recorded_losses, run_mixed
 from .model import Config, InnerState, LearnedOptimizer
 from .task import META_HORIZON, Task, sample_task
 
-WEIGHTS = Path(__file__).resolve().parent / "weights" / "learned_opt.pt"
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+SEEDS = (0, 1, 2)  # the meta-training seeds whose optimizers are bundled and evaluated
 VAL_SEED_OFFSET = 500_000  # validation tasks: neither meta-training nor evaluation seeds
+TRAIN_SEED_STRIDE = 10_000_000  # meta-training seed s draws its tasks from s·stride upwards
+
+
+def weights_path(seed: int) -> Path:
+    """The bundled checkpoint of meta-training seed ``seed``."""
+    return WEIGHTS_DIR / f"learned_opt_s{seed}.pt"
+
+
+WEIGHTS = weights_path(SEEDS[0])  # the optimizer the live demo races
 ADAM_DEFAULT_LR = 1e-3
 SGD_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 ADAM_GRID = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
@@ -44,16 +56,16 @@ class MetaConfig:
     """Meta-training hyper-parameters (defaults sized for a shared 2-core CPU); stored with θ."""
 
     seed: int = 0
-    budget_s: float = 900.0
-    max_updates: int = 100_000
+    budget_s: float = 0.0  # wall-clock limit; 0: none (a limit makes θ depend on machine speed)
+    max_updates: int = 1500
     pairs: int = 8
     sigma: float = 0.01
     truncation: int = 20
     tasks_per_step: int = 2
     meta_lr: float = 5e-3
     grad_clip: float = 1.0
-    val_tasks: int = 6
-    val_every: int = 40
+    val_tasks: int = 16
+    val_every: int = 50
 
 
 class Stream:
@@ -140,11 +152,11 @@ def meta_train(
     meta_opt = torch.optim.Adam([theta], lr=tcfg.meta_lr)
     val = validation_tasks(tcfg.val_tasks)
     base = baseline_finals(val)
-    best = validate(theta, cfg.hidden, val, base)
+    best = {**validate(theta, cfg.hidden, val, base), "best_update": u_off}
     best_theta, start = theta.clone(), time.time()
     if resume is None:
         curve.append({"update": 0, "seconds": 0.0, "train_meta_loss": None, **best})
-    next_seed = tcfg.seed * 10_000_000
+    first_seed = next_seed = tcfg.seed * TRAIN_SEED_STRIDE
     streams: list[Stream] = []
     for i in range(tcfg.tasks_per_step):
         streams.append(Stream(next_seed))
@@ -162,8 +174,12 @@ def meta_train(
             streams[i].state = ev.state
     ema = None
     update = 0
-    bar = tqdm(total=int(tcfg.budget_s), desc="meta-train (s)", unit="s")
-    while update < tcfg.max_updates and time.time() - start < tcfg.budget_s:
+    bar = tqdm(total=tcfg.max_updates, desc="meta-train", unit="update")
+
+    def in_budget() -> bool:
+        return tcfg.budget_s <= 0 or time.time() - start < tcfg.budget_s
+
+    while update < tcfg.max_updates and in_budget():
         grads, centre_losses = [], []
         for i, stream in enumerate(streams):
             if stream.done:
@@ -203,7 +219,10 @@ def meta_train(
         if update % tcfg.val_every == 0:
             record.update(validate(theta, cfg.hidden, val, base))
             if record["val_mean_log_loss"] < best["val_mean_log_loss"]:
-                best = {k: record[k] for k in best}
+                best = {
+                    **{k: record[k] for k in best if k in record},
+                    "best_update": u_off + update,
+                }
                 best_theta = theta.clone()
             curve.append(record)
             bar.set_postfix(
@@ -211,8 +230,7 @@ def meta_train(
                 best=f"{best['val_mean_log_loss']:.3f}",
             )
         on_step(update, record)
-        bar.n = min(int(time.time() - start), int(tcfg.budget_s))
-        bar.refresh()
+        bar.update(1)
     bar.close()
     final = validate(theta, cfg.hidden, val, base)
     curve.append(
@@ -224,7 +242,9 @@ def meta_train(
         }
     )
     if final["val_mean_log_loss"] < best["val_mean_log_loss"]:
-        best, best_theta = final, theta.clone()
+        best, best_theta = {**final, "best_update": u_off + update}, theta.clone()
+    # The meta-training task seeds used, [first, last + 1): disjoint from validation and test.
+    best["train_task_seeds"] = [first_seed, next_seed]
     return best_theta, curve, best
 
 
@@ -270,8 +290,10 @@ _META = MetaConfig()
 class TrainConfig:
     """The ``train_demo learned_opt`` flags (defaults: the MetaConfig and Config defaults)."""
 
-    seed: int = option(_META.seed, "random seed")
-    budget_s: float = option(_META.budget_s, "wall-clock budget in seconds")
+    seed: int = option(_META.seed, "meta-training seed (the bundled ones: 0, 1, 2)")
+    budget_s: float = option(
+        _META.budget_s, "wall-clock budget in seconds (0: none, the run is then reproducible)"
+    )
     max_updates: int = option(_META.max_updates, "stop after this many meta-updates")
     pairs: int = option(_META.pairs, "antithetic pairs per task per update")
     sigma: float = option(_META.sigma, "ES perturbation scale σ")
@@ -282,7 +304,7 @@ class TrainConfig:
     val_tasks: int = option(_META.val_tasks, "number of validation tasks")
     hidden: int = option(Config.hidden, "hidden width of the optimizer MLP")
     init_lr: float = option(Config.init_lr, "Adam lr the weights start from")
-    out: Path = option(WEIGHTS, "checkpoint path")
+    out: Path | None = option(None, "checkpoint path (default: weights/learned_opt_s<seed>.pt)")
     resume: Path | None = option(
         None, "continue from this checkpoint (its θ, config and curve; use a new --seed)"
     )
@@ -312,10 +334,11 @@ def train(cfg: TrainConfig, on_step: OnStep = no_step) -> TrainResult:
         cfg.val_tasks,
         cfg.val_every,
     )
+    out = cfg.out or weights_path(cfg.seed)
     theta, curve, best = meta_train(model_cfg, tcfg, on_step, resume=resume)
-    metrics = save(theta, model_cfg, tcfg, curve, best, cfg.out, stages)
+    metrics = save(theta, model_cfg, tcfg, curve, best, out, stages)
     print({k: v for k, v in metrics.items() if k != "meta_curve"})
-    return TrainResult(step=int(curve[-1]["update"]), metrics=metrics, checkpoints=[cfg.out])
+    return TrainResult(step=int(curve[-1]["update"]), metrics=metrics, checkpoints=[out])
 
 
 if __name__ == "__main__":
