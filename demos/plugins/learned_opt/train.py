@@ -32,7 +32,7 @@ from demos.kit.training import OnStep, TrainResult, no_step
 from .es import antithetic_estimate, meta_loss
 from .inner import recorded_losses, run_mixed
 from .model import Config, InnerState, LearnedOptimizer
-from .task import META_HORIZON, Task, sample_task
+from .task import META_HORIZON, Task, make_task, sample_task
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 SEEDS = (0, 1, 2)  # the meta-training seeds whose optimizers are bundled and evaluated
@@ -80,6 +80,23 @@ class Stream:
     @property
     def done(self) -> bool:
         return self.state is not None and self.state.step >= self.task.horizon
+
+
+CHECK_STEPS = 40
+
+
+def check_tasks() -> list[Task]:
+    """The small fixed evaluation set whose figure is stored in the checkpoint (and re-checked)."""
+    return [make_task("syn_cls", 0, CHECK_STEPS), make_task("quad", 0, CHECK_STEPS)]
+
+
+def check_metric(theta: torch.Tensor, hidden: int) -> float:
+    """Mean log final loss of θ on ``check_tasks``."""
+    vals = []
+    for task in check_tasks():
+        run = run_mixed(task, theta.unsqueeze(0), hidden, record_every=task.horizon)
+        vals.append(math.log(float(recorded_losses(run)[0, -1])))
+    return sum(vals) / len(vals)
 
 
 def validation_tasks(n: int) -> list[Task]:
@@ -260,8 +277,6 @@ def save(
     """Write the kit's checkpoint; metrics include the check figure.
 
     ``config["stages"]`` lists the MetaConfig of every stage (more than one after --resume)."""
-    from .evaluate import check_metric  # the figure the checkpoint test recomputes
-
     metrics = {
         **best,
         "check_mean_log_loss": check_metric(theta, cfg.hidden),

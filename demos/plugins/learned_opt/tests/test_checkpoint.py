@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from demos.kit import checkpoint
-from demos.plugins.learned_opt.evaluate import check_metric, load_checkpoint
+from demos.plugins.learned_opt.evaluate import load_checkpoint
 from demos.plugins.learned_opt.model import n_theta
-from demos.plugins.learned_opt.train import WEIGHTS
+from demos.plugins.learned_opt.train import WEIGHTS, check_metric
 
 
 def test_checkpoint_is_small_and_self_describing():
