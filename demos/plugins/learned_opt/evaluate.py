@@ -48,10 +48,10 @@ from demos.kit.evaluation import (
     register_baseline,
 )
 
+from .baselines import race, safe_log, tune_baselines
 from .hardness import cosine_experiment, slice_experiment, variance_experiment
-from .inner import recorded_losses, run_mixed
 from .model import Config, construct_theta
-from .task import OOD_FAMILIES, TEST_SEED_OFFSET, Task, heldout_task, ood_task
+from .task import OOD_FAMILIES, TEST_SEED_OFFSET, heldout_task, ood_task
 from .train import (
     ADAM_DEFAULT_LR,
     ADAM_GRID,
@@ -70,9 +70,6 @@ QUICK_TEST, QUICK_OOD = 8, 1
 MARGIN = 0.01  # a win needs a final loss at least 1 % lower
 ABLATIONS = ("start_theta",)
 BASELINE_KEYS = ("adam_default", "sgd_tuned", "adam_tuned")
-_GRID_KINDS = ["sgd"] * len(SGD_GRID) + ["adam"] * len(ADAM_GRID)
-_GRID_LRS = [*SGD_GRID, *ADAM_GRID]
-_LOG_CAP = math.log(1e6)  # a diverged run's log loss, so that means stay finite
 
 
 @lru_cache(maxsize=8)
@@ -81,36 +78,6 @@ def load_checkpoint(path: str = str(WEIGHTS)) -> tuple[torch.Tensor, Config, dic
     ckpt = checkpoint.load(path)
     cfg_dict = {k: v for k, v in ckpt["config"].items() if k in Config.__dataclass_fields__}
     return ckpt["model"]["theta"].float(), Config(**cfg_dict), ckpt["metrics"]
-
-
-def _safe_log(loss: float) -> float:
-    return math.log(max(loss, 1e-12)) if math.isfinite(loss) else _LOG_CAP
-
-
-def race(task: Task, thetas: torch.Tensor, hidden: int) -> dict[str, list[float]]:
-    """Final full-data training and held-out test losses of the learned optimizers
-    ``thetas [L, D]`` followed by the SGD and Adam grids (``_GRID_LRS``): {"train", "test"} [L+H],
-    inf for a diverged run."""
-    run = run_mixed(task, thetas, hidden, _GRID_KINDS, _GRID_LRS, record_every=task.horizon)
-    train = torch.nan_to_num(recorded_losses(run)[:, -1], nan=math.inf)
-    with torch.no_grad():
-        test = torch.nan_to_num(task.loss(run.state.params, test=True), nan=math.inf)
-    return {"train": train.tolist(), "test": test.tolist()}
-
-
-def tune_baselines(tasks: Sequence[Task]) -> dict[str, Any]:
-    """The SGD and the Adam learning rate of their grids with the lowest mean log final training
-    loss over ``tasks`` (the validation tasks), and the whole table {kind: {lr: mean log loss}}."""
-    logs = torch.zeros(len(_GRID_LRS))
-    for task in tasks:
-        final = race(task, torch.zeros(0, 1), 1)["train"]
-        logs += torch.tensor([_safe_log(v) for v in final])
-    logs /= len(tasks)
-    table = {
-        "sgd": {lr: float(v) for lr, v in zip(SGD_GRID, logs[: len(SGD_GRID)], strict=True)},
-        "adam": {lr: float(v) for lr, v in zip(ADAM_GRID, logs[len(SGD_GRID) :], strict=True)},
-    }
-    return {kind: min(t, key=lambda lr, t=t: t[lr]) for kind, t in table.items()} | {"table": table}
 
 
 def outcome(learned: float, base: float, margin: float = MARGIN) -> int:
@@ -149,7 +116,7 @@ def _compare(rows: list[dict], entry: str, base: str, split: int) -> list[int]:
 
 
 def _log_ratios(rows: list[dict], entry: str, base: str, split: int) -> list[float]:
-    return [_safe_log(r[entry][split]) - _safe_log(r[base][split]) for r in rows]
+    return [safe_log(r[entry][split]) - safe_log(r[base][split]) for r in rows]
 
 
 def _frac(outcomes: list[int], which: int) -> float:
@@ -316,7 +283,7 @@ def evaluate(cfg: EvalConfig, out: Callable[[str], None] = print) -> Report:
 
 
 def _mean_log(rows: list[dict], entry: str, split: int) -> float:
-    return sum(_safe_log(r[entry][split]) for r in rows) / len(rows)
+    return sum(safe_log(r[entry][split]) for r in rows) / len(rows)
 
 
 def _tables(

@@ -1,6 +1,10 @@
 """Live demo: race the meta-trained optimizer against SGD, momentum and Adam, or show why
 meta-training is hard (meta-loss slices, ES gradient variance, ES vs backprop).
 
+The race also returns the learned update rule itself (``rule``): the update the meta-trained
+MLP outputs over a grid of normalised gradient and momentum features, beside its untrained start
+(Adam at lr 3e-2), for the chosen task's first weight matrix at the end of the race.
+
 ``run(params, progress)`` with params (already validated against META["params"]):
   mode  "race" | "hard"
   task  a family from ``task.FAMILIES`` (in distribution) or ``task.OOD_FAMILIES`` (not)
@@ -17,19 +21,34 @@ import torch
 
 from demos.kit.training import Progress
 
-from .evaluate import load_checkpoint
+from .baselines import TUNED_LRS
+from .evaluate import MARGIN, load_checkpoint, outcome
 from .hardness import (
     cosine_experiment,
     slice_2d_experiment,
     slice_experiment,
     variance_experiment,
 )
-from .inner import recorded_losses, run_mixed
-from .task import FAMILIES, META_HORIZON, make_task
+from .inner import MixedState, Run, recorded_losses, run_mixed
+from .model import (
+    F_ADAM,
+    F_GRAD,
+    F_M50,
+    F_M90,
+    F_M99,
+    F_PARAM,
+    F_RMSPROP,
+    Config,
+    construct_theta,
+    features,
+    mlp_update,
+)
+from .task import FAMILIES, META_HORIZON, Task, make_task
 from .train import ADAM_DEFAULT_LR, ADAM_GRID, SGD_GRID
 
-SGD_DEFAULT_LR = 0.1
 MOMENTUM_LR = 0.01  # heavy ball μ = 0.9: the same effective step as SGD at 0.1
+RULE_POINTS = 21
+RULE_RANGE = 3.0  # normalised features from -3 to 3 (1 = the tensor's RMS)
 MAX_CURVE_POINTS = 50
 CURVE_ROWS = 512  # curves use a fixed subset of the data (the full set for small data sets)
 COSINE_PAIRS_LIVE = 128
@@ -73,12 +92,14 @@ def _race(params: dict, progress: Progress) -> dict:
     best_adam = min(adam_idx, key=lambda i: float(final[i]))
     members = {
         "learned": 0,
-        "sgd": 1 + SGD_GRID.index(SGD_DEFAULT_LR),
         "momentum": 1 + len(SGD_GRID),
         "adam": adam_idx[ADAM_GRID.index(ADAM_DEFAULT_LR)],
-        "sgd_tuned": best_sgd,
-        "adam_tuned": best_adam,
+        "sgd_tuned": 1 + SGD_GRID.index(TUNED_LRS["sgd"]),
+        "adam_tuned": adam_idx[ADAM_GRID.index(TUNED_LRS["adam"])],
+        "sgd_oracle": best_sgd,
+        "adam_oracle": best_adam,
     }
+    test = torch.nan_to_num(task.loss(run.state.params, test=True), nan=math.inf)
     curves = [
         {
             "key": k,
@@ -89,6 +110,15 @@ def _race(params: dict, progress: Progress) -> dict:
     ]
     finals = {
         k: (float(final[i]) if math.isfinite(float(final[i])) else None) for k, i in members.items()
+    }
+    finals_test = {
+        k: (float(test[i]) if math.isfinite(float(test[i])) else None) for k, i in members.items()
+    }
+    # How the learned optimizer fares against each entry, with the evaluation's margin.
+    outcomes = {
+        k: {1: "win", 0: "tie", -1: "loss"}[outcome(float(final[0]), float(final[i]))]
+        for k, i in members.items()
+        if k != "learned"
     }
 
     def rank_key(k: str) -> float:
@@ -106,8 +136,14 @@ def _race(params: dict, progress: Progress) -> dict:
         "steps": run.full_steps,
         "curves": curves,
         "final": finals,
+        "final_test": finals_test,
+        "outcome": outcomes,
+        "margin": MARGIN,
         "ranking": ranked,
         "grid": {"sgd": list(SGD_GRID), "adam": list(ADAM_GRID)},
+        "tuned": dict(TUNED_LRS),
+        "start_lr": cfg.init_lr,
+        "rule": update_rule(theta, cfg, task, run),
         "meta_curve": [
             {
                 "seconds": r["seconds"],
@@ -117,6 +153,49 @@ def _race(params: dict, progress: Progress) -> dict:
             for r in metrics.get("meta_curve", [])
             if r.get("val_mean_log_loss") is not None
         ],
+    }
+
+
+def update_rule(theta: torch.Tensor, cfg: Config, task: Task, run: Run[MixedState]) -> dict:
+    """The learned update over a grid of normalised gradient ĝ and momentum m̂ features.
+
+    The other inputs are those of ``task``'s first weight matrix at the end of ``run`` (its
+    per-tensor log-scales and the time features); the parameter feature is 0. Along the grid the
+    three momenta and Adam's direction move together (m̂) and RMSProp's direction with ĝ: what
+    the normalised features are when the second moment is the same across the tensor. Updates
+    are in units of the start's step at m̂ = 1 (Adam at lr ``cfg.init_lr``), so the start's own
+    rule is exactly -m̂. Rows run from m̂ = +3 (top) to -3; columns from ĝ = -3 to +3.
+    """
+    state = run.state.learned._replace(params=run.state.params[:1])
+    with torch.enable_grad():
+        params = state.params.detach().requires_grad_(True)
+        (grad,) = torch.autograd.grad(task.loss(params).sum(), params)
+    x, _ = features(state._replace(step=state.step - 1), grad, task.seg_ids, task.horizon)
+    base = x[0, task.segments[0][0]]  # [F]: log-scales and time are the same across the tensor
+    axis = torch.linspace(-RULE_RANGE, RULE_RANGE, RULE_POINTS)
+    m_grid, g_grid = torch.meshgrid(axis.flip(0), axis, indexing="ij")  # [rows, cols]
+    inputs = base.repeat(RULE_POINTS * RULE_POINTS, 1)
+    g, m = g_grid.reshape(-1), m_grid.reshape(-1)
+    inputs[:, F_GRAD] = g
+    inputs[:, F_RMSPROP] = g
+    for feat in (F_M50, F_M90, F_M99, F_ADAM):
+        inputs[:, feat] = m
+    inputs[:, F_PARAM] = 0.0
+    start = construct_theta(cfg.init_kind, cfg.init_lr, cfg.hidden)
+    both = mlp_update(
+        torch.stack([theta, start]), inputs.unsqueeze(0).expand(2, -1, -1), cfg.hidden
+    )
+    unit_in = base.clone()
+    unit_in[F_ADAM] = 1.0
+    unit = float(mlp_update(start.unsqueeze(0), unit_in.view(1, 1, -1), cfg.hidden).abs())
+    grids = (both / max(unit, 1e-30)).view(2, RULE_POINTS, RULE_POINTS)
+    return {
+        "g": [round(float(v), 3) for v in axis],
+        "m": [round(float(v), 3) for v in axis.flip(0)],
+        "learned": [_clean(row) for row in grids[0].tolist()],
+        "start": [_clean(row) for row in grids[1].tolist()],
+        "unit": unit,
+        "step": int(state.step),
     }
 
 
