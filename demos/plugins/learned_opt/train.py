@@ -57,7 +57,7 @@ class MetaConfig:
 
     seed: int = 0
     budget_s: float = 0.0  # wall-clock limit; 0: none (a limit makes θ depend on machine speed)
-    max_updates: int = 1000
+    max_updates: int = 600
     pairs: int = 8
     sigma: float = 0.01
     truncation: int = 20
