@@ -53,4 +53,5 @@ def tune_baselines(tasks: Sequence[Task]) -> dict[str, Any]:
         "sgd": {lr: float(v) for lr, v in zip(SGD_GRID, logs[: len(SGD_GRID)], strict=True)},
         "adam": {lr: float(v) for lr, v in zip(ADAM_GRID, logs[len(SGD_GRID) :], strict=True)},
     }
-    return {kind: min(t, key=lambda lr, t=t: t[lr]) for kind, t in table.items()} | {"table": table}
+    best: dict[str, Any] = {kind: min(t, key=t.__getitem__) for kind, t in table.items()}
+    return best | {"table": table}

@@ -20,7 +20,19 @@ RACE_KEYS = {
     "ranking",
     "meta_curve",
     "seconds",
+    "final_test",
+    "outcome",
+    "rule",
 }
+CURVE_KEYS = [
+    "learned",
+    "momentum",
+    "adam",
+    "sgd_tuned",
+    "adam_tuned",
+    "sgd_oracle",
+    "adam_oracle",
+]
 
 
 def _defaults() -> dict:
@@ -51,7 +63,11 @@ def test_race_with_schema_defaults_returns_json_the_renderer_can_draw():
     json.dumps(result, allow_nan=False)
     assert set(result) >= RACE_KEYS
     keys = [c["key"] for c in result["curves"]]
-    assert keys == ["learned", "sgd", "momentum", "adam", "sgd_tuned", "adam_tuned"]
+    assert keys == CURVE_KEYS
+    assert set(result["final_test"]) == set(result["final"]) == set(CURVE_KEYS)
+    assert set(result["outcome"].values()) <= {"win", "tie", "loss"}
+    rule = result["rule"]
+    assert len(rule["learned"]) == len(rule["m"]) and len(rule["learned"][0]) == len(rule["g"])
     assert all(len(c["y"]) == len(result["steps"]) for c in result["curves"])
     assert result["steps"][-1] == META["params"]["steps"]["default"]
     assert seen[-1] == 100
@@ -72,3 +88,37 @@ def test_hard_mode_returns_slices_variance_and_cosine():
     )
     assert 0 < result["variance"]["antithetic_variance_ratio"] < 1
     assert -1 <= result["cosine"]["es_backprop_cosine"] <= 1
+
+
+def _rule_of(theta):
+    from demos.plugins.learned_opt.infer import update_rule
+    from demos.plugins.learned_opt.inner import run_mixed
+    from demos.plugins.learned_opt.model import Config
+    from demos.plugins.learned_opt.task import make_task
+
+    cfg = Config()
+    task = make_task("syn_cls", 0, 5)
+    run = run_mixed(task, theta.unsqueeze(0), cfg.hidden, record_every=5)
+    return update_rule(theta, cfg, task, run)
+
+
+def test_the_update_rule_of_the_untrained_start_is_adam_minus_the_momentum_feature():
+    import torch
+
+    from demos.plugins.learned_opt.model import construct_theta
+
+    rule = _rule_of(construct_theta("adam", 3e-2))
+    learned, start = torch.tensor(rule["learned"]), torch.tensor(rule["start"])
+    m = torch.tensor(rule["m"]).unsqueeze(1).expand_as(start)
+    torch.testing.assert_close(start, -m, atol=1e-4, rtol=1e-4)  # Δ = -m̂ in the start's units
+    torch.testing.assert_close(learned, start)  # θ at its start is the start
+
+
+def test_the_update_rule_of_sgd_weights_depends_on_the_gradient_only():
+    import torch
+
+    from demos.plugins.learned_opt.model import construct_theta
+
+    grid = torch.tensor(_rule_of(construct_theta("sgd", 0.1))["learned"])
+    assert torch.allclose(grid, grid[:1].expand_as(grid))  # every row (m̂) the same
+    assert grid[0, 0] > 0 > grid[0, -1]  # a step against the gradient

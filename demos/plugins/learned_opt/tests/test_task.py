@@ -45,3 +45,13 @@ def test_out_of_distribution_tasks_are_bigger_or_different():
         task = ood_task(fam, 1)
         loss = task.loss(task.init_params(1))
         assert torch.isfinite(loss).all()
+
+
+def test_every_task_holds_out_test_rows_it_never_trains_on():
+    for task in [sample_task(s) for s in range(12)] + [ood_task(f, 0) for f in OOD_FAMILIES]:
+        assert task.x_test is not None and len(task.x_test) > 0
+        params = task.init_params(2)
+        test, train = task.loss(params, test=True), task.loss(params)
+        assert test.shape == (2,) and torch.isfinite(test).all()
+        assert not torch.equal(test, train)
+        assert int(task.batch_indices(100).max()) < task.x.shape[0]  # batches index training rows
