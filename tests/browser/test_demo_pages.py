@@ -57,6 +57,9 @@ def test_learned_optimizer_page_races_and_draws_loss_curves(page, live_worker):
         ".map(c => window.Chart.getChart(c)).filter(Boolean).map(ch => ch.data.datasets.length)"
     )
     assert charts and max(charts) >= 4  # learned, SGD, momentum, Adam (+ tuned) on one chart
+    text = page.get_by_test_id("demo-result").inner_text()
+    assert "Regla de actualización aprendida" in text  # the learned update rule's heatmap
+    assert "pérdida final de prueba" in text  # held-out test loss beside the training loss
     assert page.js_errors == []
 
 
