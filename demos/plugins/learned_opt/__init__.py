@@ -16,6 +16,97 @@ _FAMILIES = [
     "breast_cancer",
 ]
 
+# One sentence per interval figure and ablation of evaluation.json (the demo page shows them).
+_NOTES = {
+    "win_vs_adam_default": (
+        "Share of test tasks where the learned optimizer ends at least 1 % lower than Adam at its "
+        "default lr 1e-3, which is far too slow for 100 steps: an easy bar.",
+        "Proporción de tareas de prueba en que el optimizador aprendido acaba al menos un 1 % más "
+        "bajo que Adam con su lr por defecto 1e-3, demasiado lento para 100 pasos: un listón fácil.",
+    ),
+    "win_vs_sgd_tuned": (
+        "Share of test tasks where it ends at least 1 % lower than SGD at the learning rate chosen "
+        "on the validation tasks.",
+        "Proporción de tareas de prueba en que acaba al menos un 1 % más bajo que SGD con la tasa "
+        "de aprendizaje elegida en las tareas de validación.",
+    ),
+    "win_vs_adam_tuned": (
+        "The headline: share of test tasks where it ends at least 1 % lower than Adam at the "
+        "learning rate chosen on the validation tasks; ties are not counted as wins.",
+        "La cifra principal: proporción de tareas de prueba en que acaba al menos un 1 % más bajo "
+        "que Adam con la tasa elegida en validación; los empates no cuentan como victorias.",
+    ),
+    "tie_vs_adam_tuned": (
+        "Share of test tasks where the two final losses are within 1 % of each other.",
+        "Proporción de tareas de prueba en que las dos pérdidas finales distan menos de un 1 %.",
+    ),
+    "loss_vs_adam_tuned": (
+        "Share of test tasks where tuned Adam ends at least 1 % lower than the learned optimizer.",
+        "Proporción de tareas de prueba en que Adam ajustado acaba al menos un 1 % más bajo que el "
+        "optimizador aprendido.",
+    ),
+    "log_ratio_vs_adam_tuned": (
+        "Mean log of the learned optimizer's final training loss over tuned Adam's: below 0 means "
+        "lower on average, whatever the margin.",
+        "Media del logaritmo del cociente entre la pérdida final de entrenamiento del optimizador "
+        "aprendido y la de Adam ajustado: por debajo de 0 es más baja de media, sin margen.",
+    ),
+    "test_win_vs_adam_default": (
+        "The same comparison with Adam 1e-3 on each task's held-out test data.",
+        "La misma comparación con Adam 1e-3 en los datos de prueba reservados de cada tarea.",
+    ),
+    "test_win_vs_sgd_tuned": (
+        "The same comparison with tuned SGD on each task's held-out test data.",
+        "La misma comparación con SGD ajustado en los datos de prueba reservados de cada tarea.",
+    ),
+    "test_win_vs_adam_tuned": (
+        "Wins against tuned Adam counted on each task's held-out test data instead of its "
+        "training data: whether a lower training loss also generalises.",
+        "Victorias frente a Adam ajustado contadas en los datos de prueba reservados de cada tarea "
+        "en vez de en los de entrenamiento: si una pérdida de entrenamiento menor también generaliza.",
+    ),
+    "test_tie_vs_adam_tuned": (
+        "Ties (within 1 %) with tuned Adam on the held-out test data.",
+        "Empates (dentro del 1 %) con Adam ajustado en los datos de prueba reservados.",
+    ),
+    "test_loss_vs_adam_tuned": (
+        "Losses to tuned Adam (it ends at least 1 % lower) on the held-out test data.",
+        "Derrotas frente a Adam ajustado (acaba al menos un 1 % más bajo) en los datos de prueba "
+        "reservados.",
+    ),
+    "test_log_ratio_vs_adam_tuned": (
+        "Mean log ratio of final test losses, learned over tuned Adam.",
+        "Media del logaritmo del cociente de las pérdidas finales de prueba, aprendido entre Adam "
+        "ajustado.",
+    ),
+    "win_vs_start": (
+        "Share of test tasks where the meta-trained optimizer ends at least 1 % lower than its own "
+        "untrained start (Adam at lr 3e-2): what meta-training added.",
+        "Proporción de tareas de prueba en que el optimizador meta-entrenado acaba al menos un 1 % "
+        "más bajo que su propio punto de partida sin entrenar (Adam con lr 3e-2): lo que aportó el "
+        "meta-entrenamiento.",
+    ),
+    "log_ratio_vs_start": (
+        "Mean log ratio of final training losses, meta-trained over untrained start.",
+        "Media del logaritmo del cociente de las pérdidas finales de entrenamiento, meta-entrenado "
+        "entre el punto de partida sin entrenar.",
+    ),
+    "ood_win_vs_adam_tuned": (
+        "Wins against tuned Adam on tasks outside the meta-training distribution (deeper or wider "
+        "networks, other data sets, a longer horizon).",
+        "Victorias frente a Adam ajustado en tareas fuera de la distribución de meta-entrenamiento "
+        "(redes más profundas o anchas, otros conjuntos de datos, un horizonte más largo).",
+    ),
+    "start_theta": (
+        "The untrained start is Adam at lr 3e-2, the very learning rate validation picks for Adam: "
+        "raced as its own entry it ties tuned Adam on every task, so any win above is meta-training's.",
+        "El punto de partida sin entrenar es Adam con lr 3e-2, la misma tasa que la validación "
+        "elige para Adam: en carrera propia empata con Adam ajustado en todas las tareas, así que "
+        "toda victoria de arriba es del meta-entrenamiento.",
+    ),
+}
+
+
 META = {
     "slug": "learned_opt",
     "title": {
@@ -94,6 +185,7 @@ META = {
     "points": [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
     "nodes": [],
     "also_talks": [],
+    "evaluation_notes": {k: {"en": en, "es": es} for k, (en, es) in _NOTES.items()},
     "deterministic": True,
     "time_limit_s": 45,
     "params": {
