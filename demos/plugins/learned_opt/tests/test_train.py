@@ -81,3 +81,14 @@ def test_a_learned_optimizer_step_reduces_the_training_loss():
     )
     assert run.full_losses[0, 1] < run.full_losses[0, 0]
     assert run.full_losses[0, -1] < run.full_losses[0, 0]
+
+
+def test_meta_training_with_a_fixed_seed_and_update_count_is_reproducible():
+    from demos.plugins.learned_opt.model import Config
+    from demos.plugins.learned_opt.train import MetaConfig, meta_train
+
+    cfg, tcfg = Config(hidden=HIDDEN), MetaConfig(seed=3, max_updates=4, val_tasks=1, val_every=2)
+    (a, curve_a, best_a), (b, _, best_b) = meta_train(cfg, tcfg), meta_train(cfg, tcfg)
+    assert torch.equal(a, b) and best_a == best_b
+    assert [r["update"] for r in curve_a if "val_mean_log_loss" in r] == [0, 2, 4, 4]
+    assert best_a["train_task_seeds"][0] == 3 * 10_000_000
