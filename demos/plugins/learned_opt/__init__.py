@@ -75,9 +75,11 @@ _NOTES = {
         "reservados.",
     ),
     "test_log_ratio_vs_adam_tuned": (
-        "Mean log ratio of final test losses, learned over tuned Adam.",
+        "Mean log ratio of final test losses, learned over tuned Adam: its interval includes 0, so on "
+        "held-out data the learned optimizer is not clearly better than tuned Adam.",
         "Media del logaritmo del cociente de las pérdidas finales de prueba, aprendido entre Adam "
-        "ajustado.",
+        "ajustado: su intervalo incluye el 0, así que en datos reservados el optimizador aprendido "
+        "no es claramente mejor que Adam ajustado.",
     ),
     "win_vs_start": (
         "Share of test tasks where the meta-trained optimizer ends at least 1 % lower than its own "
@@ -93,13 +95,15 @@ _NOTES = {
     ),
     "ood_win_vs_adam_tuned": (
         "Wins against tuned Adam on tasks outside the meta-training distribution (deeper or wider "
-        "networks, other data sets, a longer horizon).",
+        "networks, other data sets, a longer horizon): about a coin flip.",
         "Victorias frente a Adam ajustado en tareas fuera de la distribución de meta-entrenamiento "
-        "(redes más profundas o anchas, otros conjuntos de datos, un horizonte más largo).",
+        "(redes más profundas o anchas, otros conjuntos de datos, un horizonte más largo): más o "
+        "menos a cara o cruz.",
     ),
     "start_theta": (
         "The untrained start is Adam at lr 3e-2, the very learning rate validation picks for Adam: "
-        "raced as its own entry it ties tuned Adam on every task, so any win above is meta-training's.",
+        "raced as its own entry it ties tuned Adam on every test task, so any win above is "
+        "meta-training's.",
         "El punto de partida sin entrenar es Adam con lr 3e-2, la misma tasa que la validación "
         "elige para Adam: en carrera propia empata con Adam ajustado en todas las tareas, así que "
         "toda victoria de arriba es del meta-entrenamiento.",
