@@ -1,0 +1,161 @@
+"""Train the seeds and variants that evaluate.py compares, and store their test figures.
+
+    python -m demos.plugins.wavenet.variants            # ~20 CPU-minutes on one thread
+    python -m demos.plugins.wavenet.variants --measure-only   # re-measure existing checkpoints
+
+What it trains (each run is ``train.train`` with the flags shown, so each is also one
+``train_demo wavenet`` command; every checkpoint is picked on the validation set):
+
+- ``full`` seeds 1 and 2 with the bundled recipe (the defaults: 2,000 steps); seed 0 is the bundled
+  checkpoint itself, not retrained here.
+- ``full_short``, ``global_only`` (ablation no_phase_conditioning: U_k frozen at zero) and
+  ``no_audio`` (baseline: no audio context) on seeds 0, 1, 2 with the short recipe
+  (``SHORT``: 400 steps, the same two phases, about a minute each): the three at equal compute.
+  The bundled recipe for all of them would need ~45 CPU-minutes, over this demo's budget.
+- ``no_audio`` gets its own learning-rate grid (``NO_AUDIO_LRS``) on seed 0, chosen by
+  validation NLL; seeds 1 and 2 use the chosen rate. The other variants keep the bundled 4e-3.
+
+Seed checkpoints go to ``--work`` (not bundled: the page shows only the bundled model); their
+per-item test figures (measure.py) go to ``weights/variants.json``, with the bundled model's
+(which evaluate.py recomputes live and compares).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from demos.kit import checkpoint, cli
+from demos.kit.cli import option
+
+from .infer import WEIGHTS
+from .measure import measure
+from .model import Config, WaveNet
+from .train import TrainConfig, train
+
+STORE = Path(__file__).resolve().parent / "weights" / "variants.json"
+SEEDS = (0, 1, 2)
+SHORT = {"steps": 400, "eval_every": 40}
+NO_AUDIO_LRS = (2e-3, 4e-3, 8e-3)
+# (variant name in the store, train --variant, recipe)
+COMPARED = (("full_short", "full"), ("global_only", "global_only"))
+
+
+def _load(path: Path) -> tuple[WaveNet, dict]:
+    ckpt = checkpoint.load(path)
+    model = WaveNet(Config(**ckpt["config"]))
+    model.load_state_dict(ckpt["model"])
+    model.eval()
+    return model, ckpt
+
+
+def _run(work: Path, name: str, cfg: TrainConfig, measure_only: bool) -> Path:
+    """Train `cfg` into work/name.pt unless that checkpoint exists already."""
+    out = work / f"{name}.pt"
+    if not out.exists():
+        if measure_only:
+            raise FileNotFoundError(f"{out} is missing; run without --measure-only")
+        train(dataclasses.replace(cfg, out=out))
+    return out
+
+
+def _entry(path: Path, detuned: bool, label: str) -> dict:
+    model, ckpt = _load(path)
+    metrics = ckpt.get("metrics", {})
+    print(f"measuring {label}", flush=True)
+    return {
+        "checkpoint": label,
+        "best_step": int(ckpt["step"]),
+        "validation_nll_at_selection": round(float(metrics["nll"]), 6),
+        **measure(model, detuned=detuned),
+    }
+
+
+@dataclass
+class VariantsConfig:
+    """The flags of ``python -m demos.plugins.wavenet.variants``."""
+
+    work: Path = option(
+        Path(tempfile.gettempdir()) / "wavenet-variants", "folder of the seed checkpoints"
+    )
+    store: Path = option(STORE, "where the per-item test figures go")
+    measure_only: bool = option(False, "measure existing checkpoints, train nothing")
+    train_only: bool = option(False, "train (what is missing), measure nothing")
+    full: bool = option(True, "include the full-recipe seeds 1 and 2 (--no-full: skip them)")
+    threads: int = option(1, "torch CPU threads (the machine is shared)")
+
+
+def run(cfg: VariantsConfig) -> dict:
+    torch.set_num_threads(cfg.threads)
+    cfg.work.mkdir(parents=True, exist_ok=True)
+    runs: dict[str, dict[str, dict]] = {"full": {}}
+    paths: dict[str, dict[int, Path]] = {}
+    for name, variant in COMPARED:
+        paths[name] = {
+            s: _run(
+                cfg.work,
+                f"{name}-s{s}",
+                TrainConfig(variant=variant, seed=s, **SHORT),
+                cfg.measure_only,
+            )
+            for s in SEEDS
+        }
+    grid = {
+        lr: _run(
+            cfg.work,
+            f"no_audio-lr{lr:g}-s0",
+            TrainConfig(variant="no_audio", seed=0, lr=lr, **SHORT),
+            cfg.measure_only,
+        )
+        for lr in NO_AUDIO_LRS
+    }
+    grid_nll = {lr: float(checkpoint.load(p)["metrics"]["nll"]) for lr, p in grid.items()}
+    best_lr = min(grid_nll, key=lambda lr: grid_nll[lr])
+    paths["no_audio"] = {0: grid[best_lr]}
+    for s in (1, 2):
+        paths["no_audio"][s] = _run(
+            cfg.work,
+            f"no_audio-lr{best_lr:g}-s{s}",
+            TrainConfig(variant="no_audio", seed=s, lr=best_lr, **SHORT),
+            cfg.measure_only,
+        )
+    if not cfg.full:
+        return {}
+    full_paths = {
+        s: _run(cfg.work, f"full-s{s}", TrainConfig(seed=s), cfg.measure_only) for s in (1, 2)
+    }
+    if cfg.train_only:
+        return {}
+
+    runs["full"]["0"] = _entry(WEIGHTS, True, "bundled weights/wavenet.pt")
+    for s, p in full_paths.items():
+        runs["full"][str(s)] = _entry(p, True, f"train --seed {s}")
+    for name, by_seed in paths.items():
+        runs[name] = {
+            str(s): _entry(p, name == "full_short", f"{name} seed {s}") for s, p in by_seed.items()
+        }
+    store = {
+        "recipes": {"full": "train defaults (2,000 steps)", "short": SHORT},
+        "no_audio_grid": {
+            f"{lr:g}": round(v, 6) for lr, v in grid_nll.items()
+        },  # validation NLL per learning rate
+        "no_audio_lr": best_lr,
+        "runs": runs,
+    }
+    cfg.store.write_text(json.dumps(store, indent=1) + "\n")
+    print(f"wrote {cfg.store}")
+    return store
+
+
+def main(argv: list[str]) -> None:
+    run(cli.parse(VariantsConfig, argv))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
