@@ -57,9 +57,16 @@ def requests(pitch_notes: list[int]) -> list[tuple[int, int]]:
     return [(n, t) for n in pitch_notes for t in range(len(task.TIMBRES))]
 
 
-def _dominant(model: WaveNet, note: int, timbre: int, seed: int, phase_hz: float | None) -> float:
+def _dominant(
+    model: WaveNet,
+    note: int,
+    timbre: int,
+    seed: int,
+    phase_hz: float | None,
+    temperature: float = 1.0,
+) -> float:
     u = uniforms(seed, int(PITCH_SECONDS * model.cfg.sample_rate))
-    tokens = generate_compiled(model, note, timbre, u, 1.0, phase_hz)
+    tokens = generate_compiled(model, note, timbre, u, temperature, phase_hz)
     return audio.dominant_frequency(mulaw.decode(tokens), model.cfg.sample_rate)
 
 
@@ -67,11 +74,11 @@ def within(f: float, target: float) -> bool:
     return abs(f - target) / target <= PITCH_TOLERANCE
 
 
-def pitch_rows(model: WaveNet, pitch_notes: list[int]) -> list[dict]:
-    """One row per request at temperature 1: note, timbre, target Hz, dominant Hz, ok."""
+def pitch_rows(model: WaveNet, pitch_notes: list[int], temperature: float = 1.0) -> list[dict]:
+    """One row per request (at `temperature`): note, timbre, target Hz, dominant Hz, ok."""
     rows = []
     for n, t in requests(pitch_notes):
-        f = _dominant(model, n, t, _PITCH_SEED + 101 * n + t, None)
+        f = _dominant(model, n, t, _PITCH_SEED + 101 * n + t, None, temperature)
         target = task.note_hz(n)
         rows.append({"note": n, "timbre": t, "target": target, "hz": f, "ok": within(f, target)})
     return rows
