@@ -26,6 +26,7 @@ import dataclasses
 import json
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,7 @@ SEEDS = (0, 1, 2)
 SHORT = {"steps": 200, "eval_every": 20}
 NO_AUDIO_LRS = (4e-3, 1e-2)
 # (variant name in the store, train --variant, recipe)
+_WAIT_S = 10.0
 COMPARED = (("full_short", "full"), ("global_only", "global_only"))
 
 
@@ -56,12 +58,28 @@ def _load(path: Path) -> tuple[WaveNet, dict]:
 
 
 def _run(work: Path, name: str, cfg: TrainConfig, measure_only: bool) -> Path:
-    """Train `cfg` into work/name.pt unless that checkpoint exists already."""
+    """Train `cfg` into work/name.pt unless that checkpoint exists already.
+
+    Training writes work/name.partial.pt and renames it when done, under work/name.lock, so that
+    several processes (``--part``, ``--seed``) can share one work folder: one trains a run, the
+    others wait for it.
+    """
     out = work / f"{name}.pt"
-    if not out.exists():
-        if measure_only:
-            raise FileNotFoundError(f"{out} is missing; run without --measure-only")
-        train(dataclasses.replace(cfg, out=out))
+    lock = work / f"{name}.lock"
+    if out.exists():
+        return out
+    if measure_only:
+        raise FileNotFoundError(f"{out} is missing; run without --measure-only")
+    try:
+        lock.touch(exist_ok=False)
+    except FileExistsError:
+        while not out.exists():  # another process is training it
+            time.sleep(_WAIT_S)
+        return out
+    partial = work / f"{name}.partial.pt"
+    train(dataclasses.replace(cfg, out=partial))
+    partial.rename(out)
+    lock.unlink()
     return out
 
 
@@ -94,7 +112,10 @@ class VariantsConfig:
     store: Path = option(STORE, "where the per-item test figures go")
     measure_only: bool = option(False, "measure existing checkpoints, train nothing")
     train_only: bool = option(False, "train (what is missing), measure nothing")
-    full: bool = option(True, "include the full-recipe seeds 1 and 2 (--no-full: skip them)")
+    part: str = option(
+        "all", "what to train: all (then write the store) | compared | no_audio | full"
+    )
+    seed: int = option(-1, "with --part compared or full: only this seed (-1: every seed)")
     threads: int = option(1, "torch CPU threads (the machine is shared)")
 
 
@@ -110,9 +131,14 @@ def run(cfg: VariantsConfig) -> dict:
             _entry(path, detuned, label)
         return path
 
+    def wanted(part: str, seed: int) -> bool:
+        return cfg.part in ("all", part) and cfg.seed in (-1, seed)
+
     # Seed by seed, so that an interrupted run still leaves matched pairs.
     for s in SEEDS:
         for name, variant in COMPARED:
+            if not wanted("compared", s):
+                continue
             path = done(
                 f"{name}-s{s}",
                 TrainConfig(variant=variant, seed=s, **SHORT),
@@ -120,6 +146,13 @@ def run(cfg: VariantsConfig) -> dict:
                 f"{name} seed {s}",
             )
             runs[name][str(s)] = {"path": path}
+    if cfg.part not in ("all", "no_audio", "full"):
+        return {}
+    if cfg.part == "full":
+        for s in (1, 2):
+            if wanted("full", s):
+                done(f"full-s{s}", TrainConfig(seed=s), True, f"seed {s}")
+        return {}
     grid = {
         lr: _run(
             cfg.work,
@@ -140,7 +173,7 @@ def run(cfg: VariantsConfig) -> dict:
             f"no_audio seed {s}",
         )
         runs["no_audio"][str(s)] = {"path": path}
-    if not cfg.full:
+    if cfg.part != "all":
         return {}
     for s in (1, 2):
         runs["full"][str(s)] = {"path": done(f"full-s{s}", TrainConfig(seed=s), True, f"seed {s}")}
