@@ -42,6 +42,37 @@ META = {
         "es": "Un WaveNet pequeño toca muestra a muestra la nota que elijas; la generación ingenua, con colas y compilada extrae las mismas muestras a velocidades muy distintas.",
     },
     "explanation": {"en": _EXPLANATION_EN, "es": _EXPLANATION_ES},
+    # One sentence per interval figure and ablation of evaluation.json (the page shows them).
+    "evaluation_notes": {
+        "test_nll": {
+            "en": "The bundled model's next-sample loss on 24 test notes it was neither trained nor selected on (its checkpoint was picked on a separate validation set).",
+            "es": "La pérdida por muestra del modelo incluido en 24 notas de prueba con las que no se entrenó ni se eligió (su punto de control se eligió en un conjunto de validación aparte).",
+        },
+        "pitch_ok_frac": {
+            "en": "Share of test requests the bundled model plays within 3 % of the asked pitch; the ablation below shows that this is the phase conditioning's doing, not something the network learned about pitch.",
+            "es": "Parte de las peticiones de prueba que el modelo incluido toca a menos de un 3 % del tono pedido; la ablación de abajo muestra que eso es obra del condicionamiento de fase, no algo que la red aprendiera sobre el tono.",
+        },
+        "seeds_test_nll": {
+            "en": "The same network trained three times with a 200-step recipe (seeds 0–2): the interval says how much another seed moves the loss at that budget.",
+            "es": "La misma red entrenada tres veces con una receta de 200 pasos (semillas 0–2): el intervalo dice cuánto mueve la pérdida otra semilla con ese presupuesto.",
+        },
+        "seeds_pitch_ok_frac": {
+            "en": "Even these barely trained networks hit every requested pitch, because the phase they are given already fixes it.",
+            "es": "Incluso estas redes apenas entrenadas aciertan todos los tonos pedidos, porque la fase que reciben ya lo fija.",
+        },
+        "no_audio_test_nll": {
+            "en": "A baseline that sees only the conditioning and no past audio (its own learning-rate grid, same budget) loses about one nat per sample more: the audio context is what the autoregressive model adds.",
+            "es": "Un modelo de referencia que solo ve el condicionamiento y ningún audio pasado (con su propia rejilla de tasas de aprendizaje y el mismo presupuesto) pierde cerca de un nat más por muestra: el contexto de audio es lo que aporta el modelo autorregresivo.",
+        },
+        "no_audio_pitch_ok_frac": {
+            "en": "The baseline without any audio context hits the pitch as often as the full model, so the pitch score does not measure what WaveNet learns from the waveform.",
+            "es": "El modelo de referencia sin contexto de audio acierta el tono tan a menudo como el modelo completo, así que la puntuación de tono no mide lo que WaveNet aprende de la forma de onda.",
+        },
+        "no_phase_conditioning": {
+            "en": "Without the per-sample phase the same network at the same budget plays the asked pitch only a few times in a hundred, and fed the phase of a tone two semitones higher every model plays the phase's tone, never the note it is conditioned on.",
+            "es": "Sin la fase muestra a muestra la misma red con el mismo presupuesto toca el tono pedido solo unas pocas veces de cada cien, y cuando recibe la fase de un tono dos semitonos más alto todos los modelos tocan el tono de la fase, nunca la nota con la que están condicionados.",
+        },
+    },
     "talk": "koray-kavukcuoglu-iclr-2018",
     "points": [4, 5, 6, 7, 8, 9],
     "nodes": ["E", "F", "G", "H", "I", "J"],
