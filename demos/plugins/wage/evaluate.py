@@ -28,7 +28,15 @@ from demos.kit.evaluation import (
 
 from .model import Config, WageMLP
 from .task import SPLIT_SEED, load_digits_split
-from .train import SETTINGS, WEIGHTS_DIR, checkpoint_name, format_table, summarise
+from .train import (
+    INT8_STEP_KEY,
+    SETTINGS,
+    WEIGHTS_DIR,
+    checkpoint_name,
+    format_table,
+    restore_state_dict,
+    summarise,
+)
 
 MAX_SEEDS = 10  # look for checkpoints s0..s9 of each setting
 # A re-evaluated accuracy must equal the stored one: stored values are rounded to 5
@@ -42,7 +50,7 @@ def load_checkpoint(path: Path) -> tuple[WageMLP, dict]:
     config = dict(ckpt["config"])
     config["sizes"] = tuple(config["sizes"])
     model = WageMLP(Config(**config))
-    model.load_state_dict(ckpt["model"])
+    model.load_state_dict(restore_state_dict(ckpt["model"], ckpt["metrics"].get(INT8_STEP_KEY, {})))
     model.eval()
     return model, ckpt
 
