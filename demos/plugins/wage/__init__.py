@@ -5,12 +5,20 @@ The plug-in's metadata only; no torch or numpy at import time (the web process i
 
 from __future__ import annotations
 
-_BIT_CHOICES_W = ["2", "3", "4", "8", "32"]
-_BIT_CHOICES = ["4", "6", "8", "12", "32"]
-_FLOAT_NOTE = {
-    "en": "32 = float32 (quantiser off)",
-    "es": "32 = float32 (sin cuantizar)",
-}
+# The bundled networks (infer.NETWORKS; weights/ holds seeds 0-2 of each).
+_NETWORKS = [
+    "2-8-8-8",
+    "8-8-8-8",
+    "2-8-8-6",
+    "2-8-8-4",
+    "2-6-8-8",
+    "2-4-8-8",
+    "2-2-8-8",
+    "2-8-4-8",
+    "2-8-8-8/deterministic",
+    "2-8-8-8/noshift",
+    "float",
+]
 
 META = {
     "slug": "wage",
@@ -76,57 +84,67 @@ META = {
     "nodes": ["W", "X", "Y", "Z", "AA", "AB", "AC", "AD", "AE"],
     "also_talks": [],
     "deterministic": True,
-    "time_limit_s": 20,
+    "time_limit_s": 30,
     "params": {
-        "k_w": {
+        "network": {
             "type": "choice",
-            "choices": _BIT_CHOICES_W,
-            "default": "2",
-            "label": {"en": "Weight bits k_W", "es": "Bits de pesos k_W"},
+            "choices": _NETWORKS,
+            "default": "2-8-8-8",
+            "label": {
+                "en": "Bundled network k_W-k_A-k_G-k_E",
+                "es": "Red incluida k_W-k_A-k_G-k_E",
+            },
             "help": {
-                "en": "2 = ternary weights {-1, 0, +1}; " + _FLOAT_NOTE["en"],
-                "es": "2 = pesos ternarios {-1, 0, +1}; " + _FLOAT_NOTE["es"],
+                "en": "2-8-8-8 = ternary weights, 8-bit activations, gradients and errors; "
+                "/deterministic and /noshift are the Q_G ablations; float = float32",
+                "es": "2-8-8-8 = pesos ternarios, activaciones, gradientes y errores de 8 bits; "
+                "/deterministic y /noshift son las ablaciones de Q_G; float = float32",
             },
         },
-        "k_a": {
-            "type": "choice",
-            "choices": _BIT_CHOICES,
-            "default": "8",
-            "label": {"en": "Activation bits k_A", "es": "Bits de activaciones k_A"},
-            "help": _FLOAT_NOTE,
+        "seed": {
+            "type": "int",
+            "min": 0,
+            "max": 2,
+            "default": 0,
+            "label": {"en": "Training seed", "es": "Semilla de entrenamiento"},
         },
-        "k_g": {
-            "type": "choice",
-            "choices": _BIT_CHOICES,
-            "default": "8",
-            "label": {"en": "Gradient bits k_G", "es": "Bits de gradientes k_G"},
+        "digit": {
+            "type": "str",
+            "max_length": 64,
+            "pattern": "^([0-9a-g]{64})?$",
+            "default": "",
+            "label": {"en": "Your digit (8×8)", "es": "Tu dígito (8×8)"},
             "help": {
-                "en": "each update is a whole number of 2^(1-k_G) steps (η is rescaled so its "
-                "size does not change); " + _FLOAT_NOTE["en"],
-                "es": "cada actualización es un número entero de pasos 2^(1-k_G) (η se reescala "
-                "para que su tamaño no cambie); " + _FLOAT_NOTE["es"],
+                "en": "draw it in the box; it is sent as 64 grey levels 0-16 (0-9, a-g), row by "
+                "row; empty = the test image below",
+                "es": "dibújalo en el recuadro; se envía como 64 niveles de gris 0-16 (0-9, a-g), "
+                "fila a fila; vacío = la imagen de test de abajo",
             },
         },
-        "k_e": {
-            "type": "choice",
-            "choices": _BIT_CHOICES,
-            "default": "8",
-            "label": {"en": "Error bits k_E", "es": "Bits de errores k_E"},
-            "help": _FLOAT_NOTE,
+        "sample": {
+            "type": "int",
+            "min": 0,
+            "max": 359,
+            "default": 0,
+            "label": {
+                "en": "Test image (when nothing is drawn)",
+                "es": "Imagen de test (si no dibujas)",
+            },
+        },
+        "retrain": {
+            "type": "bool",
+            "default": False,
+            "label": {
+                "en": "Retrain the network from scratch (and float32 beside it)",
+                "es": "Reentrenar la red desde cero (y float32 a su lado)",
+            },
         },
         "epochs": {
             "type": "int",
             "min": 1,
             "max": 30,
             "default": 20,
-            "label": {"en": "Epochs", "es": "Épocas"},
-        },
-        "seed": {
-            "type": "int",
-            "min": 0,
-            "max": 9999,
-            "default": 0,
-            "label": {"en": "Random seed", "es": "Semilla aleatoria"},
+            "label": {"en": "Epochs (when retraining)", "es": "Épocas (al reentrenar)"},
         },
     },
 }

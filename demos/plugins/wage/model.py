@@ -15,6 +15,7 @@ With every k = 32 the same module is an ordinary float32 MLP trained by SGD.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
@@ -168,3 +169,45 @@ def sse_loss(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 def accuracy(model: WageMLP, x: torch.Tensor, y: torch.Tensor) -> float:
     """Top-1 accuracy of the (quantised) forward pass. x: [n, 64]; y: [n]."""
     return float((model(x).argmax(dim=1) == y).float().mean())
+
+
+def round_shift(acc: torch.Tensor, s: int) -> torch.Tensor:
+    """acc / 2^s rounded half to even, in integer arithmetic only (acc: int64, s >= 0).
+
+    The same rounding as ``torch.round`` (and Q's), done the way integer hardware would:
+    an arithmetic right shift, then +1 where the dropped bits are above one half, or exactly
+    one half with an odd quotient.
+    """
+    if s == 0:
+        return acc
+    q = acc >> s
+    rest = acc - (q << s)
+    half = 1 << (s - 1)
+    return q + ((rest > half) | ((rest == half) & (q % 2 == 1))).to(torch.int64)
+
+
+@torch.no_grad()
+def integer_forward(model: WageMLP, x: torch.Tensor) -> torch.Tensor:
+    """The forward pass of a WAGE network in integers only: [n, 64] pixels in [0, 1] -> int64 scores.
+
+    Activations and weights are their integer codes a = Q_A(.) / sigma(k_A) and
+    c = Q_W(W) / sigma(k_W); each layer is an integer matrix product, and the rescaling by
+    sigma(k_W) / alpha (both powers of two) back onto the k_A grid is a rounding right shift by
+    k_W - 1 + log2(alpha) bits. The scores are the last layer's accumulators: the float-simulated
+    output times 2^(k_A + k_W - 2) * alpha, so the argmax (the prediction) is the same.
+    Needs k_W, k_A < 32 (the float network has no integer form).
+    """
+    cfg = model.cfg
+    if quant.is_float(cfg.k_w) or quant.is_float(cfg.k_a):
+        raise ValueError("the float32 network has no integer form")
+    a = quant.integer_codes(quant.clip(x, cfg.k_a), cfg.k_a)  # [n, in], int64
+    top = 2 ** (cfg.k_a - 1) - 1  # the largest k_A code, 1 - sigma(k_A)
+    last = len(model.weights) - 1
+    for i, w in enumerate(model.weights):
+        c = quant.integer_codes(w, cfg.k_w)  # [out, in]
+        acc = a @ c.T  # int64 multiply-accumulate
+        if i == last:
+            return acc
+        shift_bits = cfg.k_w - 1 + round(math.log2(float(model.alphas[i])))
+        a = round_shift(acc.clamp(min=0), shift_bits).clamp(max=top)  # ReLU, shift, saturate
+    raise AssertionError("unreachable: the network has at least one layer")

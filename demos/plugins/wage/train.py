@@ -231,11 +231,11 @@ def summarise(accs: dict[str, list[float]]) -> list[dict]:
 
 def format_table(rows: list[dict]) -> str:
     """A plain-text table: setting, test accuracy mean +- std, test error, per-seed values."""
-    lines = [f"{'k_W-k_A-k_G-k_E':<16} {'test acc (%)':>16} {'error (%)':>10}  per seed"]
+    lines = [f"{'k_W-k_A-k_G-k_E':<22} {'test acc (%)':>16} {'error (%)':>10}  per seed"]
     for r in rows:
         runs = " ".join(f"{100 * v:.2f}" for v in r["runs"])
         acc = f"{100 * r['mean']:.2f} ± {100 * r['std']:.2f}"
-        lines.append(f"{r['bits']:<16} {acc:>16} {100 * (1 - r['mean']):>10.2f}  {runs}")
+        lines.append(f"{r['bits']:<22} {acc:>16} {100 * (1 - r['mean']):>10.2f}  {runs}")
     return "\n".join(lines)
 
 
@@ -261,7 +261,9 @@ class TrainConfig:
     )
     seeds: int = option(DEFAULT_SEEDS, "seeds per setting (0..n-1)")
     epochs: int = option(DEFAULT_EPOCHS, "epochs per run")
-    float_lrs: str = option(_csv(FLOAT_LRS), "float32 SGD learning-rate grid (chosen on validation)")
+    float_lrs: str = option(
+        _csv(FLOAT_LRS), "float32 SGD learning-rate grid (chosen on validation)"
+    )
     etas: str = option(_csv(ETAS), "WAGE eta grid at k_G = 8 (powers of two, chosen on validation)")
     noshift_lrs: str = option(
         _csv(NOSHIFT_LRS), "learning-rate grid of the no-shift Q_G variant (chosen on validation)"
@@ -272,7 +274,9 @@ class TrainConfig:
     out: Path = option(WEIGHTS_DIR, "directory for checkpoints")
 
 
-def _families(cfg: TrainConfig, settings: list[str]) -> list[tuple[str, str, str, str, list[float]]]:
+def _families(
+    cfg: TrainConfig, settings: list[str]
+) -> list[tuple[str, str, str, str, list[float]]]:
     """The tuned runs: (name, bits, variant, Config field of the rate, grid)."""
     families = []
     if "float" in settings:
@@ -283,7 +287,9 @@ def _families(cfg: TrainConfig, settings: list[str]) -> list[tuple[str, str, str
         if variant not in ABLATION_VARIANTS:
             raise ValueError(f"unknown ablation {variant!r}; one of {ABLATION_VARIANTS}")
         if variant == "deterministic":
-            families.append((f"{HEADLINE}/deterministic", HEADLINE, variant, "lr", _floats(cfg.etas)))
+            families.append(
+                (f"{HEADLINE}/deterministic", HEADLINE, variant, "lr", _floats(cfg.etas))
+            )
         else:
             grid = _floats(cfg.noshift_lrs)
             families.append((f"{HEADLINE}/noshift", HEADLINE, variant, "lr_float", grid))
@@ -292,11 +298,12 @@ def _families(cfg: TrainConfig, settings: list[str]) -> list[tuple[str, str, str
 
 def variant_overrides(variant: str) -> dict[str, Any]:
     """Config fields of a Q_G variant: "stochastic" (the paper's), "deterministic", "noshift"."""
-    return {
+    overrides: dict[str, dict[str, Any]] = {
         "stochastic": {},
         "deterministic": {"rounding": "deterministic"},
         "noshift": {"grad_shift": False},
-    }[variant]
+    }
+    return overrides[variant]
 
 
 def train(cfg: TrainConfig, on_step: OnStep = no_step) -> TrainResult:
@@ -352,21 +359,24 @@ def train(cfg: TrainConfig, on_step: OnStep = no_step) -> TrainResult:
             rows: list[dict] = []
             runs_by_rate: list[list[RunResult]] = []
             for rate in grid:
-                runs = [
-                    run_one(bits, variant, seed, {field_name: rate}, bar)
-                    for seed in range(cfg.seeds)
-                ]
-                done = [r for r in runs if r is not None]
+                done: list[RunResult] = []
+                val: list[float] = []
+                test: list[float | None] = []
+                for seed in range(cfg.seeds):
+                    try:
+                        run = run_one(bits, variant, seed, {field_name: rate}, bar)
+                    except FloatingPointError:  # diverged: counts as 0 on validation
+                        bar.update(cfg.epochs - bar.n % cfg.epochs if bar.n % cfg.epochs else 0)
+                        val.append(0.0)
+                        test.append(None)
+                        continue
+                    if run is not None:
+                        done.append(run)
+                        val.append(run.val_acc)
+                        test.append(run.test_acc)
                 runs_by_rate.append(done)
-                if done:
-                    rows.append(
-                        {
-                            "rate": rate,
-                            "val": [r.val_acc for r in done],
-                            "test": [r.test_acc for r in done],
-                            "val_mean": _mean([r.val_acc for r in done]),
-                        }
-                    )
+                if val:
+                    rows.append({"rate": rate, "val": val, "test": test, "val_mean": _mean(val)})
             if not rows:
                 continue
             best = max(range(len(rows)), key=lambda i: rows[i]["val_mean"])  # first of equals
@@ -383,8 +393,8 @@ def train(cfg: TrainConfig, on_step: OnStep = no_step) -> TrainResult:
     table["tuning"] = tuning
     print(format_table(table["rows"]))
     for name, t in tuning.items():
-        grid = ", ".join(f"{r['rate']:g}: {100 * r['val_mean']:.2f}" for r in t["grid"])
-        print(f"{name}: {t['field']} on validation {{{grid}}} -> {t['chosen']:g}")
+        shown = ", ".join(f"{r['rate']:g}: {100 * r['val_mean']:.2f}" for r in t["grid"])
+        print(f"{name}: {t['field']} on validation {{{shown}}} -> {t['chosen']:g}")
     if skipped:
         print(f"budget reached, skipped: {', '.join(skipped)}")
     (cfg.out / TABLE_FILE).write_text(json.dumps(table, indent=1) + "\n")
