@@ -50,6 +50,7 @@ DEFAULT_EPOCHS = 60
 # The tuning grids, each chosen on the validation split (train() keeps the best rate's seeds).
 FLOAT_LRS = (0.0125, 0.025, 0.05, 0.1, 0.2)
 ETAS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)  # WAGE eta at k_G = 8, powers of two
+TABLE_ETAS = (2.0, 4.0, 8.0)  # the other settings of the table: a smaller grid each
 NOSHIFT_LRS = tuple(2.0**-e for e in range(11, 5, -1))  # 2^-11 .. 2^-6
 
 
@@ -265,6 +266,9 @@ class TrainConfig:
         _csv(FLOAT_LRS), "float32 SGD learning-rate grid (chosen on validation)"
     )
     etas: str = option(_csv(ETAS), "WAGE eta grid at k_G = 8 (powers of two, chosen on validation)")
+    table_etas: str = option(
+        _csv(TABLE_ETAS), "eta grid of the other bit-width settings (chosen on validation)"
+    )
     noshift_lrs: str = option(
         _csv(NOSHIFT_LRS), "learning-rate grid of the no-shift Q_G variant (chosen on validation)"
     )
@@ -293,6 +297,9 @@ def _families(
         else:
             grid = _floats(cfg.noshift_lrs)
             families.append((f"{HEADLINE}/noshift", HEADLINE, variant, "lr_float", grid))
+    for bits in settings:
+        if bits not in ("float", HEADLINE):
+            families.append((bits, bits, "stochastic", "lr", _floats(cfg.table_etas)))
     return families
 
 
@@ -312,7 +319,10 @@ def train(cfg: TrainConfig, on_step: OnStep = no_step) -> TrainResult:
     1. Each tuned family (float32, 2-8-8-8 and its Q_G variants) trains every rate of its own grid
        on every seed; the rate with the best mean *validation* accuracy is kept and its seeds'
        checkpoints are written (the other rates keep only their figures, in table.json).
-    2. Every other setting of ``cfg.settings`` trains with the eta chosen for 2-8-8-8.
+    2. Every other setting of ``cfg.settings`` does the same on the smaller ``table_etas`` grid.
+
+    The tuning of families not trained this time is kept from an existing table.json in
+    ``cfg.out`` (a run split in parts gives the same files as one run: every run is seeded alone).
 
     ``on_step(epoch, figures)`` follows every epoch; ``figures["model"]`` names the run.
     """
@@ -322,8 +332,7 @@ def train(cfg: TrainConfig, on_step: OnStep = no_step) -> TrainResult:
     data = load_digits_split()
     deadline = time.monotonic() + 60.0 * cfg.budget_min
     families = _families(cfg, settings)
-    others = [b for b in settings if b not in ("float", HEADLINE)]
-    total = cfg.seeds * (sum(len(f[4]) for f in families) + len(others))
+    total = cfg.seeds * sum(len(f[4]) for f in families)
     skipped: list[str] = []
     result = TrainResult(step=0, metrics={})
     tuning: dict[str, dict] = {}
@@ -383,16 +392,12 @@ def train(cfg: TrainConfig, on_step: OnStep = no_step) -> TrainResult:
             tuning[name] = {"field": field_name, "grid": rows, "chosen": rows[best]["rate"]}
             for run in runs_by_rate[best]:
                 save(run, variant, {"tuned": field_name, "grid": [r["rate"] for r in rows]})
-        eta = tuning.get(HEADLINE, {}).get("chosen", Config().lr)
-        for bits in others:
-            for seed in range(cfg.seeds):
-                run = run_one(bits, "stochastic", seed, {"lr": eta}, bar)
-                if run is not None:
-                    save(run, "stochastic", {})
+    previous = cfg.out / TABLE_FILE
+    kept = json.loads(previous.read_text()).get("tuning", {}) if previous.exists() else {}
     table = stored_table(cfg.out)
-    table["tuning"] = tuning
+    table["tuning"] = {**kept, **tuning}
     print(format_table(table["rows"]))
-    for name, t in tuning.items():
+    for name, t in table["tuning"].items():
         shown = ", ".join(f"{r['rate']:g}: {100 * r['val_mean']:.2f}" for r in t["grid"])
         print(f"{name}: {t['field']} on validation {{{shown}}} -> {t['chosen']:g}")
     if skipped:

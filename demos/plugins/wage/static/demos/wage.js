@@ -48,7 +48,8 @@
       updTitle: "Update codes n ≠ 0 of 2-8-8-8 (ΔW = n · 2^−7), share of all updates over training, seeds 0–2",
       updCode: "Update code n (the end bins hold |n| ≥ 8)",
       share: "Share of updates (%)",
-      updNote: "Zero updates: {z}. Deterministic rounding turns every scaled gradient below one half into a zero update; stochastic rounding keeps them on average.",
+      rate: "rate",
+      updNote: "Zero updates: {z}. Each variant runs at its own rate, chosen on validation. Deterministic rounding makes every scaled gradient below one half a zero update, stochastic rounding keeps it on average: that matters when the rate is small (see the evaluation below).",
       variants: { stochastic: "stochastic (the paper's Q_G)", deterministic: "deterministic rounding", noshift: "no shift" },
       retrainSummary: "Retrained for {e} epochs: {net} {w}% vs float32 {f}% test accuracy (training time {tw} s and {tf} s).",
       accTitle: "Validation accuracy per epoch (retrained)",
@@ -114,7 +115,8 @@
       updTitle: "Códigos de actualización n ≠ 0 de 2-8-8-8 (ΔW = n · 2^−7), fracción de todas las actualizaciones del entrenamiento, semillas 0–2",
       updCode: "Código de actualización n (los extremos recogen |n| ≥ 8)",
       share: "Fracción de actualizaciones (%)",
-      updNote: "Actualizaciones nulas: {z}. El redondeo determinista convierte en nula toda actualización escalada menor que un medio; el estocástico las conserva en promedio.",
+      rate: "tasa",
+      updNote: "Actualizaciones nulas: {z}. Cada variante usa su propia tasa, elegida en validación. El redondeo determinista convierte en nulo todo gradiente escalado menor que un medio y el estocástico lo conserva en promedio: eso importa cuando la tasa es pequeña (ver la evaluación de abajo).",
       variants: { stochastic: "estocástico (el Q_G del artículo)", deterministic: "redondeo determinista", noshift: "sin desplazamiento" },
       retrainSummary: "Reentrenada durante {e} épocas: {net} {w}% frente a float32 {f}% de precisión de test (tiempo de entrenamiento {tw} s y {tf} s).",
       accTitle: "Precisión de validación por época (reentrenada)",
@@ -413,7 +415,9 @@
         })
       });
       viz.note(ubox, fmt(t.updNote, {
-        z: names.map(function (v) { return t.variants[v] + " " + pct(variants[v].zero_share) + "%"; }).join(", ")
+        z: names.map(function (v) {
+          return t.variants[v] + " " + pct(variants[v].zero_share) + "% (" + t.rate + " " + variants[v].rate + ")";
+        }).join(", ")
       }));
     }
 
