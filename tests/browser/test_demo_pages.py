@@ -1,8 +1,10 @@
 """Real headless Chromium: each technique demo runs from its own page through a real Celery worker
-and draws its result (heatmaps for the DNC, loss curves for the learned optimizer, the weight
-histogram for WAGE, playable audio for WaveNet)."""
+and draws its result (heatmaps for the DNC, loss curves for the learned optimizer, the prediction
+of a digit drawn on the pad for WAGE, playable audio for WaveNet)."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -63,14 +65,31 @@ def test_learned_optimizer_page_races_and_draws_loss_curves(page, live_worker):
     assert page.js_errors == []
 
 
-def test_wage_page_trains_live_and_shows_the_weight_histogram(page, live_worker):
-    run(
-        page,
-        f"{live_worker.url}/en/demos/wage/",
-        {"#f-epochs": "2", "#f-seed": str(int(fresh_seed()) % 10_000)},
+def test_wage_page_classifies_a_digit_drawn_on_the_pad_with_the_bundled_network(page, live_worker):
+    page.goto(f"{live_worker.url}/en/demos/wage/")
+    pad = page.get_by_test_id("wage-pad")
+    box = pad.bounding_box()
+    assert box is not None
+    x, top, height = box["x"] + box["width"] / 2, box["y"], box["height"]
+    page.mouse.move(x, top + 0.15 * height)
+    page.mouse.down()
+    for step in range(1, 11):  # a vertical stroke: a "1"
+        page.mouse.move(x, top + (0.15 + 0.07 * step) * height)
+    page.mouse.up()
+    code = page.input_value("#f-digit")
+    assert re.fullmatch(r"[0-9a-g]{64}", code) and code != "0" * 64
+    page.get_by_test_id("run-button").click()
+    page.wait_for_selector(
+        "[data-testid=demo-result][data-state=done], [data-testid=demo-result][data-state=failed]",
+        timeout=90_000,
     )
-    assert page.evaluate(CANVASES) >= 2
-    assert "float" in page.get_by_test_id("demo-result").inner_text().lower()
+    result = page.get_by_test_id("demo-result")
+    assert result.get_attribute("data-state") == "done", result.inner_text()
+    said = page.get_by_test_id("wage-prediction").inner_text()
+    assert re.search(r"reads your drawn digit as [0-9]\.", said), said
+    assert "integer" in result.inner_text() and "α" in result.inner_text()
+    assert page.evaluate(CANVASES) >= 3  # the input, the scores, the weight and update codes
+    assert "digit=" in page.url
     assert page.js_errors == []
 
 

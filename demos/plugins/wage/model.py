@@ -15,6 +15,7 @@ With every k = 32 the same module is an ordinary float32 MLP trained by SGD.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
@@ -25,6 +26,7 @@ from .task import one_hot
 
 LR_DECAY = 8.0  # divide the learning rate by 8 (a 3-bit shift) for the final epochs
 LR_REFERENCE_BITS = 8  # Config.lr is eta for k_G = 8, the paper's gradient width
+MAX_CODE = 8  # the update-code histogram counts n in -8..8 (the end bins hold |n| >= 8)
 
 
 @dataclass
@@ -38,12 +40,16 @@ class Config:
     k_e: int = 8
     # eta for WAGE at k_G = 8: a power of two, in units of sigma(k_G) steps (Q_G).
     lr: float = 4.0
-    lr_float: float = 0.05  # plain SGD step on the float path (k_G = 32)
+    lr_float: float = 0.05  # plain SGD step on the float path (k_G = 32) and without the shift
     # Fraction of the epochs after which the rate is divided by LR_DECAY.
     decay_at: float = 0.75
     batch_size: int = 64
     epochs: int = 60
     seed: int = 0
+    # Q_G's parts (the deterministic_rounding ablation): "stochastic" or "deterministic"
+    # rounding of the update, and whether g is divided by Shift(max|g|) first.
+    rounding: str = "stochastic"
+    grad_shift: bool = True
 
     @property
     def bits(self) -> str:
@@ -53,6 +59,13 @@ class Config:
             return "float"
         return "-".join(str(k) for k in widths)
 
+    @property
+    def variant(self) -> str:
+        """The Q_G variant: "stochastic" (the paper's), "deterministic" or "noshift"."""
+        if not self.grad_shift:
+            return "noshift" if self.rounding == "stochastic" else "noshift-deterministic"
+        return self.rounding
+
     def learning_rate(self, epoch: int) -> float:
         """The step-decayed rate for this epoch (eta on the WAGE path, lr_float on the float one).
 
@@ -60,7 +73,7 @@ class Config:
         eta * sigma(k_G) stays lr * sigma(8) whatever k_G is: changing k_G then changes the
         resolution of the update (how finely it is rounded), not its size.
         """
-        if quant.is_float(self.k_g):
+        if quant.is_float(self.k_g) or not self.grad_shift:
             base = self.lr_float
         else:
             base = self.lr * 2.0 ** (self.k_g - LR_REFERENCE_BITS)
@@ -88,6 +101,8 @@ class WageMLP(nn.Module):
             self.weights.append(nn.Parameter(quant.quantize(w, cfg.k_w)))
             alphas.append(alpha)
         self.register_buffer("alphas", torch.tensor(alphas, dtype=torch.float32))
+        # Update codes n of every sgd_step, per layer: counts of n = -MAX_CODE..MAX_CODE.
+        self.update_counts = torch.zeros(len(self.weights), 2 * MAX_CODE + 1, dtype=torch.int64)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: [batch, sizes[0]] in [0, 1] -> outputs [batch, sizes[-1]] (fed to the SSE loss)."""
@@ -112,11 +127,29 @@ class WageMLP(nn.Module):
 
     @torch.no_grad()
     def sgd_step(self, lr: float, generator: torch.Generator | None = None) -> None:
-        """Pure mini-batch SGD: W <- Clip(W - Q_G(dL/dW)), then clear the gradients."""
-        for w in self.weights:
+        """Pure mini-batch SGD: W <- Clip(W - Q_G(dL/dW)), then clear the gradients.
+
+        On the WAGE path the update codes n (Delta W = sigma(k_G) * n) are counted in
+        ``update_counts``.
+        """
+        cfg = self.cfg
+        for i, w in enumerate(self.weights):
             if w.grad is None:
                 continue
-            w.sub_(quant.quantize_gradient(w.grad, self.cfg.k_g, lr, generator))
+            if quant.is_float(cfg.k_g):
+                w.sub_(lr * w.grad)
+            else:
+                codes = quant.gradient_codes(
+                    w.grad,
+                    cfg.k_g,
+                    lr,
+                    generator,
+                    rounding=cfg.rounding,
+                    shift_scale=cfg.grad_shift,
+                )
+                w.sub_(quant.sigma(cfg.k_g) * codes)
+                bins = codes.clamp(-MAX_CODE, MAX_CODE).to(torch.int64) + MAX_CODE
+                self.update_counts[i] += torch.bincount(bins.flatten(), minlength=2 * MAX_CODE + 1)
             if not quant.is_float(self.cfg.k_w):
                 bound = 1.0 - quant.sigma(self.cfg.k_w)
                 w.clamp_(-bound, bound)
@@ -136,3 +169,45 @@ def sse_loss(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 def accuracy(model: WageMLP, x: torch.Tensor, y: torch.Tensor) -> float:
     """Top-1 accuracy of the (quantised) forward pass. x: [n, 64]; y: [n]."""
     return float((model(x).argmax(dim=1) == y).float().mean())
+
+
+def round_shift(acc: torch.Tensor, s: int) -> torch.Tensor:
+    """acc / 2^s rounded half to even, in integer arithmetic only (acc: int64, s >= 0).
+
+    The same rounding as ``torch.round`` (and Q's), done the way integer hardware would:
+    an arithmetic right shift, then +1 where the dropped bits are above one half, or exactly
+    one half with an odd quotient.
+    """
+    if s == 0:
+        return acc
+    q = acc >> s
+    rest = acc - (q << s)
+    half = 1 << (s - 1)
+    return q + ((rest > half) | ((rest == half) & (q % 2 == 1))).to(torch.int64)
+
+
+@torch.no_grad()
+def integer_forward(model: WageMLP, x: torch.Tensor) -> torch.Tensor:
+    """The forward pass of a WAGE network in integers only: [n, 64] pixels in [0, 1] -> int64 scores.
+
+    Activations and weights are their integer codes a = Q_A(.) / sigma(k_A) and
+    c = Q_W(W) / sigma(k_W); each layer is an integer matrix product, and the rescaling by
+    sigma(k_W) / alpha (both powers of two) back onto the k_A grid is a rounding right shift by
+    k_W - 1 + log2(alpha) bits. The scores are the last layer's accumulators: the float-simulated
+    output times 2^(k_A + k_W - 2) * alpha, so the argmax (the prediction) is the same.
+    Needs k_W, k_A < 32 (the float network has no integer form).
+    """
+    cfg = model.cfg
+    if quant.is_float(cfg.k_w) or quant.is_float(cfg.k_a):
+        raise ValueError("the float32 network has no integer form")
+    a = quant.integer_codes(quant.clip(x, cfg.k_a), cfg.k_a)  # [n, in], int64
+    top = 2 ** (cfg.k_a - 1) - 1  # the largest k_A code, 1 - sigma(k_A)
+    last = len(model.weights) - 1
+    for i, w in enumerate(model.weights):
+        c = quant.integer_codes(w, cfg.k_w)  # [out, in]
+        acc = a @ c.T  # int64 multiply-accumulate
+        if i == last:
+            return acc
+        shift_bits = cfg.k_w - 1 + round(math.log2(float(model.alphas[i])))
+        a = round_shift(acc.clamp(min=0), shift_bits).clamp(max=top)  # ReLU, shift, saturate
+    raise AssertionError("unreachable: the network has at least one layer")

@@ -149,8 +149,48 @@ def stochastic_round(x: torch.Tensor, generator: torch.Generator | None = None) 
     return torch.floor(x + draw)
 
 
+ROUNDINGS = ("stochastic", "deterministic")
+
+
+def gradient_codes(
+    g: torch.Tensor,
+    k_g: int,
+    lr: float,
+    generator: torch.Generator | None = None,
+    *,
+    rounding: str = "stochastic",
+    shift_scale: bool = True,
+) -> torch.Tensor:
+    """The integer number of k_G-bit steps n in Delta W = sigma(k_G) * n (a float tensor of integers).
+
+    The paper's Q_G (``shift_scale``, ``rounding="stochastic"``): g_s = lr * g / Shift(max|g|),
+    n = stochastic_round(g_s). The ablations of ``evaluate.py`` change one part each:
+    ``rounding="deterministic"`` rounds g_s to the nearest integer (every |g_s| < 1/2 becomes a
+    zero update); ``shift_scale=False`` drops the division by Shift(max|g|), so that lr is an
+    absolute SGD step and n = round(lr * g / sigma(k_G)). An all-zero gradient gives n = 0.
+    """
+    if rounding not in ROUNDINGS:
+        raise ValueError(f"rounding is one of {ROUNDINGS}, not {rounding!r}")
+    if shift_scale:
+        g_max = g.abs().max()
+        if g_max == 0:
+            return torch.zeros_like(g)
+        scaled = lr * g / shift(g_max)
+    else:
+        scaled = lr * g / sigma(k_g)
+    if rounding == "stochastic":
+        return stochastic_round(scaled, generator)
+    return torch.round(scaled)
+
+
 def quantize_gradient(
-    g: torch.Tensor, k_g: int, lr: float, generator: torch.Generator | None = None
+    g: torch.Tensor,
+    k_g: int,
+    lr: float,
+    generator: torch.Generator | None = None,
+    *,
+    rounding: str = "stochastic",
+    shift_scale: bool = True,
 ) -> torch.Tensor:
     """Q_G: the weight update Delta W = Q_G(g) for plain mini-batch SGD.
 
@@ -158,11 +198,9 @@ def quantize_gradient(
     g_s = lr * g / Shift(max|g|) (lr a power of two, so still a shift) and
     Delta W = sigma(k_G) * stochastic_round(g_s): an integer number of k_G-bit steps, at most
     about lr of them. As for errors, an all-zero gradient gives a zero update, not NaN.
+    ``rounding`` and ``shift_scale``: see `gradient_codes`.
     """
     if is_float(k_g):
         return lr * g
-    g_max = g.abs().max()
-    if g_max == 0:
-        return torch.zeros_like(g)
-    scaled = lr * g / shift(g_max)
-    return sigma(k_g) * stochastic_round(scaled, generator)
+    codes = gradient_codes(g, k_g, lr, generator, rounding=rounding, shift_scale=shift_scale)
+    return sigma(k_g) * codes

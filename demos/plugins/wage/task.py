@@ -1,7 +1,8 @@
 """The task: scikit-learn's bundled 8x8 handwritten digits (1,797 images, no download).
 
-A fixed, stratified train/test split (seeded) is shared by training, the live demo and the
-evaluation, so every accuracy in the demo is measured on the same 360 held-out images.
+A fixed, stratified train/validation/test split (seeded) is shared by training, the live demo and
+the evaluation: 1,149 training images, 288 validation images (every choice, e.g. the float32
+learning rate, is made on these) and the same 360 test images as before, which are only reported.
 Pixels (0..16) are divided by 16, so inputs lie in [0, 1] like the ReLU activations that Q_A
 represents (the 17 grey levels are multiples of 2^-4, exact for k_A >= 5).
 """
@@ -16,6 +17,7 @@ import torch
 
 SPLIT_SEED = 0  # fixed: the held-out set never changes between runs
 TEST_FRACTION = 0.2
+VAL_FRACTION = 0.2  # of what is left after the test split: 288 images
 NUM_CLASSES = 10
 PIXEL_MAX = 16.0  # sklearn digits are 4-bit grey levels 0..16
 
@@ -26,28 +28,28 @@ class Digits:
 
     x_train: torch.Tensor
     y_train: torch.Tensor
+    x_val: torch.Tensor
+    y_val: torch.Tensor
     x_test: torch.Tensor
     y_test: torch.Tensor
 
 
 @lru_cache(maxsize=1)
 def load_digits_split() -> Digits:
-    """Load sklearn's digits and return the fixed stratified split (1,437 train / 360 test)."""
+    """Load sklearn's digits and return the fixed stratified split (1,149 / 288 / 360)."""
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
     data = load_digits()
     x = data.data.astype(np.float32) / PIXEL_MAX
     y = data.target.astype(np.int64)
-    x_tr, x_te, y_tr, y_te = train_test_split(
+    x_rest, x_te, y_rest, y_te = train_test_split(
         x, y, test_size=TEST_FRACTION, stratify=y, random_state=SPLIT_SEED
     )
-    return Digits(
-        torch.from_numpy(x_tr),
-        torch.from_numpy(y_tr),
-        torch.from_numpy(x_te),
-        torch.from_numpy(y_te),
+    x_tr, x_va, y_tr, y_va = train_test_split(
+        x_rest, y_rest, test_size=VAL_FRACTION, stratify=y_rest, random_state=SPLIT_SEED
     )
+    return Digits(*(torch.from_numpy(a) for a in (x_tr, y_tr, x_va, y_va, x_te, y_te)))
 
 
 def one_hot(y: torch.Tensor) -> torch.Tensor:
@@ -64,6 +66,9 @@ def render_digit(x: torch.Tensor) -> str:
 
 if __name__ == "__main__":
     split = load_digits_split()
-    print(f"train {tuple(split.x_train.shape)}  test {tuple(split.x_test.shape)}")
+    print(
+        f"train {tuple(split.x_train.shape)}  val {tuple(split.x_val.shape)}"
+        f"  test {tuple(split.x_test.shape)}"
+    )
     for i in range(3):
         print(f"label {int(split.y_train[i])}\n{render_digit(split.x_train[i])}\n")

@@ -5,12 +5,21 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 
+import pytest
 import torch
 from torch import nn
 
 from demos.plugins.wage import quant
-from demos.plugins.wage.model import Config, WageMLP, sse_loss
+from demos.plugins.wage.model import (
+    MAX_CODE,
+    Config,
+    WageMLP,
+    integer_forward,
+    round_shift,
+    sse_loss,
+)
 from demos.plugins.wage.task import load_digits_split
+from demos.plugins.wage.train import parse_bits
 
 SMALL = (64, 32, 32, 10)
 
@@ -130,3 +139,40 @@ def test_hidden_activations_and_errors_lie_on_their_grids() -> None:
         assert torch.equal(scaled, torch.round(scaled)) and float(e.abs().max()) <= 1 - quant.sigma(
             5
         )
+
+
+def test_round_shift_is_torch_round_of_the_division_in_integers() -> None:
+    acc = torch.arange(-70, 71, dtype=torch.int64)
+    for s in range(0, 5):
+        expected = torch.round(acc.to(torch.float64) / 2**s).to(torch.int64)
+        assert torch.equal(round_shift(acc, s), expected), s
+
+
+@pytest.mark.parametrize("bits", ["2-8-8-8", "8-8-8-8", "2-4-8-8", "2-2-8-8"])
+def test_the_integer_forward_pass_equals_the_simulated_one_exactly(bits: str) -> None:
+    model = _model(**dict(zip(("k_w", "k_a", "k_g", "k_e"), parse_bits(bits), strict=True)))
+    x = load_digits_split().x_test[:64]
+    scores = integer_forward(model, x)
+    assert scores.dtype == torch.int64
+    cfg = model.cfg
+    scale = 2.0 ** (cfg.k_a + cfg.k_w - 2) * float(model.alphas[-1])
+    assert torch.equal(model(x) * scale, scores.to(torch.float32))
+    with pytest.raises(ValueError):
+        integer_forward(_model(k_w=32, k_a=32, k_g=32, k_e=32), x)
+
+
+def test_sgd_step_counts_the_update_codes_and_the_variants_change_them() -> None:
+    shares = {}
+    for rounding in ("stochastic", "deterministic"):
+        model = _model(rounding=rounding, lr=1.0)
+        data = load_digits_split()
+        gen = torch.Generator().manual_seed(0)
+        for _ in range(3):
+            sse_loss(model(data.x_train[:64]), data.y_train[:64]).backward()
+            model.sgd_step(model.cfg.lr, gen)
+        counts = model.update_counts
+        assert int(counts.sum()) == 3 * sum(w.numel() for w in model.weights)
+        shares[rounding] = float(counts[:, MAX_CODE].sum() / counts.sum())
+    assert shares["deterministic"] > shares["stochastic"]
+    assert _model(grad_shift=False).cfg.variant == "noshift"
+    assert _model(grad_shift=False).cfg.learning_rate(0) == Config().lr_float

@@ -129,3 +129,25 @@ def test_stochastic_rounding_is_reproducible_with_a_cpu_generator() -> None:
     a = quant.stochastic_round(x, torch.Generator().manual_seed(7))
     b = quant.stochastic_round(x, torch.Generator().manual_seed(7))
     assert torch.equal(a, b)
+
+
+def test_deterministic_rounding_drops_every_update_below_half_a_step() -> None:
+    g = torch.tensor([0.1, -0.2, 0.3, 1.0])  # Shift(max) = 1: g_s = lr * g
+    det = quant.gradient_codes(g, 8, 1.0, rounding="deterministic")
+    assert det.tolist() == [0.0, 0.0, 0.0, 1.0]
+    gen = torch.Generator().manual_seed(0)
+    draws = torch.stack(
+        [quant.gradient_codes(g, 8, 1.0, gen, rounding="stochastic") for _ in range(4000)]
+    )
+    assert torch.allclose(draws.mean(0), g, atol=0.03)  # stochastic keeps them on average
+    with pytest.raises(ValueError):
+        quant.gradient_codes(g, 8, 1.0, rounding="up")
+
+
+def test_without_the_shift_the_rate_is_an_absolute_step_on_the_k_g_grid() -> None:
+    g = torch.tensor([4.0, -2.0, 0.0]) / 128  # 4, -2 and 0 steps of sigma(8) at lr 1
+    codes = quant.gradient_codes(g, 8, 1.0, shift_scale=False, rounding="deterministic")
+    assert codes.tolist() == [4.0, -2.0, 0.0]
+    # With the shift the same gradient is first scaled so that its largest entry is ~lr.
+    shifted = quant.gradient_codes(g, 8, 1.0, shift_scale=True, rounding="deterministic")
+    assert shifted.tolist() == [1.0, 0.0, 0.0]  # -1/2 rounds half to even, to 0
