@@ -137,12 +137,17 @@ def fit(
     symbols: int = 4,
     hidden: int = 32,
     eval_every: int = 50,
-    cosine_every: int = 0,
+    cosine: bool = False,
     on_step: OnStep = no_step,
     on_eval: Callable[[int, dict[str, float]], None] | None = None,
     bar: bool = False,
 ) -> Fit:
-    """Train one model with `method`; keep the weights of its best validation check."""
+    """Train one model with `method`; keep the weights of its best validation check.
+
+    Every `eval_every` steps (and at the end) the validation accuracy is measured, with the mean
+    loss and synthetic-gradient error since the last check (and, with `cosine`, `sg_cosine` on
+    the last batch); `on_eval(step, figures)` sees them.
+    """
     torch.manual_seed(seed)
     cfg = Config(symbols=symbols, hidden=hidden)
     core, sg = Core(cfg), SyntheticGradient(cfg)
@@ -152,7 +157,7 @@ def fit(
     valid = validation_set(length, symbols)
     best = (-1.0, 0, copy.deepcopy(core.state_dict()), copy.deepcopy(sg.state_dict()))
     hist: dict[str, list[float]] = {"step": [], "val_acc": [], "loss": [], "sg_rel_error": []}
-    if cosine_every:
+    if cosine:
         hist["sg_cosine"] = []
     losses: list[float] = []
     errors: list[float] = []
@@ -172,7 +177,7 @@ def fit(
                 "loss": sum(losses) / len(losses),
                 "sg_rel_error": _mean(errors),
             }
-            if cosine_every and step % cosine_every == 0:
+            if cosine:
                 figures["sg_cosine"] = (
                     sg_cosine(core, sg, b, window) if method == "dni" else float("nan")
                 )
