@@ -50,8 +50,10 @@ class Core(nn.Module):
         self.readout = nn.Linear(cfg.hidden, cfg.symbols)
         with torch.no_grad():
             h = cfg.hidden  # PyTorch orders the gates i, f, g, o
-            self.lstm.bias_ih_l0[h : 2 * h].fill_(cfg.forget_bias)
-            self.lstm.bias_hh_l0[h : 2 * h].zero_()
+            ih, hh = self.lstm.bias_ih_l0, self.lstm.bias_hh_l0
+            assert isinstance(ih, torch.Tensor) and isinstance(hh, torch.Tensor)
+            ih[h : 2 * h].fill_(cfg.forget_bias)
+            hh[h : 2 * h].zero_()
 
     def initial_state(self, batch: int) -> torch.Tensor:
         """[batch, 2H] zeros: the state before the first step of an episode."""

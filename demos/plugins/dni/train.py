@@ -4,7 +4,7 @@ with synthetic gradients (DNI), and full BPTT (Jaderberg et al. 2016, section 3.
 For each method, the first seed is trained at every learning rate of the method's grid and the
 rate with the best validation accuracy is kept; the other seeds train at that rate. Each model's
 checkpoint is the step with the best validation accuracy (validation and test episodes are disjoint, task.py). The optional table
-trains one model per (method, T, length) cell for the "longest length solved against T" figure.
+trains a model per (method, T, length) cell and seed for the "longest length solved against T" figure.
 
 python manage.py train_demo dni                  # the bundled weights (about 10 CPU-minutes)
 python -m demos.plugins.dni.train --no-table --steps 200
@@ -68,10 +68,12 @@ class TrainConfig:
     headline: bool = option(
         True, "train the headline models (3 methods x seeds at --window, --length)"
     )
-    table: bool = option(True, "also train the longest-length-vs-T table (one seed per cell)")
+    table: bool = option(True, "also train the longest-length-vs-T table")
     table_windows: str = option("2,4", "truncation windows T of the table")
     table_lengths: str = option("8,16,24", "dependency lengths of the table")
     table_steps: int = option(1000, "Adam steps per table model")
+    table_seeds: str = option("0,1,2", "training seeds of every table cell")
+    skip_existing: bool = option(False, "keep table checkpoints already written (resume a run)")
 
 
 @dataclass
@@ -229,8 +231,8 @@ def checkpoint_name(method: str, seed: int) -> str:
     return f"{method}_s{seed}.pt"
 
 
-def table_name(method: str, window: int, length: int) -> str:
-    return f"{method}_T{window}_L{length}.pt"
+def table_name(method: str, window: int, length: int, seed: int) -> str:
+    return f"{method}_T{window}_L{length}_s{seed}.pt"
 
 
 def _headline(
@@ -300,30 +302,33 @@ def train(cfg: TrainConfig, on_step: OnStep = no_step) -> TrainResult:
         grid = json.loads((cfg.out_dir / "grid.json").read_text())
     if cfg.table:
         table_dir = cfg.out_dir / TABLE_DIR.name
-        for method in methods:
-            lr = grid["methods"][method]["lr"]
-            windows = [0] if method == "full" else _ints(cfg.table_windows)
-            for window in windows:
-                for length in _ints(cfg.table_lengths):
-                    run = fit(
-                        method,
-                        window=window or length + 1,
-                        length=length,
-                        steps=cfg.table_steps,
-                        lr=lr,
-                        seed=0,
-                        batch=cfg.batch,
-                        symbols=cfg.symbols,
-                        hidden=cfg.hidden,
-                        eval_every=cfg.eval_every,
-                        on_step=on_step,
-                        bar=True,
-                    )
-                    total_steps += cfg.table_steps
-                    path = table_dir / table_name(method, window, length)
-                    written.append(
-                        save_fit(path, run, method, window, length, 0, lr, cfg.table_steps)
-                    )
+        # Seeds outermost: a run cut short leaves whole seeds of the table, not a few cells.
+        for seed in _ints(cfg.table_seeds):
+            for method in methods:
+                lr = grid["methods"][method]["lr"]
+                for window in [0] if method == "full" else _ints(cfg.table_windows):
+                    for length in _ints(cfg.table_lengths):
+                        path = table_dir / table_name(method, window, length, seed)
+                        if cfg.skip_existing and path.exists():
+                            continue
+                        run = fit(
+                            method,
+                            window=window or length + 1,
+                            length=length,
+                            steps=cfg.table_steps,
+                            lr=lr,
+                            seed=seed,
+                            batch=cfg.batch,
+                            symbols=cfg.symbols,
+                            hidden=cfg.hidden,
+                            eval_every=cfg.eval_every,
+                            on_step=on_step,
+                            bar=True,
+                        )
+                        total_steps += cfg.table_steps
+                        written.append(
+                            save_fit(path, run, method, window, length, seed, lr, cfg.table_steps)
+                        )
     grid["minutes" if cfg.headline else "table_minutes"] = (time.monotonic() - started) / 60
     cfg.out_dir.mkdir(parents=True, exist_ok=True)
     (cfg.out_dir / "grid.json").write_text(json.dumps(grid, indent=1) + "\n")

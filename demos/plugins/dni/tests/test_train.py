@@ -51,12 +51,21 @@ def test_an_unknown_method_is_an_error() -> None:
 def test_train_writes_the_headline_checkpoints_the_grid_and_the_table(tmp_path: Path) -> None:
     args = ["--out-dir", str(tmp_path), "--steps", "4", "--eval-every", "2", "--seeds", "0,1"]
     args += ["--length", "5", "--window", "2", "--hidden", "8", "--lrs", "1e-2,3e-3"]
-    args += ["--table-windows", "2", "--table-lengths", "3", "--table-steps", "2"]
+    args += [
+        "--table-windows",
+        "2",
+        "--table-lengths",
+        "3",
+        "--table-steps",
+        "2",
+        "--table-seeds",
+        "0",
+    ]
     result = cli.main(dni_train, args)
     names = sorted(p.name for p in tmp_path.glob("*.pt"))
     assert names == [f"{m}_s{s}.pt" for m in ("dni", "full", "truncated") for s in (0, 1)]
     table = sorted(p.name for p in (tmp_path / "table").glob("*.pt"))
-    assert table == ["dni_T2_L3.pt", "full_T0_L3.pt", "truncated_T2_L3.pt"]
+    assert table == ["dni_T2_L3_s0.pt", "full_T0_L3_s0.pt", "truncated_T2_L3_s0.pt"]
     grid = json.loads((tmp_path / "grid.json").read_text())
     assert grid["methods"]["dni"]["lr"] in (1e-2, 3e-3) and grid["length"] == 5
     assert len(result.checkpoints) == 9
