@@ -14,7 +14,7 @@ from tests.browser.test_demos_browser import CHARTS, fresh_seed
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.slow]
 
 # A small live run: windows of 2 steps, symbol 4 steps before the cue, 100 steps per method.
-SMALL = {"#f-window": "2", "#f-length": "4", "#f-steps": "100"}
+SMALL = {"#f-window": "2", "#f-length": "4", "#f-steps": "100"}  # window 2 is the default
 
 
 def test_dni_page_trains_both_methods_and_draws_the_curves_and_bundled_figures(page, live_worker):
@@ -32,7 +32,7 @@ def test_dni_page_trains_both_methods_and_draws_the_curves_and_bundled_figures(p
     assert "longest length solved" in titles[3].lower()
     text = page.get_by_test_id("demo-result").inner_text()
     assert "synthetic gradients (DNI)" in text and "truncated BPTT" in text
-    assert "window=2" in page.url and "length=4" in page.url
+    assert "length=4" in page.url and "steps=100" in page.url  # the defaults stay out
     assert page.js_errors == []
 
 
