@@ -1,0 +1,60 @@
+"""Real headless Chromium: the V-trace demo runs lagged actor-learners from its page through a real
+Celery worker and draws their return curves and the bundled return-vs-lag figure; its widget runs
+inside an <iframe>, and the oEmbed endpoint describes it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_demo_pages import run
+from tests.browser.test_demos_browser import fresh_seed
+
+pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.slow]
+
+# Every Chart.js chart of the result: its caption-less title is on the figure, so read the datasets.
+CHARTS = """() => Array.from(document.querySelectorAll('[data-testid=demo-result] canvas'))
+  .map(c => window.Chart.getChart(c)).filter(Boolean)
+  .map(ch => ({labels: ch.data.datasets.map(d => d.label),
+               points: ch.data.datasets.map(d => d.data.filter(p => p.y !== null).length)}))"""
+
+
+def test_vtrace_page_trains_three_learners_at_a_lag_and_draws_their_curves(page, live_worker):
+    run(
+        page,
+        f"{live_worker.url}/es/demos/vtrace/",
+        {"#f-lag": "16", "#f-updates": "100", "#f-seed": str(int(fresh_seed()) % 100)},
+        {"#f-method": "all"},
+    )
+    charts = page.evaluate(CHARTS)
+    assert len(charts) == 2, charts  # the live curves, the bundled return-vs-lag figure
+    live, bundled = charts
+    assert len(live["labels"]) == 3 and all(n > 0 for n in live["points"])
+    assert "sin corrección" in live["labels"]  # labels in the page language
+    assert len(bundled["labels"]) == 3 and all(n >= 2 for n in bundled["points"])
+    text = page.get_by_test_id("demo-result").inner_text()
+    assert "desfase k = 16" in text.lower() or "k = 16" in text
+    assert "lag=16" in page.url
+    assert page.js_errors == []
+
+
+def test_the_vtrace_widget_runs_in_an_iframe_and_oembed_describes_it(page, live_worker):
+    app = live_worker.url
+    page.set_content(
+        "<!doctype html><title>A blog</title>"
+        f'<iframe id="widget" src="{app}/embed/demos/vtrace/?lang=en&lag=4&updates=60&method=vtrace"'
+        ' width="760" height="900"></iframe>'
+    )
+    widget = page.frame_locator("#widget")
+    widget.locator("h1").wait_for()
+    assert "V-trace" in widget.locator("h1").inner_text()
+    assert widget.locator("#f-lag").input_value() == "4"
+    # Parameters in the address: the widget shows their result without a click.
+    widget.locator("[data-testid=demo-result][data-state=done] canvas").first.wait_for(
+        timeout=90_000
+    )
+    answer = page.request.get(f"{app}/oembed/", params={"url": f"{app}/en/demos/vtrace/?lag=4"})
+    assert answer.status == 200
+    data = answer.json()
+    assert data["type"] == "rich" and data["version"] == "1.0"
+    assert "/embed/demos/vtrace/?lang=en&amp;lag=4" in data["html"]
+    assert page.js_errors == []
