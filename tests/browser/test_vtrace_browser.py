@@ -22,7 +22,7 @@ def test_vtrace_page_trains_three_learners_at_a_lag_and_draws_their_curves(page,
     run(
         page,
         f"{live_worker.url}/es/demos/vtrace/",
-        {"#f-lag": "16", "#f-updates": "100", "#f-seed": str(int(fresh_seed()) % 100)},
+        {"#f-lag": "16", "#f-updates": "50", "#f-seed": str(int(fresh_seed()) % 100)},
         {"#f-method": "all"},
     )
     charts = page.evaluate(CHARTS)
@@ -41,7 +41,7 @@ def test_the_vtrace_widget_runs_in_an_iframe_and_oembed_describes_it(page, live_
     app = live_worker.url
     page.set_content(
         "<!doctype html><title>A blog</title>"
-        f'<iframe id="widget" src="{app}/embed/demos/vtrace/?lang=en&lag=4&updates=60&method=vtrace"'
+        f'<iframe id="widget" src="{app}/embed/demos/vtrace/?lang=en&lag=4&updates=50&method=vtrace"'
         ' width="760" height="900"></iframe>'
     )
     widget = page.frame_locator("#widget")

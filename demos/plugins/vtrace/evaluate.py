@@ -29,7 +29,7 @@ from demos.kit.evaluation import (
     register_baseline,
 )
 
-from .infer import bundled, largest_lag
+from .infer import bundled, bundled_lags, largest_lag, policies
 from .task import (
     TEST_BASE,
     TRAIN_STRIDE,
@@ -57,11 +57,7 @@ _DESCRIPTIONS = {
 def test_returns(method: str, lag: int, episodes: int) -> dict[int, np.ndarray]:
     """{training seed: [episodes] test returns} of the bundled (method, lag) policies."""
     seeds = episode_seeds("test", episodes)
-    return {
-        seed: play(policy.log_probs, seeds)
-        for (m, k, seed), (policy, _) in sorted(bundled().items())
-        if m == method and k == lag
-    }
+    return {s: play(policy.log_probs, seeds) for s, (policy, _) in policies(method, lag).items()}
 
 
 def _interval(per_seed: dict[int, np.ndarray], cfg: EvalConfig) -> Interval:
@@ -72,10 +68,14 @@ def evaluate(cfg: EvalConfig, out: Callable[[str], None] = print) -> Report:
     """The kit report: each method's test return at the largest lag, and V-trace's ratio."""
     started = time.time()
     episodes = QUICK_EPISODES if cfg.quick else TEST_EPISODES
-    policies = bundled()
+    runs = bundled()
     lag = largest_lag()
-    lags = sorted({k for _, k, _ in policies}) if not cfg.quick else [lag]
-    returns = {(m, k): test_returns(m, k, episodes) for m in METHODS for k in lags}
+    lags = bundled_lags() if not cfg.quick else [lag]
+    # At lag 0 the methods share one set of runs (on-policy they are one computation): play it once.
+    played = {
+        k: {m: test_returns(m, k, episodes) for m in METHODS[: 1 if k == 0 else None]} for k in lags
+    }
+    returns = {(m, k): played[k].get(m, played[k][METHODS[0]]) for m in METHODS for k in lags}
     figures: dict[str, Any] = {f"return_{m}": _interval(returns[(m, lag)], cfg) for m in METHODS}
     means = {key: float(np.mean([v.mean() for v in r.values()])) for key, r in returns.items()}
     ratio = means[("vtrace", lag)] / max(means[("no_correction", lag)], 1e-9)
@@ -86,22 +86,18 @@ def evaluate(cfg: EvalConfig, out: Callable[[str], None] = print) -> Report:
     out(f"V-trace demo: CartPole-v1, {episodes} test episodes per policy, lag k = {lag} updates")
     out(f"{'method':<15}" + "".join(f"{'k=' + str(k):>10}" for k in lags) + "   learning rate")
     for m in METHODS:
-        lrs = sorted(
-            {meta["lr"] for (mm, k, _), (_, meta) in policies.items() if mm == m and k == lag}
-        )
+        lrs = sorted({meta["lr"] for (mm, k, _), (_, meta) in runs.items() if mm == m and k == lag})
         out(f"{m:<15}" + "".join(f"{means[(m, k)]:>10.1f}" for k in lags) + f"   {lrs}")
     out(
         f"uniform random policy: {random_returns.mean():.1f}; V-trace / no correction = {ratio:.2f}"
     )
 
-    seeds = sorted({s for _, _, s in policies})
+    seeds = sorted({s for _, _, s in runs})
     train_items = []
     for s in seeds:
-        episodes_run = max(
-            meta["episodes"] for (_, _, ss), (_, meta) in policies.items() if ss == s
-        )
+        episodes_run = max(meta["episodes"] for (_, _, ss), (_, meta) in runs.items() if ss == s)
         train_items += [s * TRAIN_STRIDE + i for i in range(episodes_run)]
-    val_count = max(meta["validation_episodes"] for _, meta in policies.values())
+    val_count = max(meta["validation_episodes"] for _, meta in runs.values())
     ablations = [
         Ablation(
             name,
@@ -123,13 +119,13 @@ def evaluate(cfg: EvalConfig, out: Callable[[str], None] = print) -> Report:
         },
         "learning_rate": {
             m: sorted(
-                {meta["lr"] for (mm, k, _), (_, meta) in policies.items() if mm == m and k == lag}
+                {meta["lr"] for (mm, k, _), (_, meta) in runs.items() if mm == m and k == lag}
             )
             for m in METHODS
         },
         "validation_by_lr": {
             f"{m}/lag{k}": meta["validation_by_lr"]
-            for (m, k, s), (_, meta) in sorted(policies.items())
+            for (m, k, s), (_, meta) in sorted(runs.items())
             if s == seeds[0]
         },
         "uniform_random_return": float(random_returns.mean()),

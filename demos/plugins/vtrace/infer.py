@@ -49,33 +49,38 @@ def largest_lag() -> int:
     return max(k for _, k, _ in bundled())
 
 
+def bundled_lags() -> list[int]:
+    return sorted({k for _, k, _ in bundled()})
+
+
+def policies(method: str, lag: int) -> dict[int, tuple[NumpyPolicy, dict[str, Any]]]:
+    """{seed: (policy, metrics)} of the bundled (method, lag) runs.
+
+    At lag 0 every method shares V-trace's runs: on-policy the three targets are one computation
+    (every ratio π/μ is 1), so ``train.py`` trains it once.
+    """
+    if lag == 0:
+        method = METHODS[0]
+    return {s: v for (m, k, s), v in sorted(bundled().items()) if (m, k) == (method, lag)}
+
+
 def chosen_lr(method: str, lag: int) -> float:
     """The learning rate `method` chose on validation at the bundled lag nearest `lag`."""
-    lags = sorted({k for m, k, _ in bundled() if m == method})
-    nearest = min(lags, key=lambda k: (abs(k - lag), k))
-    return float(
-        next(
-            meta["lr"] for (m, k, _), (_, meta) in bundled().items() if (m, k) == (method, nearest)
-        )
-    )
+    nearest = min(bundled_lags(), key=lambda k: (abs(k - lag), k))
+    return float(next(iter(policies(method, nearest).values()))[1]["lr"])
 
 
 @lru_cache(maxsize=1)
 def bundled_by_lag() -> dict[str, Any]:
     """Mean return of the bundled policies on the page's episodes, per method and lag."""
     seeds = episode_seeds("demo", DEMO_EPISODES)
-    lags = sorted({k for _, k, _ in bundled()})
-    table: dict[str, list[float | None]] = {}
+    lags = bundled_lags()
+    table: dict[str, list[float]] = {}
     for method in METHODS:
-        row: list[float | None] = []
-        for lag in lags:
-            runs = [p for (m, k, _), (p, _) in sorted(bundled().items()) if (m, k) == (method, lag)]
-            row.append(
-                round(float(np.mean([play(p.log_probs, seeds).mean() for p in runs])), 1)
-                if runs
-                else None
-            )
-        table[method] = row
+        table[method] = [
+            round(float(np.mean([play(p.log_probs, seeds).mean() for p, _ in runs.values()])), 1)
+            for runs in (policies(method, lag) for lag in lags)
+        ]
     return {
         "lags": lags,
         "returns": table,

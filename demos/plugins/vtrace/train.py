@@ -4,7 +4,8 @@ on validation episodes, three training seeds, and write ``weights/<method>_lag<k
     python manage.py train_demo vtrace                      # the bundled set (about 15 CPU-minutes)
     python -m demos.plugins.vtrace.train --lags 32 --methods vtrace --lrs 3e-3 --seeds 1
 
-For each (method, lag) every learning rate of the grid is trained with every seed; the rate with the
+On-policy (lag 0) the three targets coincide, so only V-trace is trained there. For each
+(method, lag) every learning rate of the grid is trained with every seed; the rate with the
 best mean return over the seeds on the validation episodes (``task.episode_seeds("validation")``,
 never used for the reported figures) is kept, and its runs' policies are written, one checkpoint per
 seed, with the validation returns of the whole grid in their metrics.
@@ -76,7 +77,16 @@ def train(cfg: TrainConfig, on_step: OnStep = no_step) -> TrainResult:
         raise ValueError(f"unknown methods {unknown}; known: {', '.join(METHODS)}")
     lags, lrs, seeds = _ints(cfg.lags), _floats(cfg.lrs), list(range(cfg.seeds))
     base = LearnConfig(updates=cfg.updates, actors=cfg.actors, unroll=cfg.unroll)
-    runs = [(m, k, lr, s) for m in methods for k in lags for lr in lrs for s in seeds]
+    # On-policy (lag 0) every ratio π/μ is 1 and the three targets are one computation: train it
+    # once, as V-trace, and let the other methods share it (`infer.policies`).
+    runs = [
+        (m, k, lr, s)
+        for m in methods
+        for k in lags
+        if k != 0 or m == METHODS[0]
+        for lr in lrs
+        for s in seeds
+    ]
     written: list[Path] = []
     selected: dict[str, Any] = {}
     bar = tqdm(runs, desc="vtrace runs", unit="run")
@@ -86,9 +96,11 @@ def train(cfg: TrainConfig, on_step: OnStep = no_step) -> TrainResult:
         name = f"{method}/lag{lag}/lr{lr:g}/seed{seed}"
         learn_cfg = replace(base, method=method, lag=lag, lr=lr, seed=seed)
         started, cpu = time.time(), time.process_time()
-        result = learn(
-            learn_cfg, lambda u, f, name=name: on_step(u, {"loss": f["loss"], "model": name})
-        )
+
+        def report(update: int, figures: dict[str, float], name: str = name) -> None:
+            on_step(update, {"loss": figures["loss"], "model": name})
+
+        result = learn(learn_cfg, report)
         val = validation_return(result.model, cfg.validation_episodes)
         done.setdefault((method, lag, lr), []).append(
             {
