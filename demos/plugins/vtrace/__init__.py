@@ -105,7 +105,7 @@ META = {
             "type": "int",
             "min": 50,
             "max": 600,
-            "default": 500,
+            "default": 400,
             "label": {"en": "Learner updates", "es": "Actualizaciones del aprendiz"},
         },
         "seed": {

@@ -139,7 +139,7 @@ def evaluate(cfg: EvalConfig, out: Callable[[str], None] = print) -> Report:
         splits=[
             Split.of("test", TEST_BASE, episode_seeds("test", episodes)),
             Split.of("validation", VALIDATION_BASE, episode_seeds("validation", val_count)),
-            Split.of("train", 0, train_items),
+            Split.of("train", None, train_items),  # each run its own seeds: s * TRAIN_STRIDE + i
         ],
         seeds=seeds,
         draw_seeds={"test": TEST_BASE, "validation": VALIDATION_BASE, "bootstrap": cfg.seed},

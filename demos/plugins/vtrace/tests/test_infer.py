@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from demos.plugins.vtrace import META
 from demos.plugins.vtrace.infer import bundled_by_lag, chosen_lr, run
 
 DEFAULTS = {name: spec["default"] for name, spec in META["params"].items()}
 
 
+@pytest.mark.slow  # replays every bundled policy for the return-vs-lag figure (~4 s of CPU)
 def test_a_short_run_returns_a_curve_per_method_and_reports_progress() -> None:
     seen: list[float] = []
     result = run(dict(DEFAULTS, updates=50, method="all"), lambda pct, msg: seen.append(pct))

@@ -109,7 +109,7 @@ def test_rho_bar_sets_the_fixed_point_c_bar_does_not() -> None:
 
     def fixed_point(rho_bar: float, c_bar: float) -> float:
         v = 0.0
-        for _ in range(300):
+        for _ in range(150):
             ret = vtrace(
                 log_rhos,
                 torch.full((2, 4), gamma),
