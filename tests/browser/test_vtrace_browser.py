@@ -4,10 +4,15 @@ inside an <iframe>, and the oEmbed endpoint describes it."""
 
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
+
 import pytest
 
 from tests.browser.test_demo_pages import run
 from tests.browser.test_demos_browser import fresh_seed
+from tests.live import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.slow]
 
@@ -37,13 +42,25 @@ def test_vtrace_page_trains_three_learners_at_a_lag_and_draws_their_curves(page,
     assert page.js_errors == []
 
 
-def test_the_vtrace_widget_runs_in_an_iframe_and_oembed_describes_it(page, live_worker):
-    app = live_worker.url
-    page.set_content(
-        "<!doctype html><title>A blog</title>"
+@pytest.fixture
+def blog(tmp_path):
+    """A static page server on a second local port: a third-party site that embeds the widget."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield tmp_path, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_the_vtrace_widget_runs_in_an_iframe_and_oembed_describes_it(page, live_worker, blog):
+    folder, origin = blog
+    app = live_worker.url.replace("127.0.0.1", "localhost")  # another host name: another site
+    (folder / "index.html").write_text(
+        "<!doctype html><title>A blog</title><h1>My post</h1>"
         f'<iframe id="widget" src="{app}/embed/demos/vtrace/?lang=en&lag=4&updates=50&method=vtrace"'
         ' width="760" height="900"></iframe>'
     )
+    page.goto(f"{origin}/index.html")
     widget = page.frame_locator("#widget")
     widget.locator("h1").wait_for()
     assert "V-trace" in widget.locator("h1").inner_text()

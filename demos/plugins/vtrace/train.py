@@ -1,7 +1,7 @@
 """Train the bundled CartPole policies: every method at every lag, each method's learning rate chosen
 on validation episodes, three training seeds, and write ``weights/<method>_lag<k>_seed<s>.pt``.
 
-    python manage.py train_demo vtrace                      # the bundled set (about 15 CPU-minutes)
+    python manage.py train_demo vtrace                      # the bundled set (about 6 CPU-minutes)
     python -m demos.plugins.vtrace.train --lags 32 --methods vtrace --lrs 3e-3 --seeds 1
 
 On-policy (lag 0) the three targets coincide, so only V-trace is trained there. For each
