@@ -55,8 +55,17 @@ README_SECTIONS = ("Retrain", "Evaluate", "Figures")
 HEAVY = ("torch", "numpy", "scipy", "numba", "sklearn")
 
 
-def test_the_registry_finds_all_five_demos_by_folder():
-    assert SLUGS == ["act", "dnc", "dni", "learned_opt", "wage", "wavenet"]
+def test_the_registry_finds_every_demo_by_folder():
+    assert SLUGS == [
+        "act",
+        "dnc",
+        "dni",
+        "learned_opt",
+        "parallel_wavenet",
+        "vtrace",
+        "wage",
+        "wavenet",
+    ]
     assert [d.slug for d in registry.all_demos()] == [*SLUGS, TEMPLATE]  # the template last
 
 
