@@ -56,7 +56,7 @@ HEAVY = ("torch", "numpy", "scipy", "numba", "sklearn")
 
 
 def test_the_registry_finds_all_five_demos_by_folder():
-    assert SLUGS == ["act", "dnc", "learned_opt", "wage", "wavenet"]
+    assert SLUGS == ["act", "dnc", "learned_opt", "parallel_wavenet", "wage", "wavenet"]
     assert [d.slug for d in registry.all_demos()] == [*SLUGS, TEMPLATE]  # the template last
 
 

@@ -45,6 +45,28 @@ META = {
     "also_talks": [],
     "deterministic": True,
     "time_limit_s": 30,
+    "evaluation_notes": {
+        "speedup_vs_cached": {
+            "en": "How many times more samples per second the student makes than the teacher drawing them one by one with its cached queues, same length, same process.",
+            "es": "Cuántas veces más muestras por segundo produce el estudiante que el maestro generándolas una a una con sus colas en caché, con la misma duración y en el mismo proceso.",
+        },
+        "student_nll_gap": {
+            "en": "How much less likely the teacher finds the student's notes than its own, in nats per sample, on test notes and timbres never used for distillation or checkpoint selection (0 would be indistinguishable).",
+            "es": "Cuánto menos probables encuentra el maestro las notas del estudiante que las suyas, en nats por muestra, con notas y timbres de prueba nunca usados para destilar ni para elegir el punto de control (0 sería indistinguible).",
+        },
+        "pitch_acc_student": {
+            "en": "Share of the student's test notes whose dominant frequency is within 3 % of the requested pitch.",
+            "es": "Proporción de notas de prueba del estudiante cuya frecuencia dominante está a menos del 3 % del tono pedido.",
+        },
+        "pitch_acc_teacher": {
+            "en": "The same pitch measure for the teacher's own notes on the same test requests.",
+            "es": "La misma medida de tono para las notas del propio maestro con las mismas peticiones de prueba.",
+        },
+        "no_power_loss": {
+            "en": "Students distilled by the KL alone, without the power loss: the figures show what the spectral term adds.",
+            "es": "Estudiantes destilados solo con la KL, sin la pérdida de potencia: las cifras muestran lo que aporta el término espectral.",
+        },
+    },
     "params": {
         "note": {
             "type": "choice",

@@ -180,7 +180,11 @@ def evaluate(cfg: EvalConfig, out: Callable[[str], None] = print) -> Report:
 
     main = variants["student"]
     ablated = variants["no_power"]
-    speed = _speed(teacher, load_student(str(WEIGHTS / "student_seed0.pt"))[0], 2000 if cfg.quick else SPEED_LENGTH)
+    speed = _speed(
+        teacher,
+        load_student(str(WEIGHTS / "student_seed0.pt"))[0],
+        2000 if cfg.quick else SPEED_LENGTH,
+    )
     n_speed = 2000 if cfg.quick else SPEED_LENGTH
     speedup = speed["cached_s"] / speed["student_s"]
     teacher_nll = float(np.mean(teacher_rows["nll"]))
@@ -189,7 +193,9 @@ def evaluate(cfg: EvalConfig, out: Callable[[str], None] = print) -> Report:
         "speedup_vs_cached": round(speedup, 1),
         "student_nll_gap": interval(gap(main)),
         "pitch_acc_student": interval({s: r["pitch"] for s, r in main.items()}),
-        "pitch_acc_teacher": bootstrap(teacher_rows["pitch"], resamples=cfg.resamples, seed=cfg.seed),
+        "pitch_acc_teacher": bootstrap(
+            teacher_rows["pitch"], resamples=cfg.resamples, seed=cfg.seed
+        ),
         "teacher_unchanged": all(v == sha for v in stored_sha.values()),
     }
     details = {
@@ -221,7 +227,9 @@ def evaluate(cfg: EvalConfig, out: Callable[[str], None] = print) -> Report:
         out(f"{f'student seed {s} NLL under the teacher':<50}{np.mean(r['nll']):>10.4f}")
     for s, r in ablated.items():
         out(f"{f'no power loss seed {s} NLL under the teacher':<50}{np.mean(r['nll']):>10.4f}")
-    out(f"{'synthesiser notes NLL under the teacher':<50}{np.mean(teacher_rows['synth_nll']):>10.4f}")
+    out(
+        f"{'synthesiser notes NLL under the teacher':<50}{np.mean(teacher_rows['synth_nll']):>10.4f}"
+    )
     out(
         f"samples/s over {n_speed}: cached teacher {details['cached_teacher_samples_per_s']}, "
         f"compiled teacher {details['compiled_teacher_samples_per_s']}, "

@@ -36,7 +36,7 @@ def _default_dilations() -> list[int]:
 
 
 def _default_time_scales() -> list[float]:
-    return [10.0, 40.0, 160.0]
+    return [10.0, 40.0]
 
 
 @dataclass
@@ -142,7 +142,7 @@ class Student(nn.Module):
         k = torch.arange(1, cfg.pitch_harmonics + 1, dtype=torch.float64)
         angle = 2 * math.pi * f0.unsqueeze(-1) * k / cfg.sample_rate
         place = 2.0 * note.double().unsqueeze(-1) / max(1, cfg.n_notes - 1) - 1.0
-        return torch.cat([angle.cos(), angle.sin(), place], dim=-1).float()
+        return torch.cat([angle.cos(), angle.sin(), place], dim=-1).to(self.pitch_proj.weight.dtype)
 
     def conditioning(self, note: torch.Tensor, timbre: torch.Tensor) -> torch.Tensor:
         """note, timbre: [batch] long -> h: [batch, cond]."""

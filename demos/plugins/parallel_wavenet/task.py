@@ -45,6 +45,8 @@ def local_inputs(notes: np.ndarray, n: int, time_scales_ms: list[float]) -> np.n
     of samples 0 … n − 1 of each note, then exp(−t / τ) for every τ (the time since the onset)."""
     phase = np.stack([wavenet_task.steady_phase(int(k), 0, n) for k in notes])
     feats = wavenet_task.local_features(phase)
+    if not time_scales_ms:
+        return feats
     t_ms = 1000.0 * np.arange(n) / SAMPLE_RATE
     decays = np.stack([np.exp(-t_ms / tau) for tau in time_scales_ms]).astype(np.float32)
     return np.concatenate([feats, np.broadcast_to(decays, (len(notes), *decays.shape))], axis=1)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import math
+import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -49,12 +50,12 @@ def teacher_sha256(path: Path = TEACHER_WEIGHTS) -> str:
 @dataclass
 class TrainConfig:
     seeds: str = option("0,1,2", "training seeds, comma-separated (one checkpoint each)")
-    steps: int = option(500, "optimiser steps per seed")
-    batch: int = option(4, "notes per step")
-    length: int = option(4000, "samples per note in training (from the onset)")
+    steps: int = option(150, "optimiser steps per seed")
+    batch: int = option(2, "notes per step")
+    length: int = option(1500, "samples per note in training (from the onset)")
     lr: float = option(3e-3, "Adam learning rate (cosine decay to a tenth)")
-    power_weight: float = option(1.0, "weight of the power loss (0: distillation alone)")
-    val_every: int = option(50, "steps between validation measurements")
+    power_weight: float = option(5.0, "weight of the power loss (0: distillation alone)")
+    val_every: int = option(25, "steps between validation measurements")
     val_length: int = option(4000, "samples per validation note")
     channels: int = option(16, "residual channels of each flow")
     flows: int = option(2, "number of IAF flows")
@@ -93,7 +94,9 @@ def student_nll(
 
 def learning_rate(step: int, steps: int, base: float) -> float:
     frac = step / max(1, steps - 1)
-    return base * (_FINAL_LR_FRACTION + (1 - _FINAL_LR_FRACTION) * 0.5 * (1 + math.cos(math.pi * frac)))
+    return base * (
+        _FINAL_LR_FRACTION + (1 - _FINAL_LR_FRACTION) * 0.5 * (1 + math.cos(math.pi * frac))
+    )
 
 
 def train_one(cfg: TrainConfig, seed: int, on_step: OnStep = no_step) -> tuple[Path, dict]:
@@ -174,9 +177,11 @@ def train(cfg: TrainConfig, on_step: OnStep = no_step) -> TrainResult:
         path, m = train_one(cfg, seed, on_step)
         paths.append(path)
         metrics[str(seed)] = {k: m[k] for k in ("val_student_nll", "best_step", "train_minutes")}
-        print(f"seed {seed}: best validation NLL {m['val_student_nll']:.4f} at step {m['best_step']}")
+        print(
+            f"seed {seed}: best validation NLL {m['val_student_nll']:.4f} at step {m['best_step']}"
+        )
     return TrainResult(step=cfg.steps * len(seeds), metrics=metrics, checkpoints=paths)
 
 
 if __name__ == "__main__":
-    cli.main(__import__(__name__))
+    cli.main(sys.modules[__name__], sys.argv[1:])
