@@ -54,6 +54,10 @@ META = {
             "en": "How much less likely the teacher finds the student's notes than its own, in nats per sample, on test notes and timbres never used for distillation or checkpoint selection (0 would be indistinguishable).",
             "es": "Cuánto menos probables encuentra el maestro las notas del estudiante que las suyas, en nats por muestra, con notas y timbres de prueba nunca usados para destilar ni para elegir el punto de control (0 sería indistinguible).",
         },
+        "student_nll_gap_val_temperature": {
+            "en": "The same gap when the student's noise is scaled by a temperature (1, 0.5 or 0) chosen per seed on the validation notes; below 1 the student plays safer than the distribution it was distilled to.",
+            "es": "La misma diferencia cuando el ruido del estudiante se escala por una temperatura (1, 0,5 o 0) elegida para cada semilla con las notas de validación; por debajo de 1 el estudiante juega más seguro que la distribución a la que se destiló.",
+        },
         "pitch_acc_student": {
             "en": "Share of the student's test notes whose dominant frequency is within 3 % of the requested pitch.",
             "es": "Proporción de notas de prueba del estudiante cuya frecuencia dominante está a menos del 3 % del tono pedido.",

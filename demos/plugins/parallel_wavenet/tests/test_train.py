@@ -14,7 +14,7 @@ from demos.plugins.parallel_wavenet.train import (
     train,
 )
 
-SMOKE = dict(steps=3, batch=1, length=200, val_length=200, val_every=1, channels=4)
+SMOKE = dict(steps=3, batch=1, length=600, val_length=200, val_every=1, channels=4)
 
 
 def test_the_learning_rate_decays_to_a_tenth() -> None:
