@@ -4,6 +4,7 @@ records the teacher it was distilled from."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 
 from demos.kit import checkpoint
@@ -33,7 +34,7 @@ def test_train_reports_every_step_and_keeps_the_best_validation_checkpoint(tmp_p
     payload = checkpoint.load(result.checkpoints[0])
     m = payload["metrics"]
     vals = [v for _, v in m["val_curve"]]
-    assert len(vals) == 3 and m["val_student_nll"] == min(vals)
+    assert len(vals) == 3 and m["val_student_nll"] == pytest.approx(min(vals), abs=1e-4)
     assert m["val_curve"][vals.index(min(vals))][0] == m["best_step"]
     assert m["teacher_sha256"] == teacher_sha256() and payload["seed"] == 4
     assert payload["config"]["channels"] == 4
