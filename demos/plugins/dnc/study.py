@@ -1,0 +1,231 @@
+"""The seed study behind ``evaluate.py``: small, seeded training runs whose weights it scores.
+
+Three training seeds of the full DNC and of each ablation (``model.ABLATIONS``: no temporal links,
+no allocation, no free gates) on copy (lengths 1-6) and associative recall (2-4 items of 2
+vectors), and the LSTM baseline on copy with its own learning-rate grid (``LSTM_LRS``), three seeds
+per rate. Every run trains on the training part of ``task.part_of`` only and keeps the weights
+with the lowest error on the validation part (``--select-best``); ``evaluate.py`` reports on the
+test part. The runs are shorter than the page's bundled checkpoints (lengths 1-8, batch 32, until
+learned + 1,000 steps) so that all 33 fit about 25 minutes of one CPU core; the architecture is the
+page's (LSTM-64 controller, 16 × 16 memory, one read head).
+
+    python -m demos.plugins.dnc.study                 # every run (skips those already written)
+    python -m demos.plugins.dnc.study --only recall   # the runs whose name contains "recall"
+    python -m demos.plugins.dnc.study --shard 1 --shards 2   # every second run, from the second
+
+Each run is also one ``train_demo dnc`` command (``commands()`` prints them, README "Retrain").
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import torch
+from tqdm import tqdm
+
+from demos.kit import cli
+from demos.kit.cli import option
+
+from . import task as tasks
+from .model import ABLATIONS, WEIGHTS_DIR, Config, count_parameters, save_checkpoint
+from .stacked import StackedDNC, member
+from .train import _VALIDATION_BATCH, _VALIDATION_SEED, TrainConfig, check_batch, evaluate_on
+from .train import train as train_one
+
+STUDY_DIR = WEIGHTS_DIR / "study"
+SEEDS = (0, 1, 2)
+VARIANTS = ("full", *ABLATIONS)
+STUDY_TASKS = ("copy", "recall")
+DNC_LR = 3e-3
+LSTM_LRS = (1e-3, 3e-3, 1e-2)
+LSTM_STEPS = 4000
+BATCH = 16
+EVAL_EVERY = 100
+CLIP_GRAD = 10.0
+BITS, ITEM_LEN = 6, 2
+# (shortest, longest) length (recall: items) and optimiser steps of each task's runs
+TASK_RANGE = {"copy": (1, 6), "recall": (2, 4)}
+DNC_STEPS = {"copy": 1500, "recall": 3000}
+
+
+def dnc_path(variant: str, task: str, seed: int) -> Path:
+    return STUDY_DIR / f"dnc_{variant}_{task}_s{seed}.pt"
+
+
+def lstm_path(lr: float, seed: int) -> Path:
+    return STUDY_DIR / f"lstm_copy_lr{lr:g}_s{seed}.pt"
+
+
+def task_kw() -> dict[str, int]:
+    return {"bits": BITS, "min_repeats": 1, "max_repeats": 3, "item_len": ITEM_LEN}
+
+
+def lstm_runs() -> list[TrainConfig]:
+    """The baseline's grid: every rate of LSTM_LRS with every seed, on the study's copy range."""
+    lo, hi = TASK_RANGE["copy"]
+    return [
+        TrainConfig(
+            task="copy",
+            model="lstm",
+            seed=seed,
+            lr=lr,
+            batch=BATCH,
+            min_len=lo,
+            max_len=hi,
+            max_steps=LSTM_STEPS,
+            budget_min=5.0,
+            eval_every=EVAL_EVERY,
+            consolidate=200,
+            partition=True,
+            select_best=True,
+            out=lstm_path(lr, seed),
+        )
+        for seed in SEEDS
+        for lr in LSTM_LRS
+    ]
+
+
+def _pad_stack(batches: list[tasks.Batch]) -> tasks.Batch:
+    """Member batches -> one Batch of [T, E, batch, ...] (shorter ones padded, padding unscored)."""
+    steps = max(b.inputs.shape[0] for b in batches)
+
+    def pad(t: torch.Tensor) -> torch.Tensor:
+        extra = steps - t.shape[0]
+        return torch.cat([t, t.new_zeros(extra, *t.shape[1:])]) if extra else t
+
+    return tasks.Batch(
+        torch.stack([pad(b.inputs) for b in batches], 1),
+        torch.stack([pad(b.targets) for b in batches], 1),
+        torch.stack([pad(b.mask) for b in batches], 1),
+    )
+
+
+def _member_losses(logits: torch.Tensor, batch: tasks.Batch) -> torch.Tensor:
+    """[E] of task.masked_bce for each member (logits, targets [T, E, batch, out])."""
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(
+        logits, batch.targets, reduction="none"
+    )
+    return (loss.sum(-1) * batch.mask).sum((0, 2)) / batch.mask.shape[2]
+
+
+def _member_errors(logits: torch.Tensor, batch: tasks.Batch) -> list[float]:
+    """Bit error rate of each member on the same batch (logits [T, E, batch, out])."""
+    wrong = ((logits > 0).float() != batch.targets).float().sum(-1) * batch.mask
+    scored = batch.mask.sum((0, 2)) * batch.targets.shape[-1]
+    return (wrong.sum((0, 2)) / scored.clamp(min=1)).tolist()
+
+
+def train_task(task: str, seeds: tuple[int, ...] = SEEDS, steps: int | None = None) -> list[Path]:
+    """Train every variant of VARIANTS with every seed on ``task`` as one stacked run.
+
+    Member (variant, seed) starts from the weights ``torch.manual_seed(seed)`` gives a fresh DNC
+    and sees the data of ``torch.Generator().manual_seed(seed)``: the variants of one seed start
+    alike and see the same sequences, so they differ only by the mechanism switched off. Every
+    EVAL_EVERY steps each member is scored on the validation part; each keeps its best weights.
+    """
+    torch.set_num_threads(1)
+    steps = steps or DNC_STEPS[task]
+    lo, hi = TASK_RANGE[task]
+    kw = task_kw()
+    input_size, output_size = tasks.sizes(task, BITS)
+    base = Config(task=task, input_size=input_size, output_size=output_size)
+    members = [(v, s) for s in seeds for v in VARIANTS]
+    cfgs = [base if v == "full" else replace(base, **{ABLATIONS[v]: False}) for v, _ in members]
+    model = StackedDNC([member(c, s) for c, (_, s) in zip(cfgs, members, strict=True)])
+    optimiser = torch.optim.Adam(model.parameters(), lr=DNC_LR)
+    gens = {s: torch.Generator().manual_seed(s) for s in seeds}
+    vgen = torch.Generator().manual_seed(_VALIDATION_SEED + hi)
+    val = tasks.make_batch(task, _VALIDATION_BATCH, lo, hi, vgen, **kw, part="validation")
+    val_x = val.inputs.unsqueeze(1).expand(-1, model.size, -1, -1)
+    val_stacked = tasks.Batch(
+        val_x,
+        val.targets.unsqueeze(1).expand(-1, model.size, -1, -1),
+        val.mask.unsqueeze(1).expand(-1, model.size, -1),
+    )
+    best: list[dict[str, Any]] = [{"error": float("inf"), "step": 0} for _ in members]
+    start, wall = time.process_time(), time.monotonic()
+    stop = {"now": False}
+
+    def request_stop(signum: int, frame: object) -> None:  # SIGTERM/SIGINT: finish and save
+        stop["now"] = True
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    bar = tqdm(range(1, steps + 1), desc=f"study {task} ×{model.size}", mininterval=5.0)
+    taken = 0
+    for step in bar:
+        if stop["now"]:
+            break
+        taken = step
+        per_seed = {
+            s: tasks.make_batch(task, BATCH, lo, hi, gens[s], **kw, part="train") for s in seeds
+        }
+        batch = _pad_stack([per_seed[s] for _, s in members])
+        losses = _member_losses(model(batch.inputs), batch)
+        optimiser.zero_grad()
+        losses.sum().backward()
+        model.clip_grad_norms(CLIP_GRAD)
+        optimiser.step()
+        if step % EVAL_EVERY == 0:
+            with torch.no_grad():
+                errors = _member_errors(model(val_x), val_stacked)
+            for i, error in enumerate(errors):
+                if error < best[i]["error"]:
+                    best[i] = {"error": error, "step": step, "state": model.member_state(i)}
+            bar.set_postfix(val=" ".join(f"{e:.2f}" for e in errors[: len(VARIANTS)]))
+    bar.close()
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
+    seconds, wall_seconds = time.process_time() - start, time.monotonic() - wall
+    written = []
+    check = check_batch(task, hi, kw)
+    for i, ((variant, seed), cfg) in enumerate(zip(members, cfgs, strict=True)):
+        dnc = model.unstack(i)
+        dnc.load_state_dict(best[i]["state"])
+        check_error, check_exact = evaluate_on(dnc, check)
+        metrics = {
+            "study": {"variant": variant, "members": len(members), "lr": DNC_LR},
+            "train_cpu_seconds_all_members": round(seconds, 1),
+            "train_wall_seconds_all_members": round(wall_seconds, 1),
+            "train_steps": taken,
+            "selected_step": best[i]["step"],
+            "val_bit_error": best[i]["error"],
+            "check_length": hi,
+            "check_bit_error": check_error,
+            "check_exact": check_exact,
+            "parameters": count_parameters(dnc),
+            "args": {"min_len": lo, "max_len": hi, "batch": BATCH, **kw},
+        }
+        path = dnc_path(variant, task, seed)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        save_checkpoint(path, dnc, cfg, taken, metrics, seed)
+        written.append(path)
+        print(f"{path.name}: val {best[i]['error']:.4f} at step {best[i]['step']}", flush=True)
+    return written
+
+
+@dataclass
+class StudyConfig:
+    """The flags of ``python -m demos.plugins.dnc.study``."""
+
+    part: str = option("all", "what to train", choices=("all", *STUDY_TASKS, "lstm"))
+    steps: int = option(0, "optimiser steps of the stacked DNC runs (0: DNC_STEPS of the task)")
+
+
+def main(cfg: StudyConfig) -> None:
+    torch.set_num_threads(1)
+    for task in STUDY_TASKS:
+        if cfg.part in ("all", task):
+            train_task(task, steps=cfg.steps or None)
+    if cfg.part in ("all", "lstm"):
+        for run in lstm_runs():
+            print(f"== {run.out}", flush=True)
+            train_one(run)
+
+
+if __name__ == "__main__":
+    main(cli.parse(StudyConfig, sys.argv[1:], "python -m demos.plugins.dnc.study"))
