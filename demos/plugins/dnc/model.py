@@ -77,7 +77,8 @@ class DNC(nn.Module):
         Returns (logits [T, batch, output_size], trace). With ``trace=True`` the trace holds, stacked
         over time: write_weights [T, batch, N], read_weights [T, batch, R, N], usage [T, batch, N],
         free_gates [T, batch, R], allocation_gate / write_gate [T, batch], read_modes
-        [T, batch, R, 3], and the final link matrix link [batch, N, N].
+        [T, batch, R, 3] (backward, content, forward), memory [T, batch, N, word_size], and the
+        final link matrix link [batch, N, N].
         """
         cfg = self.cfg
         steps, batch = x.shape[0], x.shape[1]
@@ -102,6 +103,7 @@ class DNC(nn.Module):
                     ("allocation_gate", xi.allocation_gate.squeeze(-1)),
                     ("write_gate", xi.write_gate.squeeze(-1)),
                     ("read_modes", xi.read_modes),
+                    ("memory", state.memory),
                 ):
                     record.setdefault(key, []).append(value)
         logits = torch.stack(outputs).clamp(-cfg.clip_value, cfg.clip_value)

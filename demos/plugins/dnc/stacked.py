@@ -45,11 +45,12 @@ class StackedDNC(nn.Module):
         if not members:
             raise ValueError("no members to stack")
         base = members[0].cfg
-        for m in members:
-            if replace(m.cfg, temporal_links=True, allocation=True, free_gates=True) != replace(
-                base, temporal_links=True, allocation=True, free_gates=True
-            ):
-                raise ValueError("stacked members differ in more than their ablation switches")
+
+        def shape(cfg: Config) -> Config:  # what must agree: all but the task and the switches
+            return replace(cfg, task="", temporal_links=True, allocation=True, free_gates=True)
+
+        if any(shape(m.cfg) != shape(base) for m in members):
+            raise ValueError("stacked members differ in more than their task and ablation switches")
         self.cfg = base
         self.configs = [m.cfg for m in members]
         states = [m.state_dict() for m in members]
@@ -91,9 +92,7 @@ class StackedDNC(nn.Module):
         outputs = []
         for t in range(steps):
             inp = torch.cat([x[t], reads], dim=-1)  # [E, batch, in + R*W]
-            gates = (
-                torch.bmm(inp, w_ih.transpose(1, 2)) + torch.bmm(h, w_hh.transpose(1, 2)) + bias
-            )
+            gates = torch.bmm(inp, w_ih.transpose(1, 2)) + torch.bmm(h, w_hh.transpose(1, 2)) + bias
             i, f, g, o = gates.chunk(4, dim=-1)  # nn.LSTMCell's gate order
             c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
             h = torch.sigmoid(o) * torch.tanh(c)

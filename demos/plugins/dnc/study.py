@@ -43,14 +43,14 @@ VARIANTS = ("full", *ABLATIONS)
 STUDY_TASKS = ("copy", "recall")
 DNC_LR = 3e-3
 LSTM_LRS = (1e-3, 3e-3, 1e-2)
-LSTM_STEPS = 4000
-BATCH = 16
+LSTM_STEPS = 2000
+BATCH = 32
 EVAL_EVERY = 100
 CLIP_GRAD = 10.0
 BITS, ITEM_LEN = 6, 2
 # (shortest, longest) length (recall: items) and optimiser steps of each task's runs
 TASK_RANGE = {"copy": (1, 6), "recall": (2, 4)}
-DNC_STEPS = {"copy": 1500, "recall": 3000}
+DNC_STEPS = 1000
 
 
 def dnc_path(variant: str, task: str, seed: int) -> Path:
@@ -61,7 +61,7 @@ def lstm_path(lr: float, seed: int) -> Path:
     return STUDY_DIR / f"lstm_copy_lr{lr:g}_s{seed}.pt"
 
 
-def task_kw() -> dict[str, int]:
+def task_kw() -> dict[str, Any]:
     return {"bits": BITS, "min_repeats": 1, "max_repeats": 3, "item_len": ITEM_LEN}
 
 
@@ -120,33 +120,33 @@ def _member_errors(logits: torch.Tensor, batch: tasks.Batch) -> list[float]:
     return (wrong.sum((0, 2)) / scored.clamp(min=1)).tolist()
 
 
-def train_task(task: str, seeds: tuple[int, ...] = SEEDS, steps: int | None = None) -> list[Path]:
-    """Train every variant of VARIANTS with every seed on ``task`` as one stacked run.
+def train_seed(seed: int, steps: int = DNC_STEPS) -> list[Path]:
+    """Train every variant of VARIANTS on both STUDY_TASKS with one seed, as one stacked run.
 
-    Member (variant, seed) starts from the weights ``torch.manual_seed(seed)`` gives a fresh DNC
-    and sees the data of ``torch.Generator().manual_seed(seed)``: the variants of one seed start
-    alike and see the same sequences, so they differ only by the mechanism switched off. Every
-    EVAL_EVERY steps each member is scored on the validation part; each keeps its best weights.
+    Member (variant, task) starts from the weights ``torch.manual_seed(seed)`` gives a fresh DNC
+    and sees the data of ``torch.Generator().manual_seed(seed)`` for its task: the variants start
+    alike and see the same sequences, so they differ only by the mechanism switched off (copy and
+    recall have the same input and output sizes, so both tasks share the stack). Every EVAL_EVERY
+    steps each member is scored on its task's validation part and keeps its best weights.
     """
     torch.set_num_threads(1)
-    steps = steps or DNC_STEPS[task]
-    lo, hi = TASK_RANGE[task]
     kw = task_kw()
-    input_size, output_size = tasks.sizes(task, BITS)
-    base = Config(task=task, input_size=input_size, output_size=output_size)
-    members = [(v, s) for s in seeds for v in VARIANTS]
-    cfgs = [base if v == "full" else replace(base, **{ABLATIONS[v]: False}) for v, _ in members]
-    model = StackedDNC([member(c, s) for c, (_, s) in zip(cfgs, members, strict=True)])
+    members = [(v, t) for t in STUDY_TASKS for v in VARIANTS]
+    cfgs = []
+    for variant, task in members:
+        input_size, output_size = tasks.sizes(task, BITS)
+        cfg = Config(task=task, input_size=input_size, output_size=output_size)
+        off: dict[str, Any] = {} if variant == "full" else {ABLATIONS[variant]: False}
+        cfgs.append(replace(cfg, **off))
+    model = StackedDNC([member(c, seed) for c in cfgs])
     optimiser = torch.optim.Adam(model.parameters(), lr=DNC_LR)
-    gens = {s: torch.Generator().manual_seed(s) for s in seeds}
-    vgen = torch.Generator().manual_seed(_VALIDATION_SEED + hi)
-    val = tasks.make_batch(task, _VALIDATION_BATCH, lo, hi, vgen, **kw, part="validation")
-    val_x = val.inputs.unsqueeze(1).expand(-1, model.size, -1, -1)
-    val_stacked = tasks.Batch(
-        val_x,
-        val.targets.unsqueeze(1).expand(-1, model.size, -1, -1),
-        val.mask.unsqueeze(1).expand(-1, model.size, -1),
-    )
+    gens = {t: torch.Generator().manual_seed(seed) for t in STUDY_TASKS}
+    val = {}
+    for t in STUDY_TASKS:
+        lo, hi = TASK_RANGE[t]
+        vgen = torch.Generator().manual_seed(_VALIDATION_SEED + hi)
+        val[t] = tasks.make_batch(t, _VALIDATION_BATCH, lo, hi, vgen, **kw, part="validation")
+    val_stacked = _pad_stack([val[t] for _, t in members])
     best: list[dict[str, Any]] = [{"error": float("inf"), "step": 0} for _ in members]
     start, wall = time.process_time(), time.monotonic()
     stop = {"now": False}
@@ -155,16 +155,17 @@ def train_task(task: str, seeds: tuple[int, ...] = SEEDS, steps: int | None = No
         stop["now"] = True
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    bar = tqdm(range(1, steps + 1), desc=f"study {task} ×{model.size}", mininterval=5.0)
+    bar = tqdm(range(1, steps + 1), desc=f"study seed {seed} ×{model.size}", mininterval=5.0)
     taken = 0
     for step in bar:
         if stop["now"]:
             break
         taken = step
-        per_seed = {
-            s: tasks.make_batch(task, BATCH, lo, hi, gens[s], **kw, part="train") for s in seeds
+        per_task = {
+            t: tasks.make_batch(t, BATCH, *TASK_RANGE[t], gens[t], **kw, part="train")
+            for t in STUDY_TASKS
         }
-        batch = _pad_stack([per_seed[s] for _, s in members])
+        batch = _pad_stack([per_task[t] for _, t in members])
         losses = _member_losses(model(batch.inputs), batch)
         optimiser.zero_grad()
         losses.sum().backward()
@@ -172,21 +173,22 @@ def train_task(task: str, seeds: tuple[int, ...] = SEEDS, steps: int | None = No
         optimiser.step()
         if step % EVAL_EVERY == 0:
             with torch.no_grad():
-                errors = _member_errors(model(val_x), val_stacked)
+                errors = _member_errors(model(val_stacked.inputs), val_stacked)
             for i, error in enumerate(errors):
                 if error < best[i]["error"]:
                     best[i] = {"error": error, "step": step, "state": model.member_state(i)}
-            bar.set_postfix(val=" ".join(f"{e:.2f}" for e in errors[: len(VARIANTS)]))
+            bar.set_postfix(val=" ".join(f"{e:.2f}" for e in errors))
     bar.close()
     for sig, handler in previous.items():
         signal.signal(sig, handler)
     seconds, wall_seconds = time.process_time() - start, time.monotonic() - wall
     written = []
-    check = check_batch(task, hi, kw)
-    for i, ((variant, seed), cfg) in enumerate(zip(members, cfgs, strict=True)):
+    for i, ((variant, task), cfg) in enumerate(zip(members, cfgs, strict=True)):
+        lo, hi = TASK_RANGE[task]
         dnc = model.unstack(i)
-        dnc.load_state_dict(best[i]["state"])
-        check_error, check_exact = evaluate_on(dnc, check)
+        if "state" in best[i]:
+            dnc.load_state_dict(best[i]["state"])
+        check_error, check_exact = evaluate_on(dnc, check_batch(task, hi, kw))
         metrics = {
             "study": {"variant": variant, "members": len(members), "lr": DNC_LR},
             "train_cpu_seconds_all_members": round(seconds, 1),
@@ -212,19 +214,23 @@ def train_task(task: str, seeds: tuple[int, ...] = SEEDS, steps: int | None = No
 class StudyConfig:
     """The flags of ``python -m demos.plugins.dnc.study``."""
 
-    part: str = option("all", "what to train", choices=("all", *STUDY_TASKS, "lstm"))
-    steps: int = option(0, "optimiser steps of the stacked DNC runs (0: DNC_STEPS of the task)")
+    part: str = option("all", "what to train", choices=("all", "dnc", "lstm"))
+    seed: int = option(-1, "only this training seed (-1: every seed of SEEDS)")
+    lr: float = option(0.0, "lstm: only this learning rate of LSTM_LRS (0: all of them)")
+    steps: int = option(DNC_STEPS, "optimiser steps of each stacked DNC run")
 
 
 def main(cfg: StudyConfig) -> None:
     torch.set_num_threads(1)
-    for task in STUDY_TASKS:
-        if cfg.part in ("all", task):
-            train_task(task, steps=cfg.steps or None)
+    seeds = SEEDS if cfg.seed < 0 else (cfg.seed,)
+    if cfg.part in ("all", "dnc"):
+        for seed in seeds:
+            train_seed(seed, cfg.steps)
     if cfg.part in ("all", "lstm"):
         for run in lstm_runs():
-            print(f"== {run.out}", flush=True)
-            train_one(run)
+            if run.seed in seeds and cfg.lr in (0.0, run.lr):
+                print(f"== {run.out}", flush=True)
+                train_one(run)
 
 
 if __name__ == "__main__":

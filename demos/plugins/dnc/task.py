@@ -134,7 +134,7 @@ def example_key(inputs: torch.Tensor) -> bytes:
 
 
 def part_of(inputs: torch.Tensor) -> str:
-    """"train", "validation" or "test": the part an example's input [T, input_size] belongs to."""
+    """ "train", "validation" or "test": the part an example's input [T, input_size] belongs to."""
     return _PART_OF_HASH[zlib.crc32(example_key(inputs)) % len(_PART_OF_HASH)]
 
 

@@ -75,10 +75,12 @@ class TrainConfig:
         "none", "train with one access mechanism switched off", choices=("none", *ABLATIONS)
     )
     partition: bool = option(
-        False, "train and validate only on their parts of task.part_of (disjoint from the test part)"
+        False,
+        "train and validate only on their parts of task.part_of (disjoint from the test part)",
     )
     select_best: bool = option(
-        False, "keep the weights with the lowest validation error (checked every --eval-every steps)"
+        False,
+        "keep the weights with the lowest validation error (checked every --eval-every steps)",
     )
     init: Path | None = option(None, "checkpoint to start from (warm start)")
     out: Path | None = option(None, "checkpoint path (default weights/<model>_<task>.pt)")
@@ -98,7 +100,7 @@ def checkpoint_path(task: str, kind: str) -> Path:
     return WEIGHTS_DIR / f"{kind}_{task}.pt"
 
 
-def task_kwargs(args: TrainConfig) -> dict[str, int]:
+def task_kwargs(args: TrainConfig) -> dict[str, Any]:
     return {
         "bits": args.bits,
         "min_repeats": 1,
@@ -107,7 +109,7 @@ def task_kwargs(args: TrainConfig) -> dict[str, int]:
     }
 
 
-def check_batch(task: str, length: int, kw: dict[str, int]) -> tasks.Batch:
+def check_batch(task: str, length: int, kw: dict[str, Any]) -> tasks.Batch:
     """The small fixed set whose error is stored in the checkpoint's metrics."""
     gen = torch.Generator().manual_seed(CHECK_SEED)
     return tasks.make_batch(task, CHECK_BATCH, length, length, gen, **kw)

@@ -65,11 +65,11 @@ def test_describe_draws_one_row_per_channel():
 
 
 def test_the_train_validation_and_test_parts_never_share_a_sequence():
-    drawn = {
-        part: tasks.make_batch("copy", 300, 1, 3, _gen(7), part=part) for part in tasks.PARTS
-    }
+    drawn = {part: tasks.make_batch("copy", 300, 1, 3, _gen(7), part=part) for part in tasks.PARTS}
     keys = {
-        part: {tasks.example_key(b.inputs[: 2 * int(b.mask[:, i].sum()) + 1, i]) for i in range(300)}
+        part: {
+            tasks.example_key(b.inputs[: 2 * int(b.mask[:, i].sum()) + 1, i]) for i in range(300)
+        }
         for part, b in drawn.items()
     }
     assert not keys["train"] & keys["test"] and not keys["validation"] & keys["test"]
