@@ -67,6 +67,57 @@ META = {
             "importa el acceso disperso (punto 10)."
         ),
     },
+    # One sentence per interval figure and ablation of evaluation.json, shown on the demo page.
+    "evaluation_notes": {
+        "copy_bit_error": {
+            "en": "Bits the DNC gets wrong when it copies test sequences of the trained lengths "
+            "(2-6), averaged over three training seeds.",
+            "es": "Bits que el DNC copia mal en secuencias de prueba de las longitudes entrenadas "
+            "(2-6), en promedio sobre tres semillas de entrenamiento.",
+        },
+        "copy_bit_error_1p5x": {
+            "en": "The same at length 9, 1.5 times the longest trained length: how far the learned "
+            "copy procedure carries beyond training while the memory still has room.",
+            "es": "Lo mismo con longitud 9, 1,5 veces la mayor entrenada: hasta dónde llega el "
+            "procedimiento de copia aprendido fuera del entrenamiento mientras la memoria tiene sitio.",
+        },
+        "copy_bit_error_2x_memory": {
+            "en": "Copies of length 32 with 16 memory slots: the memory runs out and the error is "
+            "near chance (50 %).",
+            "es": "Copias de longitud 32 con 16 ranuras de memoria: la memoria se acaba y el error "
+            "queda cerca del azar (50 %).",
+        },
+        "recall_exact": {
+            "en": "Share of associative-recall queries (2-4 items) whose whole answer is right.",
+            "es": "Proporción de consultas de recuerdo asociativo (2-4 elementos) cuya respuesta "
+            "entera es correcta.",
+        },
+        "lstm_copy_bit_error": {
+            "en": "The LSTM baseline, its learning rate chosen on validation, on the trained lengths.",
+            "es": "El LSTM de referencia, con la tasa de aprendizaje elegida en validación, en las "
+            "longitudes entrenadas.",
+        },
+        "lstm_copy_bit_error_1p5x": {
+            "en": "The LSTM baseline at length 9: without an external memory it does not carry the "
+            "copy beyond the trained lengths.",
+            "es": "El LSTM de referencia con longitud 9: sin memoria externa no lleva la copia más "
+            "allá de las longitudes entrenadas.",
+        },
+        "no_temporal_links": {
+            "en": "Without the link matrix the heads can only read by content.",
+            "es": "Sin la matriz de enlace los cabezales solo pueden leer por contenido.",
+        },
+        "no_allocation": {
+            "en": "With content-only writes the DNC has no free list to write each vector to a "
+            "fresh slot.",
+            "es": "Si solo escribe por contenido, el DNC no tiene lista de ranuras libres para "
+            "escribir cada vector en una ranura nueva.",
+        },
+        "no_free_gates": {
+            "en": "Without free gates nothing read is ever released.",
+            "es": "Sin puertas de liberación nunca se libera lo ya leído.",
+        },
+    },
     "talk": "alex-graves-iclr-2017",
     "points": [5, 6, 7, 8, 9, 10],
     "nodes": ["F", "G", "H", "I", "J", "K"],

@@ -23,7 +23,7 @@ import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import torch
 from tqdm import tqdm
@@ -32,7 +32,15 @@ from demos.kit import cli
 from demos.kit.cli import option
 
 from . import task as tasks
-from .model import ABLATIONS, WEIGHTS_DIR, Config, count_parameters, save_checkpoint
+from .model import (
+    ABLATIONS,
+    DNC,
+    WEIGHTS_DIR,
+    Config,
+    count_parameters,
+    load_checkpoint,
+    save_checkpoint,
+)
 from .stacked import StackedDNC, member
 from .train import _VALIDATION_BATCH, _VALIDATION_SEED, TrainConfig, check_batch, evaluate_on
 from .train import train as train_one
@@ -51,6 +59,7 @@ BITS, ITEM_LEN = 6, 2
 # (shortest, longest) length (recall: items) and optimiser steps of each task's runs
 TASK_RANGE = {"copy": (1, 6), "recall": (2, 4)}
 DNC_STEPS = 1000
+RESUME_DATA_SEED = 1000  # a resumed run draws new batches, not the first run's again
 
 
 def dnc_path(variant: str, task: str, seed: int) -> Path:
@@ -120,7 +129,12 @@ def _member_errors(logits: torch.Tensor, batch: tasks.Batch) -> list[float]:
     return (wrong.sum((0, 2)) / scored.clamp(min=1)).tolist()
 
 
-def train_seed(seed: int, steps: int = DNC_STEPS) -> list[Path]:
+def train_seed(
+    seed: int,
+    steps: int = DNC_STEPS,
+    study_tasks: tuple[str, ...] = STUDY_TASKS,
+    resume: bool = False,
+) -> list[Path]:
     """Train every variant of VARIANTS on both STUDY_TASKS with one seed, as one stacked run.
 
     Member (variant, task) starts from the weights ``torch.manual_seed(seed)`` gives a fresh DNC
@@ -128,21 +142,32 @@ def train_seed(seed: int, steps: int = DNC_STEPS) -> list[Path]:
     alike and see the same sequences, so they differ only by the mechanism switched off (copy and
     recall have the same input and output sizes, so both tasks share the stack). Every EVAL_EVERY
     steps each member is scored on its task's validation part and keeps its best weights.
+
+    ``resume`` goes on from the checkpoints already written (their selected weights, a fresh Adam,
+    new batches from the generator seeded ``seed + RESUME_DATA_SEED``) for ``steps`` more steps.
     """
     torch.set_num_threads(1)
     kw = task_kw()
-    members = [(v, t) for t in STUDY_TASKS for v in VARIANTS]
+    members = [(v, t) for t in study_tasks for v in VARIANTS]
     cfgs = []
     for variant, task in members:
         input_size, output_size = tasks.sizes(task, BITS)
         cfg = Config(task=task, input_size=input_size, output_size=output_size)
         off: dict[str, Any] = {} if variant == "full" else {ABLATIONS[variant]: False}
         cfgs.append(replace(cfg, **off))
-    model = StackedDNC([member(c, seed) for c in cfgs])
+    dncs = [member(c, seed) for c in cfgs]
+    before = {i: 0 for i in range(len(members))}
+    if resume:
+        for i, (variant, task) in enumerate(members):
+            loaded, payload = load_checkpoint(dnc_path(variant, task, seed), "dnc")
+            dncs[i] = cast(DNC, loaded)
+            before[i] = int(payload["metrics"]["train_steps"])
+    model = StackedDNC(dncs)
     optimiser = torch.optim.Adam(model.parameters(), lr=DNC_LR)
-    gens = {t: torch.Generator().manual_seed(seed) for t in STUDY_TASKS}
+    data_seed = seed + (RESUME_DATA_SEED if resume else 0)
+    gens = {t: torch.Generator().manual_seed(data_seed) for t in study_tasks}
     val = {}
-    for t in STUDY_TASKS:
+    for t in study_tasks:
         lo, hi = TASK_RANGE[t]
         vgen = torch.Generator().manual_seed(_VALIDATION_SEED + hi)
         val[t] = tasks.make_batch(t, _VALIDATION_BATCH, lo, hi, vgen, **kw, part="validation")
@@ -163,7 +188,7 @@ def train_seed(seed: int, steps: int = DNC_STEPS) -> list[Path]:
         taken = step
         per_task = {
             t: tasks.make_batch(t, BATCH, *TASK_RANGE[t], gens[t], **kw, part="train")
-            for t in STUDY_TASKS
+            for t in study_tasks
         }
         batch = _pad_stack([per_task[t] for _, t in members])
         losses = _member_losses(model(batch.inputs), batch)
@@ -193,8 +218,9 @@ def train_seed(seed: int, steps: int = DNC_STEPS) -> list[Path]:
             "study": {"variant": variant, "members": len(members), "lr": DNC_LR},
             "train_cpu_seconds_all_members": round(seconds, 1),
             "train_wall_seconds_all_members": round(wall_seconds, 1),
-            "train_steps": taken,
-            "selected_step": best[i]["step"],
+            "train_steps": before[i] + taken,
+            "resumed_at_step": before[i] if resume else None,
+            "selected_step": before[i] + best[i]["step"] if "state" in best[i] else before[i],
             "val_bit_error": best[i]["error"],
             "check_length": hi,
             "check_bit_error": check_error,
@@ -204,7 +230,7 @@ def train_seed(seed: int, steps: int = DNC_STEPS) -> list[Path]:
         }
         path = dnc_path(variant, task, seed)
         path.parent.mkdir(parents=True, exist_ok=True)
-        save_checkpoint(path, dnc, cfg, taken, metrics, seed)
+        save_checkpoint(path, dnc, cfg, before[i] + taken, metrics, seed)
         written.append(path)
         print(f"{path.name}: val {best[i]['error']:.4f} at step {best[i]['step']}", flush=True)
     return written
@@ -218,6 +244,10 @@ class StudyConfig:
     seed: int = option(-1, "only this training seed (-1: every seed of SEEDS)")
     lr: float = option(0.0, "lstm: only this learning rate of LSTM_LRS (0: all of them)")
     steps: int = option(DNC_STEPS, "optimiser steps of each stacked DNC run")
+    task: str = option(
+        "both", "dnc: train the copy or recall members only", choices=("both", *STUDY_TASKS)
+    )
+    resume: bool = option(False, "dnc: go on from the checkpoints written (see train_seed)")
 
 
 def main(cfg: StudyConfig) -> None:
@@ -225,7 +255,8 @@ def main(cfg: StudyConfig) -> None:
     seeds = SEEDS if cfg.seed < 0 else (cfg.seed,)
     if cfg.part in ("all", "dnc"):
         for seed in seeds:
-            train_seed(seed, cfg.steps)
+            chosen = STUDY_TASKS if cfg.task == "both" else (cfg.task,)
+            train_seed(seed, cfg.steps, chosen, cfg.resume)
     if cfg.part in ("all", "lstm"):
         for run in lstm_runs():
             if run.seed in seeds and cfg.lr in (0.0, run.lr):

@@ -109,6 +109,17 @@ def task_kwargs(args: TrainConfig) -> dict[str, Any]:
     }
 
 
+def task_kw_of(payload: dict[str, Any]) -> dict[str, Any]:
+    """The task generator's arguments a checkpoint was trained with (its metrics' "args")."""
+    args = payload["metrics"].get("args", {})
+    return {
+        "bits": int(args.get("bits", 6)),
+        "min_repeats": 1,
+        "max_repeats": int(args.get("max_repeats", 3)),
+        "item_len": int(args.get("item_len", 2)),
+    }
+
+
 def check_batch(task: str, length: int, kw: dict[str, Any]) -> tasks.Batch:
     """The small fixed set whose error is stored in the checkpoint's metrics."""
     gen = torch.Generator().manual_seed(CHECK_SEED)
