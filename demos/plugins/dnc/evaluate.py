@@ -55,10 +55,13 @@ RECALL_CURVE = (2, 3, 4, 5, 6, 7)  # items of 2 vectors; 7 items + the query fil
 QUICK_RECALL_CURVE = (2, 4, 6)
 
 ACCEPTANCE = (
-    Criterion("copy_bit_error", "<", 0.01),
-    Criterion("copy_bit_error_1p5x", "<", 0.1),
-    Criterion("lstm_copy_bit_error_1p5x", ">", 0.1),  # the LSTM does not carry copy beyond
+    Criterion("copy_bit_error", "<", 0.01),  # the DNC copies the trained lengths
+    # it carries the copy to 1.5× the trained length better than the tuned LSTM does
+    Criterion("copy_bit_error_1p5x", "<", 0.15),
+    Criterion("lstm_copy_bit_error_1p5x", ">", 0.15),
     Criterion("copy_bit_error_2x_memory", ">", 0.3),  # memory runs out: near chance (0.5)
+    # content-only writes (no allocation) break copy even at the trained lengths
+    Criterion("no_allocation_copy_bit_error", ">", 0.03),
 )
 register_baseline(
     "dnc/lstm",
@@ -321,6 +324,10 @@ def evaluate(cfg: EvalConfig, out: Callable[[str], None] = print) -> Report:
     lstm, lstm_details = _lstm(scorer, out)
     page = _page_models(scorer, out)
     figures: dict[str, Any] = {**full, **lstm}
+    # the ablation the acceptance checks, as a plain figure (its interval is in "ablations")
+    figures["no_allocation_copy_bit_error"] = round(
+        ablated["no_allocation"][0]["copy_bit_error"].mean, 5
+    )
     descriptions = {
         "no_temporal_links": "no link matrix: the read heads address by content only",
         "no_allocation": "content-only writes: the allocation gate is held at 0",
