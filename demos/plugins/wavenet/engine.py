@@ -24,7 +24,7 @@ from .fast import CachedGenerator
 from .model import WaveNet
 from .mulaw import SILENCE
 from .sampling import sample_class
-from .task import local_features, steady_phase
+from .task import local_features, note_hz, steady_phase_hz
 
 _TANH_CLAMP = 10.0  # tanh(10) = 1 − 4e-9: beyond it the value is 1 to float32 precision
 
@@ -147,9 +147,14 @@ def _generate(
 class CompiledGenerator:
     """The numba engine's weights (from a CachedGenerator's folded ones) and its queue state."""
 
-    def __init__(self, model: WaveNet, note: int, timbre: int) -> None:
+    def __init__(
+        self, model: WaveNet, note: int, timbre: int, phase_hz: float | None = None
+    ) -> None:
         cached = CachedGenerator(model, note, timbre)
         self.note = note
+        # The local conditioning follows `phase_hz` if given (evaluate.py's detuned-phase probe),
+        # else the note's own frequency.
+        self.phase_hz = note_hz(note) if phase_hz is None else float(phase_hz)
         f32 = np.float32
 
         def stack(i: int, transpose: bool = True) -> np.ndarray:
@@ -189,7 +194,7 @@ class CompiledGenerator:
 
     def generate(self, u: np.ndarray, temperature: float = 1.0, token: int = SILENCE) -> np.ndarray:
         """len(u) new μ-law classes after input `token`, continuing from the current queues. -> int64."""
-        local = local_features(steady_phase(self.note, self.t, len(u))[None])[0]
+        local = local_features(steady_phase_hz(self.phase_hz, self.t, len(u))[None])[0]
         out = _generate(
             token,
             self.t,
@@ -203,7 +208,13 @@ class CompiledGenerator:
 
 
 def generate_compiled(
-    model: WaveNet, note: int, timbre: int, u: np.ndarray, temperature: float = 1.0
+    model: WaveNet,
+    note: int,
+    timbre: int,
+    u: np.ndarray,
+    temperature: float = 1.0,
+    phase_hz: float | None = None,
 ) -> np.ndarray:
-    """len(u) new μ-law classes from silence with the compiled engine. -> int64 [len(u)]."""
-    return CompiledGenerator(model, note, timbre).generate(u, temperature)
+    """len(u) new μ-law classes from silence with the compiled engine (local conditioning at
+    `phase_hz` if given, else at the note's frequency). -> int64 [len(u)]."""
+    return CompiledGenerator(model, note, timbre, phase_hz).generate(u, temperature)

@@ -1,6 +1,7 @@
 """Generate one conditioned note with the bundled WaveNet and describe it for the page.
 
-The clip comes from the compiled engine (engine.py). With `compare` on, a few samples are also
+The clip comes from the compiled engine (engine.py); a reference clip of the same note from the
+synthesiser that made the training data (task.synth) comes with it. With `compare` on, a few samples are also
 drawn by the PyTorch cached path (fast.py) and by the naive path over a full receptive field, to
 show that they agree and what each costs per second of audio.
 """
@@ -36,6 +37,13 @@ def load(path: str = str(WEIGHTS)) -> tuple[WaveNet, dict]:
     model.load_state_dict(ckpt["model"])
     model.eval()
     return model, ckpt
+
+
+def reference_clip(note: int, timbre: int, n: int, seed: int) -> np.ndarray:
+    """`n` samples of the synthesiser's note (task.synth, from `seed`), μ-law quantised as the
+    training data is: what the model learned to imitate. float64 [n] in [-1, 1]."""
+    wave, _ = task.synth(np.random.default_rng(seed), note, timbre, n)
+    return mulaw.decode(mulaw.encode(wave))
 
 
 def run(params: dict, progress: Progress = lambda pct, msg: None) -> dict:
@@ -108,6 +116,7 @@ def run(params: dict, progress: Progress = lambda pct, msg: None) -> dict:
     wav = mulaw.decode(tokens)
     target = task.note_hz(note)
     dominant = audio.dominant_frequency(wav, cfg.sample_rate)
+    reference = reference_clip(note, timbre, n, int(params["seed"]))
     metrics = ckpt.get("metrics", {})
     return {
         "note": params["note"],
@@ -118,6 +127,9 @@ def run(params: dict, progress: Progress = lambda pct, msg: None) -> dict:
         "dominant_hz": round(dominant, 2),
         "pitch_error_pct": round(100 * (dominant - target) / target, 2),
         "wav_base64": audio.wav_base64(wav, cfg.sample_rate),
+        # The synthesiser's own note, as the training data holds it, to listen to beside the model's.
+        "reference_wav_base64": audio.wav_base64(reference, cfg.sample_rate),
+        "reference_dominant_hz": round(audio.dominant_frequency(reference, cfg.sample_rate), 2),
         "waveform": audio.envelope(wav, cfg.sample_rate),
         "spectrogram": audio.spectrogram(wav, cfg.sample_rate),
         "timings": timings,

@@ -35,12 +35,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import cast
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .mulaw import N_CLASSES
+from .mulaw import N_CLASSES, SILENCE
 
 
 def _default_dilations() -> list[int]:
@@ -65,6 +66,12 @@ class Config:
     # Per-sample local conditioning channels (task.local_features: sin φ, cos φ, sin 2φ, cos 2φ).
     local_channels: int = 4
     dilations: list[int] = field(default_factory=_default_dilations)
+    # Ablation switches (evaluate.py, variants.py); the bundled model has both on.
+    # phase_input=False: U_k is zero and frozen, so y never reaches a gate (a global-only model).
+    phase_input: bool = True
+    # audio_input=False: every input x_t is replaced by the silent class, so the model sees only
+    # the conditioning (the no-audio-context baseline); `tie_inputs` makes the embedding say so.
+    audio_input: bool = True
 
     @property
     def receptive_field(self) -> int:
@@ -114,6 +121,18 @@ class WaveNet(nn.Module):
         self.layers = nn.ModuleList(ResidualLayer(cfg, d) for d in cfg.dilations)
         self.head1 = nn.Conv1d(cfg.skip_channels, cfg.end_channels, kernel_size=1)
         self.head2 = nn.Conv1d(cfg.end_channels, N_CLASSES, kernel_size=1)
+        if not cfg.phase_input:
+            for layer in self.layers:
+                local = cast(ResidualLayer, layer).local
+                nn.init.zeros_(local.weight)
+                local.weight.requires_grad_(False)
+
+    def tie_inputs(self) -> None:
+        """For audio_input=False: every class's embedding becomes the silent class's, so the
+        cached and compiled generators (which look the embedding up) compute what forward does."""
+        if not self.cfg.audio_input:
+            with torch.no_grad():
+                self.embed.weight.copy_(self.embed.weight[SILENCE].expand_as(self.embed.weight))
 
     @property
     def receptive_field(self) -> int:
@@ -157,6 +176,8 @@ class WaveNet(nn.Module):
         generator uses them to fill its queues from a prompt.
         """
         h = self.conditioning(note, timbre)
+        if not self.cfg.audio_input:
+            x = torch.full_like(x, SILENCE)
         a = self.embed(x).transpose(1, 2)
         skip: torch.Tensor | None = None
         for layer in self.layers:

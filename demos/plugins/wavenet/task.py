@@ -101,7 +101,12 @@ def steady_phase(note: int, start: int, n: int) -> np.ndarray:
     without vibrato or wander. One multiplication per element, so every generator that asks for
     position t gets the same number, however it slices the clip.
     """
-    omega = 2.0 * math.pi * note_hz(note) / SAMPLE_RATE
+    return steady_phase_hz(note_hz(note), start, n)
+
+
+def steady_phase_hz(hz: float, start: int, n: int) -> np.ndarray:
+    """`steady_phase` of a tone held at `hz` (any frequency, e.g. a detuned one). float64 [n]."""
+    omega = 2.0 * math.pi * hz / SAMPLE_RATE
     return omega * (np.arange(start, start + n, dtype=np.float64) + 1.0)
 
 

@@ -39,6 +39,12 @@ _UNIGRAM_NOTES = 64  # training notes counted for the unigram μ-law baseline
 _LAPLACE = 1.0  # add-one smoothing of the unigram counts
 # A tiny fixed set whose NLL is stored too, so a unit test can check a checkpoint in a second.
 CHECK_SET = {"batch": 2, "length": 2048, "seed": 7_000_001}
+# The model variants evaluate.py compares: (phase_input, audio_input) of model.Config.
+VARIANTS = {
+    "full": (True, True),  # the bundled model: audio context, global and phase conditioning
+    "global_only": (False, True),  # ablation no_phase_conditioning: no per-sample phase
+    "no_audio": (True, False),  # baseline: phase and global conditioning, no audio context
+}
 
 
 def unigram_logprobs(rng: np.random.Generator, length: int) -> np.ndarray:
@@ -193,6 +199,7 @@ def load_init(model: WaveNet, path: Path) -> None:
 
 def save(model: WaveNet, step: int, metrics: dict, out: Path, logp: np.ndarray, seed: int) -> None:
     """The kit's checkpoint; metrics carry the unigram baseline's log-probabilities for evaluate."""
+    model.tie_inputs()
     metrics = dict(
         metrics,
         nll_check=heldout_nll(model, *task.heldout_batch(**CHECK_SET)),
@@ -231,12 +238,20 @@ class TrainConfig:
     out: Path = option(WEIGHTS, "checkpoint path")
     init: Path | None = option(None, "start from this checkpoint's weights")
     threads: int = option(1, "torch CPU threads (the machine is shared)")
+    variant: str = option(
+        "full", "full | global_only (no phase conditioning) | no_audio (no audio context)"
+    )
 
 
 def train(cfg: TrainConfig, on_step: OnStep = no_step) -> TrainResult:
     """Train the WaveNet and keep the best-by-held-out-NLL checkpoint at ``cfg.out``."""
     torch.set_num_threads(cfg.threads)
-    model_cfg = Config(residual_channels=cfg.channels)
+    if cfg.variant not in VARIANTS:
+        raise ValueError(f"unknown variant {cfg.variant!r}; one of {', '.join(VARIANTS)}")
+    phase_input, audio_input = VARIANTS[cfg.variant]
+    model_cfg = Config(
+        residual_channels=cfg.channels, phase_input=phase_input, audio_input=audio_input
+    )
     print(
         f"receptive field {model_cfg.receptive_field} samples ({1000 * model_cfg.receptive_field / model_cfg.sample_rate:.0f} ms)"
     )

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from demos.plugins.wavenet import task
 from demos.plugins.wavenet.engine import CompiledGenerator, generate_compiled
 from demos.plugins.wavenet.fast import (
     CachedGenerator,
@@ -114,3 +115,11 @@ def test_sampled_frequencies_follow_the_softmax() -> None:
 def test_receptive_field_of_the_tiny_model_is_what_the_queues_hold() -> None:
     gen = CachedGenerator(WaveNet(TINY), 0, 0)
     assert sum(q.shape[0] for q in gen.queues) + 1 == TINY.receptive_field
+
+
+def test_the_compiled_engine_follows_a_given_phase_frequency(tiny_model: WaveNet) -> None:
+    u = uniforms(11, 200)
+    own = generate_compiled(tiny_model, 4, 1, u)
+    same = generate_compiled(tiny_model, 4, 1, u, phase_hz=task.note_hz(4))
+    detuned = generate_compiled(tiny_model, 4, 1, u, phase_hz=1.5 * task.note_hz(4))
+    assert np.array_equal(own, same) and not np.array_equal(own, detuned)

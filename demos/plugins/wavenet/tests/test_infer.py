@@ -20,6 +20,8 @@ RENDERER_KEYS = {
     "dominant_hz",
     "pitch_error_pct",
     "wav_base64",
+    "reference_wav_base64",
+    "reference_dominant_hz",
     "waveform",
     "spectrogram",
     "timings",
@@ -42,6 +44,14 @@ def test_a_short_run_without_comparison_returns_a_playable_wav() -> None:
     with wave.open(io.BytesIO(base64.b64decode(result["wav_base64"]))) as w:
         assert w.getnframes() == 4000 and w.getframerate() == 16_000
     assert seen and all(0 <= p <= 100 for p in seen) and seen == sorted(seen)
+
+
+def test_the_reference_clip_is_the_synthesised_note_at_the_asked_pitch() -> None:
+    result = run(_defaults(length_s=0.5, compare=False, note="C4", timbre="brass"))
+    with wave.open(io.BytesIO(base64.b64decode(result["reference_wav_base64"]))) as w:
+        assert w.getnframes() == 8000 and w.getframerate() == 16_000
+    assert abs(result["reference_dominant_hz"] - result["target_hz"]) / result["target_hz"] < 0.03
+    assert result["reference_wav_base64"] != result["wav_base64"]
 
 
 def test_the_same_params_give_the_same_audio_and_another_seed_does_not() -> None:

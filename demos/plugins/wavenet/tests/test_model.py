@@ -98,3 +98,26 @@ def test_one_training_step_reduces_the_loss_on_a_fixed_batch() -> None:
         for p in model.parameters():
             p -= 0.05 * p.grad
         assert float(model.loss(x, n, t, y)) < float(loss)
+
+
+def test_a_global_only_model_never_sees_the_phase() -> None:
+    torch.manual_seed(0)
+    model = WaveNet(Config(**{**TINY.__dict__, "phase_input": False})).eval()
+    x = torch.randint(0, 256, (1, 40))
+    note, timbre = torch.tensor([3]), torch.tensor([1])
+    a = model(x, note, timbre, torch.randn(1, TINY.local_channels, 40))
+    b = model(x, note, timbre, torch.randn(1, TINY.local_channels, 40))
+    assert torch.equal(a, b)
+    assert not any(layer.local.weight.requires_grad for layer in model.layers)
+
+
+def test_a_no_audio_model_never_sees_the_audio_and_its_tied_embedding_agrees() -> None:
+    torch.manual_seed(0)
+    model = WaveNet(Config(**{**TINY.__dict__, "audio_input": False})).eval()
+    note, timbre, local = _cond(40)
+    a = model(torch.randint(0, 256, (1, 40)), note, timbre, local)
+    b = model(torch.randint(0, 256, (1, 40)), note, timbre, local)
+    assert torch.equal(a, b)
+    model.tie_inputs()  # the embedding lookups of the cached paths now give the same
+    assert torch.equal(model.embed.weight[0], model.embed.weight[255])
+    assert torch.equal(model(torch.randint(0, 256, (1, 40)), note, timbre, local), a)

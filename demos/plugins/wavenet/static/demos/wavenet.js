@@ -1,11 +1,14 @@
 /* Renderer of the WaveNet demo: the generated note (audio, waveform, spectrogram), the speed of
-   the three generation paths, and the receptive field of the dilated stack. */
+   the three generation paths, and the receptive field of the dilated stack; a reference clip of
+   the same note from the synthesiser plays beside the generated one. */
 (function () {
   "use strict";
 
   var T = {
     en: {
       audio: "Generated note",
+      reference: "Reference: the same note from the synthesiser that made the training data",
+      refPitch: function (r) { return "Dominant frequency of the reference: " + r.reference_dominant_hz + " Hz."; },
       pitch: function (r) {
         return "Asked for " + r.note + " (" + r.target_hz + " Hz, " + r.timbre + "); dominant frequency of the result: " +
           r.dominant_hz + " Hz (" + (r.pitch_error_pct >= 0 ? "+" : "") + r.pitch_error_pct + " %).";
@@ -31,6 +34,8 @@
     },
     es: {
       audio: "Nota generada",
+      reference: "Referencia: la misma nota del sintetizador que produjo los datos de entrenamiento",
+      refPitch: function (r) { return "Frecuencia dominante de la referencia: " + r.reference_dominant_hz + " Hz."; },
       pitch: function (r) {
         return "Se pidió " + r.note + " (" + r.target_hz + " Hz, " + r.timbre + "); frecuencia dominante del resultado: " +
           r.dominant_hz + " Hz (" + (r.pitch_error_pct >= 0 ? "+" : "") + r.pitch_error_pct + " %).";
@@ -70,6 +75,10 @@
 
     if (r.wav_base64) viz.audio(el, r.wav_base64, { title: t.audio });
     if (r.target_hz) viz.note(el, t.pitch(r));
+    if (r.reference_wav_base64) {
+      viz.audio(el, r.reference_wav_base64, { title: t.reference });
+      if (r.reference_dominant_hz) viz.note(el, t.refPitch(r));
+    }
 
     var w = r.waveform;
     if (w && w.t_ms) {
