@@ -39,11 +39,12 @@ def test_dnc_page_runs_copy_at_a_chosen_length_and_draws_heatmaps(page, live_wor
         {"#f-length": "6", "#f-seed": str(int(fresh_seed()) % 10_000)},
         {"#f-task": "copy"},
     )
-    assert (
-        page.evaluate(CANVASES) >= 4
-    )  # input/target/output bits, write and read weightings, usage, links
+    # input/target/output bits, write and read weightings, read modes, usage, memory, links
+    assert page.evaluate(CANVASES) >= 9
     text = page.get_by_test_id("demo-result").inner_text().lower()
     assert "write" in text and "read" in text
+    assert "read modes over time" in text  # backward / content / forward per head
+    assert "memory contents over time" in text and "memory contents at the last step" in text
     assert "length=6" in page.url
     assert page.js_errors == []
 

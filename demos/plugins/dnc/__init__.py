@@ -67,6 +67,68 @@ META = {
             "importa el acceso disperso (punto 10)."
         ),
     },
+    # One sentence per interval figure and ablation of evaluation.json, shown on the demo page.
+    "evaluation_notes": {
+        "copy_bit_error": {
+            "en": "Bits the DNC gets wrong when it copies test sequences of the trained lengths "
+            "(2-6), averaged over three training seeds.",
+            "es": "Bits que el DNC copia mal en secuencias de prueba de las longitudes entrenadas "
+            "(2-6), en promedio sobre tres semillas de entrenamiento.",
+        },
+        "copy_bit_error_1p5x": {
+            "en": "The same at length 9, 1.5 times the longest trained length: the learned copy "
+            "carries beyond training, but how far varies a lot from seed to seed.",
+            "es": "Lo mismo con longitud 9, 1,5 veces la mayor entrenada: la copia aprendida va "
+            "más allá del entrenamiento, pero cuánto varía mucho de una semilla a otra.",
+        },
+        "copy_bit_error_2x_memory": {
+            "en": "Copies of length 32 with 16 memory slots: the memory runs out and the error is "
+            "near chance (50 %).",
+            "es": "Copias de longitud 32 con 16 ranuras de memoria: la memoria se acaba y el error "
+            "queda cerca del azar (50 %).",
+        },
+        "recall_exact": {
+            "en": "Share of associative-recall queries (2-4 items) whose whole answer is right; "
+            "after 2,000 steps one seed has learned the task and two are still learning, hence the "
+            "wide interval.",
+            "es": "Proporción de consultas de recuerdo asociativo (2-4 elementos) cuya respuesta "
+            "entera es correcta; tras 2.000 pasos una semilla ha aprendido la tarea y dos siguen "
+            "aprendiendo, de ahí el intervalo ancho.",
+        },
+        "lstm_copy_bit_error": {
+            "en": "The LSTM baseline, its learning rate chosen on validation: tuned, it copies the "
+            "trained lengths as well as the DNC.",
+            "es": "El LSTM de referencia, con la tasa de aprendizaje elegida en validación: "
+            "ajustado, copia las longitudes entrenadas tan bien como el DNC.",
+        },
+        "lstm_copy_bit_error_1p5x": {
+            "en": "The LSTM baseline at length 9: without an external memory it carries the copy "
+            "beyond training less well than the DNC, about twice the error.",
+            "es": "El LSTM de referencia con longitud 9: sin memoria externa lleva la copia fuera "
+            "del entrenamiento peor que el DNC, con cerca del doble de error.",
+        },
+        "no_temporal_links": {
+            "en": "Without the link matrix the heads read by content only: the DNC still copies "
+            "the trained lengths, but at 1.5 times them it fails about three times as often.",
+            "es": "Sin la matriz de enlace los cabezales solo leen por contenido: el DNC sigue "
+            "copiando las longitudes entrenadas, pero con 1,5 veces esa longitud falla unas tres "
+            "veces más a menudo.",
+        },
+        "no_allocation": {
+            "en": "With content-only writes the DNC has no free list to put each vector in a "
+            "fresh slot: it fails even on the trained copy lengths and recall drops most, so "
+            "allocation does the most work.",
+            "es": "Si solo escribe por contenido, el DNC no tiene lista de ranuras libres donde "
+            "poner cada vector: falla incluso en las longitudes de copia entrenadas y el recuerdo "
+            "es el que más cae, así que la asignación es lo que más trabaja.",
+        },
+        "no_free_gates": {
+            "en": "Holding the free gates at 0 changed nothing on the trained lengths and made "
+            "longer copies better, not worse: the claim that they help did not survive here.",
+            "es": "Fijar las puertas de liberación en 0 no cambió nada en las longitudes entrenadas "
+            "y mejoró las copias más largas: la idea de que ayudan no se sostuvo aquí.",
+        },
+    },
     "talk": "alex-graves-iclr-2017",
     "points": [5, 6, 7, 8, 9, 10],
     "nodes": ["F", "G", "H", "I", "J", "K"],

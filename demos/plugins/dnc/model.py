@@ -37,6 +37,18 @@ class Config:
     num_reads: int = 1  # R
     clip_value: float = 20.0  # output logits are clipped, as deepmind/dnc clips its outputs
     lstm_hidden: int = 0  # the baseline's units, 0 = chosen to match the DNC's parameter count
+    # The ablation switches (evaluate.ABLATIONS): each False disables one access mechanism.
+    temporal_links: bool = True  # False: no link matrix, reads by content only
+    allocation: bool = True  # False: content-only writes (the allocation gate is held at 0)
+    free_gates: bool = True  # False: free gates held at 0, so usage never falls
+
+
+ABLATIONS = {
+    "no_temporal_links": "temporal_links",
+    "no_allocation": "allocation",
+    "no_free_gates": "free_gates",
+}
+"""Ablation name -> the Config switch it turns off."""
 
 
 class DNC(nn.Module):
@@ -47,7 +59,14 @@ class DNC(nn.Module):
         self.cfg = cfg
         read_size = cfg.num_reads * cfg.word_size
         self.controller = nn.LSTMCell(cfg.input_size + read_size, cfg.hidden_size)
-        self.access = MemoryAccess(cfg.hidden_size, cfg.word_size, cfg.num_reads)
+        self.access = MemoryAccess(
+            cfg.hidden_size,
+            cfg.word_size,
+            cfg.num_reads,
+            temporal_links=cfg.temporal_links,
+            allocation=cfg.allocation,
+            free_gates=cfg.free_gates,
+        )
         self.output = nn.Linear(cfg.hidden_size + read_size, cfg.output_size)
 
     def forward(
@@ -58,7 +77,8 @@ class DNC(nn.Module):
         Returns (logits [T, batch, output_size], trace). With ``trace=True`` the trace holds, stacked
         over time: write_weights [T, batch, N], read_weights [T, batch, R, N], usage [T, batch, N],
         free_gates [T, batch, R], allocation_gate / write_gate [T, batch], read_modes
-        [T, batch, R, 3], and the final link matrix link [batch, N, N].
+        [T, batch, R, 3] (backward, content, forward), memory [T, batch, N, word_size], and the
+        final link matrix link [batch, N, N].
         """
         cfg = self.cfg
         steps, batch = x.shape[0], x.shape[1]
@@ -83,6 +103,7 @@ class DNC(nn.Module):
                     ("allocation_gate", xi.allocation_gate.squeeze(-1)),
                     ("write_gate", xi.write_gate.squeeze(-1)),
                     ("read_modes", xi.read_modes),
+                    ("memory", state.memory),
                 ):
                     record.setdefault(key, []).append(value)
         logits = torch.stack(outputs).clamp(-cfg.clip_value, cfg.clip_value)

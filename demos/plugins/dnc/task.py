@@ -13,15 +13,25 @@ Layouts (``bits`` data channels, then the control channels):
   end marker (output channel ``bits``).
 * recall: K items of ``item_len`` vectors (all vectors distinct), then a query item flagged on
   channel ``bits``, then ``item_len`` blank steps whose target is the item that followed the query.
+
+Held-out data: every example belongs to one *part* by a hash of its input (``part_of``): half of
+all possible sequences are for training, a quarter for validation and a quarter for testing.
+``make_batch(..., part=...)`` draws only from that part (and, with ``distinct=True``, never the
+same sequence twice), so the training, validation and test sets are disjoint by construction, also
+at short lengths where random draws would repeat (copy of length 2 has only 4,096 sequences).
 """
 
 from __future__ import annotations
 
+import zlib
 from typing import NamedTuple
 
 import torch
 
 TASKS = ("copy", "repeat_copy", "recall")
+PARTS = ("train", "validation", "test")
+_PART_OF_HASH = ("train", "train", "validation", "test")  # crc32 % 4 -> part
+_MAX_REJECTIONS = 100_000  # a part/length with too few distinct sequences fails instead of hanging
 REPEAT_SCALE = 10.0  # the repeat count is fed as R / REPEAT_SCALE so that it stays in [0, 1]
 
 
@@ -118,6 +128,37 @@ def distinct_items(
     return vectors.view(num_items, item_len, bits)
 
 
+def example_key(inputs: torch.Tensor) -> bytes:
+    """The identity of one example: its input steps [T, input_size] as bytes (a split's item)."""
+    return inputs.numpy().tobytes()
+
+
+def part_of(inputs: torch.Tensor) -> str:
+    """ "train", "validation" or "test": the part an example's input [T, input_size] belongs to."""
+    return _PART_OF_HASH[zlib.crc32(example_key(inputs)) % len(_PART_OF_HASH)]
+
+
+def _example(
+    task: str,
+    n: int,
+    generator: torch.Generator,
+    bits: int,
+    min_repeats: int,
+    max_repeats: int,
+    item_len: int,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    if task == "copy":
+        return copy_example(random_pattern(n, bits, generator))
+    if task == "repeat_copy":
+        r = int(torch.randint(min_repeats, max_repeats + 1, (1,), generator=generator))
+        return repeat_copy_example(random_pattern(n, bits, generator), r)
+    if task == "recall":
+        n = max(n, 2)
+        query = int(torch.randint(0, n - 1, (1,), generator=generator))
+        return recall_example(distinct_items(n, item_len, bits, generator), query)
+    raise ValueError(f"unknown task {task!r}")
+
+
 def make_batch(
     task: str,
     batch: int,
@@ -128,23 +169,29 @@ def make_batch(
     min_repeats: int = 1,
     max_repeats: int = 3,
     item_len: int = 2,
+    part: str | None = None,
+    distinct: bool = False,
 ) -> Batch:
     """A batch with lengths (copy), lengths and repeats (repeat_copy) or item counts (recall)
-    drawn uniformly in [min_len, max_len]."""
-    examples = []
-    for _ in range(batch):
+    drawn uniformly in [min_len, max_len]; only from ``part`` when given (see ``part_of``), and
+    without repeats when ``distinct``. ``part=None`` draws from everything (the bundled page
+    checkpoints were trained that way)."""
+    if part is not None and part not in PARTS:
+        raise ValueError(f"unknown part {part!r}; one of {', '.join(PARTS)}")
+    examples: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = []
+    seen: set[bytes] = set()
+    rejected = 0
+    while len(examples) < batch:
         n = int(torch.randint(min_len, max_len + 1, (1,), generator=generator))
-        if task == "copy":
-            examples.append(copy_example(random_pattern(n, bits, generator)))
-        elif task == "repeat_copy":
-            r = int(torch.randint(min_repeats, max_repeats + 1, (1,), generator=generator))
-            examples.append(repeat_copy_example(random_pattern(n, bits, generator), r))
-        elif task == "recall":
-            n = max(n, 2)
-            query = int(torch.randint(0, n - 1, (1,), generator=generator))
-            examples.append(recall_example(distinct_items(n, item_len, bits, generator), query))
-        else:
-            raise ValueError(f"unknown task {task!r}")
+        example = _example(task, n, generator, bits, min_repeats, max_repeats, item_len)
+        key = example_key(example[0]) if (part is not None or distinct) else b""
+        if (part is not None and part_of(example[0]) != part) or (distinct and key in seen):
+            rejected += 1
+            if rejected > _MAX_REJECTIONS:
+                raise ValueError(f"too few distinct {task} sequences in part {part!r}")
+            continue
+        seen.add(key)
+        examples.append(example)
     return _stack(examples)
 
 

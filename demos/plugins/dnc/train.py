@@ -34,7 +34,7 @@ from demos.kit.cli import option
 from demos.kit.training import OnStep, TrainResult, no_step
 
 from . import task as tasks
-from .model import WEIGHTS_DIR, Config, build, count_parameters, save_checkpoint
+from .model import ABLATIONS, WEIGHTS_DIR, Config, build, count_parameters, save_checkpoint
 
 # A fixed evaluation set stored with each checkpoint, re-checked by the tests.
 CHECK_SEED = 777
@@ -71,6 +71,17 @@ class TrainConfig:
     advance_error: float = option(0.01, "curriculum: error to lengthen at")
     target_error: float = option(0.003, "error at the full range that counts as learned")
     consolidate: int = option(1000, "steps to keep training once learned")
+    ablation: str = option(
+        "none", "train with one access mechanism switched off", choices=("none", *ABLATIONS)
+    )
+    partition: bool = option(
+        False,
+        "train and validate only on their parts of task.part_of (disjoint from the test part)",
+    )
+    select_best: bool = option(
+        False,
+        "keep the weights with the lowest validation error (checked every --eval-every steps)",
+    )
     init: Path | None = option(None, "checkpoint to start from (warm start)")
     out: Path | None = option(None, "checkpoint path (default weights/<model>_<task>.pt)")
 
@@ -89,7 +100,7 @@ def checkpoint_path(task: str, kind: str) -> Path:
     return WEIGHTS_DIR / f"{kind}_{task}.pt"
 
 
-def task_kwargs(args: TrainConfig) -> dict[str, int]:
+def task_kwargs(args: TrainConfig) -> dict[str, Any]:
     return {
         "bits": args.bits,
         "min_repeats": 1,
@@ -98,7 +109,18 @@ def task_kwargs(args: TrainConfig) -> dict[str, int]:
     }
 
 
-def check_batch(task: str, length: int, kw: dict[str, int]) -> tasks.Batch:
+def task_kw_of(payload: dict[str, Any]) -> dict[str, Any]:
+    """The task generator's arguments a checkpoint was trained with (its metrics' "args")."""
+    args = payload["metrics"].get("args", {})
+    return {
+        "bits": int(args.get("bits", 6)),
+        "min_repeats": 1,
+        "max_repeats": int(args.get("max_repeats", 3)),
+        "item_len": int(args.get("item_len", 2)),
+    }
+
+
+def check_batch(task: str, length: int, kw: dict[str, Any]) -> tasks.Batch:
     """The small fixed set whose error is stored in the checkpoint's metrics."""
     gen = torch.Generator().manual_seed(CHECK_SEED)
     return tasks.make_batch(task, CHECK_BATCH, length, length, gen, **kw)
@@ -150,20 +172,25 @@ def fit(args: TrainConfig, on_step: OnStep = no_step) -> Fitted:
         word_size=args.word,
         num_reads=args.reads,
     )
+    if args.ablation != "none":
+        setattr(cfg, ABLATIONS[args.ablation], False)
     model = build(args.model, cfg)
     if args.init is not None:
         warm_start(model, checkpoint.load(args.init))
     optimiser = torch.optim.Adam(model.parameters(), lr=args.lr)
     kw = task_kwargs(args)
+    train_part, val_part = ("train", "validation") if args.partition else (None, None)
     validation: dict[int, tasks.Batch] = {}
 
     def validate(upto: int) -> float:
         if upto not in validation:
             vgen = torch.Generator().manual_seed(_VALIDATION_SEED + upto)
             validation[upto] = tasks.make_batch(
-                args.task, _VALIDATION_BATCH, args.min_len, upto, vgen, **kw
+                args.task, _VALIDATION_BATCH, args.min_len, upto, vgen, **kw, part=val_part
             )
         return evaluate_on(model, validation[upto])[0]
+
+    best: dict[str, Any] = {"error": float("inf"), "step": 0, "state": None}
 
     # --start-len 0: no curriculum, the whole range [min_len, max_len] from the first step
     current = min(max(args.start_len or args.max_len, args.min_len), args.max_len)
@@ -178,7 +205,9 @@ def fit(args: TrainConfig, on_step: OnStep = no_step) -> Fitted:
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     bar = tqdm(total=args.max_steps, desc=f"{args.model} {args.task}", mininterval=2.0)
     while step < args.max_steps and time.process_time() - start < args.budget_min * 60:
-        batch = tasks.make_batch(args.task, args.batch, args.min_len, current, gen, **kw)
+        batch = tasks.make_batch(
+            args.task, args.batch, args.min_len, current, gen, **kw, part=train_part
+        )
         logits, _ = model(batch.inputs)
         loss = tasks.masked_bce(logits, batch)
         optimiser.zero_grad()
@@ -194,6 +223,9 @@ def fit(args: TrainConfig, on_step: OnStep = no_step) -> Fitted:
                 current += 1
             elif current == args.max_len and val_error < args.target_error and learned_at is None:
                 learned_at = step
+            if args.select_best and current == args.max_len and val_error < best["error"]:
+                state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                best.update(error=val_error, step=step, state=state)
         on_step(step, {"loss": loss.item(), "current_max_len": current, "val_error": val_error})
         if stop["now"] or (learned_at is not None and step >= learned_at + args.consolidate):
             break
@@ -201,6 +233,8 @@ def fit(args: TrainConfig, on_step: OnStep = no_step) -> Fitted:
     for sig, handler in previous.items():
         signal.signal(sig, handler)
     seconds, wall_seconds = time.process_time() - start, time.monotonic() - wall_start
+    if best["state"] is not None:
+        model.load_state_dict(best["state"])
     check = check_batch(args.task, args.max_len, kw)
     check_error, check_exact = evaluate_on(model, check)
     metrics = {
@@ -210,6 +244,7 @@ def fit(args: TrainConfig, on_step: OnStep = no_step) -> Fitted:
         "learned_at_step": learned_at,
         "curriculum_reached": current,
         "val_bit_error": validate(args.max_len),
+        "selected_step": best["step"] if best["state"] is not None else step,
         "check_length": args.max_len,
         "check_bit_error": check_error,
         "check_exact": check_exact,

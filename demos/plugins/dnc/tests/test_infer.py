@@ -23,6 +23,9 @@ RENDERER_KEYS = {
     "free_gates",
     "allocation_gate",
     "write_gate",
+    "read_modes",
+    "memory_norm",
+    "memory_final",
     "bit_errors",
     "scored_bits",
     "bit_error",
@@ -42,6 +45,12 @@ def _check_shapes(result, slots):
     assert len(result["usage"]) == slots and len(result["link"]) == slots
     assert all(len(g) == steps for g in result["free_gates"])
     assert len(result["allocation_gate"]) == steps
+    for modes in result["read_modes"]:  # backward, content, forward: a distribution per step
+        assert len(modes) == 3 and all(len(row) == steps for row in modes)
+        assert all(abs(sum(col) - 1.0) < 0.01 for col in zip(*modes, strict=True))
+    assert len(result["memory_norm"]) == slots and len(result["memory_norm"][0]) == steps
+    assert all(v >= 0 for row in result["memory_norm"] for v in row)
+    assert len(result["memory_final"]) == slots
     assert len(result["curve"]["dnc"]) == len(result["curve"]["lstm"]) == len(CURVE_LENGTHS)
 
 

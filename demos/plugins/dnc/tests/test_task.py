@@ -62,3 +62,30 @@ def test_describe_draws_one_row_per_channel():
     batch = tasks.make_batch("copy", 1, 2, 2, _gen(6))
     text = tasks.describe(batch)
     assert len(text.splitlines()) == 7 + 1 + 6
+
+
+def test_the_train_validation_and_test_parts_never_share_a_sequence():
+    drawn = {part: tasks.make_batch("copy", 300, 1, 3, _gen(7), part=part) for part in tasks.PARTS}
+    keys = {
+        part: {
+            tasks.example_key(b.inputs[: 2 * int(b.mask[:, i].sum()) + 1, i]) for i in range(300)
+        }
+        for part, b in drawn.items()
+    }
+    assert not keys["train"] & keys["test"] and not keys["validation"] & keys["test"]
+    assert not keys["train"] & keys["validation"]
+    for part, b in drawn.items():
+        for i in range(5):
+            length = 2 * int(b.mask[:, i].sum()) + 1
+            assert tasks.part_of(b.inputs[:length, i]) == part
+
+
+def test_distinct_batches_hold_no_sequence_twice_and_fail_when_the_part_is_too_small():
+    batch = tasks.make_batch("copy", 200, 2, 2, _gen(8), part="test", distinct=True)
+    assert len({tasks.example_key(batch.inputs[:, i]) for i in range(200)}) == 200
+    try:
+        tasks.make_batch("copy", 40, 1, 1, _gen(9), part="test", distinct=True)  # ~16 exist
+    except ValueError as error:
+        assert "too few" in str(error)
+    else:
+        raise AssertionError("64 one-step patterns cannot give 40 distinct test sequences")

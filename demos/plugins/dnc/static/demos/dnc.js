@@ -13,7 +13,11 @@
       input: "Input bits", target: "Target bits", output: "DNC output (probability of 1)",
       time: "time step", channel: "channel", slot: "memory slot",
       write: "Write weighting over time", read: "Read weighting over time, head ",
-      usage: "Memory usage over time", link: "Final temporal link matrix L[i, j] (i written after j)",
+      usage: "Memory usage over time",
+      modes: "Read modes over time, head ", modeY: "rows: backward, content, forward",
+      memNorm: "Memory contents over time: length of each slot's word ||M[i]||",
+      memFinal: "Memory contents at the last step M[i, w]", word: "word component",
+      link: "Final temporal link matrix L[i, j] (i written after j)",
       linkX: "from slot j", linkY: "to slot i",
       gates: "Gates per step", gateY: "gate value", free: "free gate, head ", alloc: "allocation gate",
       writeGate: "write gate",
@@ -35,7 +39,11 @@
       input: "Bits de entrada", target: "Bits objetivo", output: "Salida del DNC (probabilidad de 1)",
       time: "paso de tiempo", channel: "canal", slot: "ranura de memoria",
       write: "Ponderación de escritura en el tiempo", read: "Ponderación de lectura en el tiempo, cabezal ",
-      usage: "Uso de la memoria en el tiempo", link: "Matriz de enlace temporal final L[i, j] (i escrita tras j)",
+      usage: "Uso de la memoria en el tiempo",
+      modes: "Modos de lectura en el tiempo, cabezal ", modeY: "filas: hacia atrás, contenido, hacia delante",
+      memNorm: "Contenido de la memoria en el tiempo: longitud de la palabra de cada ranura ||M[i]||",
+      memFinal: "Contenido de la memoria en el último paso M[i, w]", word: "componente de la palabra",
+      link: "Matriz de enlace temporal final L[i, j] (i escrita tras j)",
       linkX: "desde la ranura j", linkY: "hacia la ranura i",
       gates: "Puertas por paso", gateY: "valor de la puerta", free: "puerta de liberación, cabezal ",
       alloc: "puerta de asignación", writeGate: "puerta de escritura",
@@ -79,7 +87,14 @@
     heat(result.output, t.output, t.channel);
     heat(result.write_weights, t.write, t.slot);
     (result.read_weights || []).forEach(function (m, i) { heat(m, t.read + (i + 1), t.slot); });
+    (result.read_modes || []).forEach(function (m, i) { heat(m, t.modes + (i + 1), t.modeY); });
     heat(result.usage, t.usage, t.slot);
+    if (isMatrix(result.memory_norm)) {
+      viz.heatmap(el, result.memory_norm, { title: t.memNorm, xLabel: t.time, yLabel: t.slot, min: 0 });
+    }
+    if (isMatrix(result.memory_final)) {
+      viz.heatmap(el, result.memory_final, { title: t.memFinal, xLabel: t.word, yLabel: t.slot });
+    }
     if (isMatrix(result.link)) {
       viz.heatmap(el, result.link, { title: t.link, xLabel: t.linkX, yLabel: t.linkY, min: 0, max: 1 });
     }
