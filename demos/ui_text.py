@@ -70,6 +70,24 @@ UI: dict[str, dict[str, str]] = {
     "time_limit": {"en": "time limit", "es": "límite de tiempo"},
     "yes": {"en": "yes", "es": "sí"},
     "no": {"en": "no", "es": "no"},
+    "eval_title": {"en": "How well it works", "es": "Qué tal funciona"},
+    "eval_intro": {
+        "en": "Measured by manage.py eval_demo {slug} on held-out test data that no training or "
+        "selection saw: the mean over the training seeds {seeds}, with a bootstrap 95 % interval "
+        "(seeds and test items resampled).",
+        "es": "Medido con manage.py eval_demo {slug} sobre datos de prueba reservados que ningún "
+        "entrenamiento ni selección vio: la media sobre las semillas de entrenamiento {seeds}, con "
+        "un intervalo bootstrap del 95 % (se remuestrean semillas y casos de prueba).",
+    },
+    "eval_figure": {"en": "Figure", "es": "Cifra"},
+    "eval_mean": {"en": "Mean", "es": "Media"},
+    "eval_interval": {"en": "95 % interval", "es": "Intervalo del 95 %"},
+    "eval_means": {"en": "What it shows", "es": "Qué muestra"},
+    "eval_ablations": {"en": "Ablations", "es": "Ablaciones"},
+    "eval_baselines": {"en": "Baselines", "es": "Referencias"},
+    "eval_acceptance": {"en": "Promised figures", "es": "Cifras prometidas"},
+    "eval_met": {"en": "met", "es": "cumplida"},
+    "eval_missed": {"en": "missed", "es": "no cumplida"},
     "invalid_url_params": {
         "en": "Some parameters in the address were invalid and were reset to their defaults.",
         "es": "Algunos parámetros de la dirección no eran válidos y se han restablecido.",

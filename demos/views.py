@@ -22,6 +22,7 @@ from vault import languages
 
 from . import registry, schema
 from .embeds import embeddable
+from .reports import page_report
 from .ui_text import ui
 
 EMBED_WIDTH = 760
@@ -133,6 +134,7 @@ def page_context(
             p.strip() for p in demo.text("explanation", lang).split("\n\n") if p.strip()
         ],
         "controls": controls(demo, lang, values),
+        "evaluation": None if embed else page_report(demo, lang),
         "rejected": rejected,
         "embed": embed,
         "page_url": page_url,

@@ -281,8 +281,16 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 def fold(text: str) -> str:
     """Lower-case and strip diacritics: 'Computación' -> 'computacion'."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    lowered = text.lower()
+    if lowered.isascii():  # nothing to decompose: most words of either language
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+#: Per-word folding for the snippet and matched-word scans (a search folds every word of every
+#: hit's point and its twin; the words of a vault repeat).
+_fold_word = functools.lru_cache(maxsize=1 << 16)(fold)
 
 
 def words(text: str) -> list[str]:
@@ -415,7 +423,7 @@ def matched_words(query: str, text: str) -> list[str]:
     wanted = set(query_terms(query))
     seen: dict[str, str] = {}  # folded word -> first spelling in the text
     for m in _WORD.finditer(text):
-        w = fold(m.group())
+        w = _fold_word(m.group())
         if w in _STOP_FOLDED or (len(w) < MIN_WORD and w not in KEEP_SHORT):
             continue
         if term(w) in wanted and w not in seen:
@@ -431,7 +439,7 @@ def highlight(text: str, query: str, max_chars: int = 320) -> str:
     wanted = set(query_terms(query))
     spans = []
     for m in _WORD.finditer(text):
-        w = fold(m.group())
+        w = _fold_word(m.group())
         if w in _STOP_FOLDED or (len(w) < MIN_WORD and w not in KEEP_SHORT):
             continue
         if term(w) in wanted:

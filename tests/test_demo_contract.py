@@ -26,7 +26,14 @@ from django.core.management import call_command
 
 from demos import registry, schema
 from demos.kit import checkpoint, cli
-from demos.kit.evaluation import BASELINES, Criterion, EvalConfig, Report
+from demos.kit.evaluation import (
+    BASELINES,
+    REPORT_VERSION,
+    Criterion,
+    EvalConfig,
+    Report,
+    read_report,
+)
 from demos.kit.training import TrainResult
 from tests.demos_support import PROBE
 
@@ -137,6 +144,7 @@ def test_the_entry_points_have_the_kits_signatures(slug):
     assert _params(evaluate.evaluate)[:2] == ["cfg", "out"]
     assert typing.get_type_hints(evaluate.evaluate)["return"] is Report
     assert evaluate.ACCEPTANCE and all(isinstance(c, Criterion) for c in evaluate.ACCEPTANCE)
+    assert isinstance(evaluate.ABLATIONS, tuple) and evaluate.ABLATIONS  # the ablations it must run
     assert any(c.quick for c in evaluate.ACCEPTANCE)
 
 
@@ -196,5 +204,36 @@ def test_eval_demo_quick_meets_the_declared_acceptance_figures(slug):
     assert report["passed"] is True
     assert report["splits"] and all(s["size"] > 0 for s in report["splits"].values())
     assert set(report["baselines"]) <= set(BASELINES) and report["baselines"]
-    assert any("low" in f for f in report["figures"].values())  # at least one interval
+    assert any("ci95" in f for f in report["figures"].values())  # at least one interval
+    assert set(evaluate.ABLATIONS) <= set(report["ablations"])
     assert EvalConfig().quick is False  # quick is asked for, never the default
+
+
+def _intervals(figures: dict) -> list[str]:
+    return [name for name, f in figures.items() if "ci95" in f]
+
+
+@pytest.mark.parametrize("slug", ALL)
+def test_the_stored_evaluation_is_a_full_multi_seed_report_the_page_can_explain(slug):
+    """``eval_demo <slug> --write``'s evaluation.json: what the demo page shows."""
+    d = demo(slug)
+    report = read_report(d.folder)
+    assert report is not None, f"no evaluation.json: run manage.py eval_demo {slug} --write"
+    evaluate = d.module("evaluate")
+    assert report["demo"] == slug and report["quick"] is False
+    assert report["report_version"] == REPORT_VERSION
+    seeds = report["seeds"]
+    assert len(set(seeds)) == len(seeds) >= (1 if slug == TEMPLATE else 3), seeds
+    headline = _intervals(report["figures"])
+    assert headline, "no figure with an interval"
+    for name in headline:
+        lo, hi = report["figures"][name]["ci95"]
+        assert lo <= report["figures"][name]["mean"] <= hi, name
+    assert evaluate.ABLATIONS and set(evaluate.ABLATIONS) <= set(report["ablations"])
+    for name, ablation in report["ablations"].items():
+        assert ablation["figures"], name
+    notes = d.meta.get("evaluation_notes", {})
+    explained = [*headline, *report["ablations"]]
+    unexplained = [n for n in explained if set(notes.get(n, {})) != {"en", "es"}]
+    assert unexplained == [], "META['evaluation_notes'] needs an EN and an ES sentence for these"
+    assert all(notes[n]["en"].strip() and notes[n]["es"].strip() for n in explained)

@@ -17,10 +17,13 @@ from demos.kit.evaluation import (
     Report,
     Split,
     bootstrap,
+    bootstrap_seeds,
     check_disjoint,
     distinct,
     figures_of,
+    read_report,
     register_baseline,
+    write_report,
 )
 
 
@@ -107,9 +110,19 @@ def _report(quick: bool) -> Report:
         quick=quick,
         figures={"error": bootstrap([0.0, 0.0, 1.0, 0.0], seed=0), "steps": 3, "ok": True},
         splits=[Split.of("held_out", 5, [1, 2, 3, 4])],
-        seeds={"held_out": 5},
+        seeds=[0, 1, 2],
+        draw_seeds={"held_out": 5},
         baselines={"test/coin": 0.5},
-        ablations=[Ablation("no memory", "without its memory", "error", 0.5)],
+        ablations=[
+            Ablation(
+                "no memory",
+                "without its memory",
+                {
+                    "error": bootstrap_seeds({0: [1.0, 0.0], 1: [0.0, 0.0], 2: [1.0, 1.0]}),
+                    "steps": 2,
+                },
+            )
+        ],
         acceptance=(
             Criterion("error", "<", 0.5),
             Criterion("ok", "==", True),
@@ -127,6 +140,7 @@ def test_the_report_json_has_one_shape_and_checks_acceptance():
         "demo",
         "quick",
         "seeds",
+        "draw_seeds",
         "splits",
         "figures",
         "baselines",
@@ -135,7 +149,14 @@ def test_the_report_json_has_one_shape_and_checks_acceptance():
         "passed",
         "details",
     }
-    assert full["figures"]["error"]["value"] == 0.25 and full["figures"]["error"]["n"] == 4
+    error = full["figures"]["error"]
+    assert error["mean"] == 0.25 and error["n"] == 4 and error["ci95"] == [0.0, 0.75]
+    assert full["seeds"] == [0, 1, 2] and full["draw_seeds"] == {"held_out": 5}
+    assert full["figures"]["steps"] == {"value": 3}
+    no_memory = full["ablations"]["no memory"]
+    assert no_memory["description"] == "without its memory"
+    assert no_memory["figures"]["steps"] == {"value": 2}
+    assert no_memory["figures"]["error"]["mean"] == 0.5 and no_memory["figures"]["error"]["n"] == 3
     assert figures_of(full) == {"error": 0.25, "steps": 3, "ok": True}
     assert [(c["figure"], c["passed"]) for c in full["acceptance"]] == [
         ("error", True),
@@ -152,7 +173,8 @@ def test_the_human_table_shows_intervals_splits_baselines_ablations_and_checks()
     assert "error" in text and "[0, 0.75] n=4" in text
     assert "split held_out: seed 5, 4 distinct of 4 drawn" in text
     assert "baseline test/coin (a fair coin): 0.5" in text
-    assert "ablation no memory (without its memory): error = 0.5" in text
+    assert "training seeds [0, 1, 2]" in text
+    assert "ablation no memory (without its memory): error = 0.5 [" in text and "steps = 2" in text
     assert "accept steps > 10: 3 FAILED" in text
 
 
@@ -161,3 +183,45 @@ def test_a_criterion_fails_on_a_missing_or_nan_figure_and_refuses_unknown_compar
     assert not Criterion("x", "<", 1.0).holds(float("nan"))
     with pytest.raises(ValueError, match="unknown comparison"):
         Criterion("x", "~", 1.0)
+
+
+def test_the_seed_bootstrap_averages_seed_means_and_widens_with_seed_spread():
+    rng = np.random.default_rng(1)
+    alike = {s: rng.normal(0.5, 0.1, 400) for s in range(3)}
+    apart = {
+        0: rng.normal(0.2, 0.1, 400),
+        1: rng.normal(0.5, 0.1, 400),
+        2: rng.normal(0.8, 0.1, 400),
+    }
+    a, b = bootstrap_seeds(alike, seed=0), bootstrap_seeds(apart, seed=0)
+    assert a.n == 3 and b.n == 3
+    assert b.mean == pytest.approx(np.mean([v.mean() for v in apart.values()]))
+    assert (b.high - b.low) > 5 * (a.high - a.low)  # the spread between seeds is in the interval
+    assert b.low <= b.mean <= b.high
+    # Items within seeds still count: one seed, many items, behaves like the item bootstrap.
+    one = bootstrap_seeds({7: alike[0]}, seed=0)
+    plain = bootstrap(alike[0], seed=0)
+    assert one.n == 1 and one.mean == pytest.approx(plain.mean)
+    assert (one.high - one.low) == pytest.approx(plain.high - plain.low, rel=0.2)
+    # Unequal seeds weigh equally: the mean of means, not the pooled mean.
+    assert bootstrap_seeds({0: [0.0] * 9, 1: [1.0]}).mean == 0.5
+    assert bootstrap_seeds({0: [0.3], 1: [0.3]}) == Interval(0.3, 0.3, 0.3, 2)
+    with pytest.raises(ValueError, match="at least one value"):
+        bootstrap_seeds({0: []})
+
+
+def test_repeated_training_seeds_and_ablations_without_figures_are_refused():
+    with pytest.raises(ValueError, match="repeat"):
+        Report("x", False, seeds=[1, 1]).to_json()
+    with pytest.raises(ValueError, match="no figures"):
+        Ablation("empty", "nothing measured", {})
+
+
+def test_a_full_report_is_stored_for_the_page_and_a_quick_one_is_not(tmp_path):
+    assert read_report(tmp_path) is None
+    path = write_report(_report(quick=False), tmp_path)
+    assert path.name == "evaluation.json"
+    stored = read_report(tmp_path)
+    assert stored == _report(quick=False).to_json()
+    with pytest.raises(ValueError, match="full evaluation"):
+        write_report(_report(quick=True), tmp_path)

@@ -78,11 +78,26 @@ def test_eval_demo_prints_the_tables_then_the_json_report_as_the_last_line(probe
     report = json.loads(lines[-1])
     assert report["demo"] == "probe" and report["quick"] is False and report["passed"] is True
     error = report["figures"]["abs_error"]
-    assert error["n"] == 256 and error["low"] <= error["value"] <= error["high"] < 0.1
+    low, high = error["ci95"]
+    assert error["n"] == 256 and low <= error["mean"] <= high < 0.1
+    assert report["seeds"] == [0] and report["draw_seeds"]["held_out"] == 2024
+    assert report["ablations"]["untrained"]["figures"]["abs_error"]["value"] > 1.0
     assert report["splits"]["held_out"] == {"seed": 2024, "size": 16, "draws": 256}
     assert report["baselines"]["probe/zero"]["description"] == "always answer 0"
     assert [c["figure"] for c in report["acceptance"]] == ["abs_error", "steps"]
-    assert report["details"]["abs_error"] == pytest.approx(error["value"])
+    assert report["details"]["abs_error"] == pytest.approx(error["mean"])
+
+
+def test_eval_demo_write_stores_the_full_report_where_the_page_reads_it(
+    probe, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(type(probe), "folder", tmp_path)  # not the committed evaluation.json
+    stdout = StringIO()
+    call_command("eval_demo", "probe", "--write", stdout=stdout, stderr=StringIO())
+    stored = json.loads((tmp_path / "evaluation.json").read_text())
+    assert stored == json.loads(stdout.getvalue().strip().splitlines()[-1])
+    with pytest.raises(CommandError, match="drop --quick"):
+        call_command("eval_demo", "probe", "--quick", "--write")
 
 
 def test_eval_demo_quick_is_smaller_and_skips_the_full_only_checks(probe):

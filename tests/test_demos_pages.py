@@ -45,6 +45,25 @@ def test_the_demo_page_links_the_talk_points_it_illustrates(client, probe):
     assert "/en/talks/alex-graves-iclr-2017/#point-en-17" in html
 
 
+def test_the_demo_page_shows_the_stored_evaluation_with_intervals_ablations_and_notes(
+    client, probe
+):
+    en = client.get("/en/demos/probe/").content.decode()
+    section = en[en.index('data-testid="demo-evaluation"') :]
+    section = section[: section.index("</section>")]
+    assert "How well it works" in section and "eval_demo probe" in section
+    row = re.search(r'<tr data-figure="abs_error">(.*?)</tr>', section, flags=re.S)
+    assert row, section
+    assert re.search(r"<td>0\.01\d*</td><td>\[0\.01\d*, 0\.01\d*\]</td>", row.group(1))
+    assert "How far the trained unit" in row.group(1)  # its sentence
+    assert 'data-ablation="untrained"' in section and "what training bought" in section
+    assert "probe/zero" in section and "met" in section
+    es = client.get("/es/demos/probe/").content.decode()
+    assert "Qué tal funciona" in es and "lo que aportó el entrenamiento" in es
+    embed = client.get("/embed/demos/probe/").content.decode()
+    assert 'data-testid="demo-evaluation"' not in embed  # the widget stays small
+
+
 def test_unknown_demos_are_404(client):
     assert client.get("/en/demos/nope/").status_code == 404
     assert client.get("/embed/demos/nope/").status_code == 404

@@ -20,6 +20,17 @@ META = {
     "also_talks": ["dnc-scaling-discussion"],
     "deterministic": True,
     "time_limit_s": 3,
+    # One sentence per interval figure and ablation of evaluation.json, shown on the demo page.
+    "evaluation_notes": {
+        "abs_error": {
+            "en": "How far the trained unit's output is from the target on held-out inputs.",
+            "es": "Cuánto se aleja la salida de la unidad entrenada del objetivo en entradas reservadas.",
+        },
+        "untrained": {
+            "en": "The same unit before training: the gap is what training bought.",
+            "es": "La misma unidad antes de entrenar: la diferencia es lo que aportó el entrenamiento.",
+        },
+    },
     "params": {
         "count": {
             "type": "int",
