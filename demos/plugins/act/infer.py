@@ -22,7 +22,7 @@ from demos.kit.training import Progress
 from demos.plugins.act import DIM
 from demos.plugins.act.model import ACTRNN, Config
 from demos.plugins.act.task import parity_target, random_vectors, split_name
-from demos.plugins.act.train import BASELINE, TAUS, WEIGHTS_DIR, checkpoint_name
+from demos.plugins.act.train import BASELINE, BASELINE_LRS, TAUS, WEIGHTS_DIR, checkpoint_name
 
 BATCH_SIZE = 256
 PAGE_SEED = 0  # the training seed whose models the page runs
@@ -40,11 +40,20 @@ def load_checkpoint(path: Path) -> tuple[ACTRNN, dict, int]:
 
 @lru_cache(maxsize=1)
 def load_models(dim: int = DIM, seed: int = PAGE_SEED) -> dict[str, tuple[ACTRNN, dict, int]]:
-    """One seed's checkpoints, keyed by τ label or "baseline" (cached per process)."""
-    return {
-        label: load_checkpoint(WEIGHTS_DIR / checkpoint_name(dim, label, seed))
-        for label in (*TAUS, BASELINE)
+    """One seed's checkpoints, keyed by τ label or "baseline" (cached per process).
+
+    The baseline is the learning rate of its grid with the lowest stored validation error
+    (ties: the first in BASELINE_LRS), as in evaluate.py.
+    """
+    models = {
+        label: load_checkpoint(WEIGHTS_DIR / checkpoint_name(dim, label, seed)) for label in TAUS
     }
+    grid = [
+        load_checkpoint(WEIGHTS_DIR / checkpoint_name(dim, BASELINE, seed, lr))
+        for lr in BASELINE_LRS
+    ]
+    models[BASELINE] = min(grid, key=lambda m: float(m[1]["valid_error"]))
+    return models
 
 
 def parse_vector(text: str, dim: int = DIM) -> list[float]:

@@ -165,7 +165,9 @@ def sample(
     if split not in (*SPLITS, "any"):
         raise ValueError(f"unknown split {split!r}")
     if nonzero is None:
-        nonzero = torch.randint(0 if split == "train" else 1, dim + 1, (batch,), generator=generator)
+        nonzero = torch.randint(
+            0 if split == "train" else 1, dim + 1, (batch,), generator=generator
+        )
     if split == "any":
         vectors = random_vectors(batch, dim, generator, nonzero)
     else:

@@ -5,9 +5,12 @@ fixed-ponder ablation (the same RNN with exactly N = 2, 3 or 5 updates per input
 halting unit), and the one-update no-ACT baseline with its own learning-rate grid. Every
 model is trained with Adam for the same number of updates on fresh batches drawn from the
 training split of the vector space (see task.py), and scored on the whole validation split
-every `eval_every` updates; the best validated state is kept (ties: the later one). The
-baseline keeps, per seed, the learning rate whose kept state has the lowest validation
-error (ties: the first in BASELINE_LRS). The test split is never touched here.
+every `eval_every` updates; the best validated state so far is written to the model's
+checkpoint at every validation (ties: the later state), so a run stopped after its
+validation at update U has written exactly what ``--max-updates U`` writes. The baseline
+is trained once per learning rate of its grid (`--baseline-lrs`, one checkpoint each);
+evaluate.py and infer.py keep, per seed, the rate with the lowest validation error. The
+test split is never touched here.
 
     python -m demos.plugins.act.train                        # everything, seeds 0, 1, 2
     python -m demos.plugins.act.train --only 1e-3 --seeds 0 --max-updates 3000
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +49,9 @@ class TrainConfig:
     """The ``train_demo act`` flags; the defaults reproduce the bundled checkpoints."""
 
     only: str = option("", f"comma-separated subset of {', '.join(LABELS)} (default: all)")
+    baseline_lrs: str = option(
+        ",".join(f"{lr:g}" for lr in BASELINE_LRS), "the baseline's learning-rate grid"
+    )
     seeds: str = option("0,1,2", "comma-separated training seeds")
     dim: int = option(10, "parity vector size D")
     hidden: int = option(128, "tanh units in the RNN")
@@ -59,9 +65,13 @@ class TrainConfig:
     out: Path = option(WEIGHTS_DIR, "directory to write checkpoints to")
 
 
-def checkpoint_name(dim: int, label: str, seed: int) -> str:
-    """File name of a checkpoint, e.g. parity10_tau1e-3_s0.pt, parity10_fixed3_s1.pt."""
-    kind = label if label == BASELINE or label in FIXED else f"tau{label}"
+def checkpoint_name(dim: int, label: str, seed: int, lr: float | None = None) -> str:
+    """File name of a checkpoint: parity10_tau1e-3_s0.pt, parity10_fixed3_s1.pt, parity10_baseline_lr3e-3_s2.pt."""
+    if label == BASELINE:
+        if lr is None:
+            raise ValueError("a baseline checkpoint is named by its learning rate too")
+        return f"parity{dim}_{BASELINE}_lr{lr:g}_s{seed}.pt"
+    kind = label if label in FIXED else f"tau{label}"
     return f"parity{dim}_{kind}_s{seed}.pt"
 
 
@@ -94,7 +104,9 @@ def measure(model: ACTRNN, inputs: torch.Tensor, target: torch.Tensor) -> dict[s
 
 
 @torch.no_grad()
-def per_vector(model: ACTRNN, inputs: torch.Tensor, target: torch.Tensor) -> dict[str, torch.Tensor]:
+def per_vector(
+    model: ACTRNN, inputs: torch.Tensor, target: torch.Tensor
+) -> dict[str, torch.Tensor]:
     """{"wrong", "steps", "ponder_cost"}: [n] float per input of [n, 1, D] inputs, [n, 1] targets."""
     model.eval()
     wrong, steps, cost = [], [], []
@@ -112,15 +124,29 @@ def validation_set(dim: int) -> ParityBatch:
     return split_vectors(dim, "validation")
 
 
+Kept = Callable[[ACTRNN, int, dict[str, Any], int], None]
+"""``kept(best model, its update, its validation figures, updates run)`` after every validation."""
+
+
+def _no_kept(model: ACTRNN, best_update: int, figures: dict[str, Any], updates: int) -> None:
+    """The `Kept` that keeps nothing."""
+
+
 def train_one(
-    cfg: Config, tcfg: TrainConfig, seed: int, lr: float, on_step: OnStep = no_step
+    cfg: Config,
+    tcfg: TrainConfig,
+    seed: int,
+    lr: float,
+    on_step: OnStep = no_step,
+    kept: Kept = _no_kept,
 ) -> tuple[ACTRNN, int, dict[str, Any]]:
     """Train one model for tcfg.max_updates; returns (best model, its update, its validation figures).
 
     on_step(update, {"loss", "task_loss", "ponder", "valid_error"}) is called after every
-    update. Every tcfg.eval_every updates the model is scored on the validation split and the
-    best state so far is kept (ties go to the later, more trained one). The figures hold the
-    validation curve too ("curve": [[update, error], …]).
+    update. Every tcfg.eval_every updates (and after the last) the model is scored on the
+    validation split, the best state so far is kept (ties go to the later, more trained
+    one) and handed to `kept`. The figures hold the validation curve too ("curve": [[update,
+    error], …]).
     """
     torch.manual_seed(seed)
     model = ACTRNN(cfg)
@@ -129,6 +155,7 @@ def train_one(
     valid = validation_set(cfg.input_size)
     best = (measure(model, valid.inputs, valid.target), 0, copy.deepcopy(model.state_dict()))
     curve = [[0, best[0]["error"]]]
+    snapshot = ACTRNN(cfg)
     for update in range(1, tcfg.max_updates + 1):
         model.train()
         batch = sample(tcfg.batch_size, cfg.input_size, data, split="train")
@@ -143,6 +170,8 @@ def train_one(
             curve.append([update, round(figures["error"], 6)])
             if figures["error"] <= best[0]["error"]:
                 best = (figures, update, copy.deepcopy(model.state_dict()))
+            snapshot.load_state_dict(best[2])
+            kept(snapshot, best[1], {**best[0], "curve": list(curve)}, update)
         on_step(
             update,
             {
@@ -185,71 +214,70 @@ def train(cfg: TrainConfig, on_step: OnStep = no_step) -> TrainResult:
     """Train the requested models for every seed and write their checkpoints to ``cfg.out``.
 
     ``on_step(update, figures)`` follows every update of every model; ``figures["model"]`` is
-    the label being trained, ``figures["seed"]`` its seed (and ``figures["lr"]`` its rate).
+    the label being trained, ``figures["seed"]`` its seed and ``figures["lr"]`` its rate.
     """
     torch.set_num_threads(cfg.threads)
     labels = _labels(cfg.only)
     seeds = [int(s) for s in cfg.seeds.split(",") if s.strip()]
+    baseline_lrs = [float(s) for s in cfg.baseline_lrs.split(",") if s.strip()]
     start = time.monotonic()
     result = TrainResult(step=0, metrics={})
     for seed in seeds:
         for label in labels:
-            model_cfg = model_config(cfg.dim, label, cfg.hidden, cfg.max_ponder)
-            lrs = BASELINE_LRS if label == BASELINE else (cfg.lr,)
-            t0 = time.monotonic()
-            runs = []
-            for lr in lrs:
-                bar = tqdm(
-                    total=cfg.max_updates, desc=f"{label} s{seed} lr {lr:g}", mininterval=2.0
+            for lr in baseline_lrs if label == BASELINE else [cfg.lr]:
+                path = cfg.out / checkpoint_name(
+                    cfg.dim, label, seed, lr if label == BASELINE else None
                 )
-
-                def step(
-                    update: int,
-                    info: Mapping[str, Any],
-                    bar: tqdm = bar,
-                    label: str = label,
-                    seed: int = seed,
-                    lr: float = lr,
-                ) -> None:
-                    bar.update(1)
-                    if update % 100 == 0:
-                        bar.set_postfix(
-                            loss=f"{info['task_loss']:.3f}",
-                            ponder=f"{info['ponder']:.2f}",
-                            best_valid=f"{info['valid_error']:.2%}",
-                        )
-                    on_step(update, {**info, "model": label, "seed": seed, "lr": lr})
-
-                runs.append((lr, *train_one(model_cfg, cfg, seed, lr, step)))
-                bar.close()
+                valid = _train_and_keep(cfg, label, seed, lr, path, on_step)
+                result.checkpoints.append(path)
+                result.metrics[path.stem] = valid
                 result.step += cfg.max_updates
-            # The grid's first entry wins ties (min keeps the first of equal keys).
-            lr, model, updates, valid = min(runs, key=lambda r: r[3]["error"])
-            metrics = {
-                "valid_error": valid["error"],
-                "valid_mean_steps": valid["mean_steps"],
-                "valid_mean_ponder_cost": valid["mean_ponder_cost"],
-                "valid_curve": valid["curve"],
-                "lr_grid": {f"{r[0]:g}": r[3]["error"] for r in runs},
-                "updates_run": cfg.max_updates,
-                "train_seconds": round(time.monotonic() - t0, 1),
-                "label": label,
-                "tau": model_cfg.time_penalty,
-                "lr": lr,
-                "batch_size": cfg.batch_size,
-            }
-            path = cfg.out / checkpoint_name(cfg.dim, label, seed)
-            save_checkpoint(model, updates, metrics, path, seed)
-            result.checkpoints.append(path)
-            result.metrics[f"{label}/s{seed}"] = metrics
-            print(
-                f"{label} seed {seed}: kept update {updates} (lr {lr:g}), "
-                f"{metrics['train_seconds']} s, validation error {valid['error']:.2%}, "
-                f"mean ponder steps {valid['mean_steps']:.2f} -> {path.name}",
-                flush=True,
-            )
     print(f"total training time {time.monotonic() - start:.0f} s")
     return result
+
+
+def _train_and_keep(
+    cfg: TrainConfig, label: str, seed: int, lr: float, path: Path, on_step: OnStep
+) -> dict[str, Any]:
+    """Train one model, writing its best validated state to `path` at every validation."""
+    model_cfg = model_config(cfg.dim, label, cfg.hidden, cfg.max_ponder)
+    bar = tqdm(total=cfg.max_updates, desc=f"{label} s{seed} lr {lr:g}", mininterval=2.0)
+    t0 = time.monotonic()
+
+    def step(update: int, info: Mapping[str, Any]) -> None:
+        bar.update(1)
+        if update % 100 == 0:
+            bar.set_postfix(
+                loss=f"{info['task_loss']:.3f}",
+                ponder=f"{info['ponder']:.2f}",
+                best_valid=f"{info['valid_error']:.2%}",
+            )
+        on_step(update, {**info, "model": label, "seed": seed, "lr": lr})
+
+    def keep(model: ACTRNN, best_update: int, valid: dict[str, Any], updates: int) -> None:
+        metrics = {
+            "valid_error": valid["error"],
+            "valid_mean_steps": valid["mean_steps"],
+            "valid_mean_ponder_cost": valid["mean_ponder_cost"],
+            "valid_curve": valid["curve"],
+            "updates_run": updates,
+            "train_seconds": round(time.monotonic() - t0, 1),
+            "label": label,
+            "tau": model_cfg.time_penalty,
+            "lr": lr,
+            "batch_size": cfg.batch_size,
+        }
+        save_checkpoint(model, best_update, metrics, path, seed)
+
+    _, updates, valid = train_one(model_cfg, cfg, seed, lr, step, keep)
+    bar.close()
+    print(
+        f"{label} seed {seed}: kept update {updates} (lr {lr:g}), "
+        f"{time.monotonic() - t0:.1f} s, validation error {valid['error']:.2%}, "
+        f"mean ponder steps {valid['mean_steps']:.2f} -> {path.name}",
+        flush=True,
+    )
+    return valid
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from demos.plugins.act import DIM
 from demos.plugins.act.infer import load_checkpoint
 from demos.plugins.act.train import (
     BASELINE,
+    BASELINE_LRS,
     FIXED,
     SEEDS,
     TAUS,
@@ -18,13 +19,15 @@ from demos.plugins.act.train import (
 )
 
 MAX_CHECKPOINT_BYTES = 5 * 1024 * 1024
-LABELS = (*TAUS, *FIXED, BASELINE)
+MODELS = [(label, None) for label in (*TAUS, *FIXED)] + [(BASELINE, lr) for lr in BASELINE_LRS]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("label", LABELS)
-def test_bundled_checkpoint_reproduces_its_stored_validation_metrics(label: str, seed: int) -> None:
-    path = WEIGHTS_DIR / checkpoint_name(DIM, label, seed)
+@pytest.mark.parametrize(("label", "lr"), MODELS)
+def test_bundled_checkpoint_reproduces_its_stored_validation_metrics(
+    label: str, lr: float | None, seed: int
+) -> None:
+    path = WEIGHTS_DIR / checkpoint_name(DIM, label, seed, lr)
     assert path.stat().st_size < MAX_CHECKPOINT_BYTES
     model, stored, _ = load_checkpoint(path)
     valid = validation_set(DIM)
@@ -41,4 +44,4 @@ def test_bundled_checkpoint_reproduces_its_stored_validation_metrics(label: str,
 def test_all_bundled_weights_stay_under_5_mb_together() -> None:
     total = sum(p.stat().st_size for p in WEIGHTS_DIR.glob("*.pt"))
     assert total < MAX_CHECKPOINT_BYTES
-    assert len(list(WEIGHTS_DIR.glob("*.pt"))) == len(LABELS) * len(SEEDS)
+    assert len(list(WEIGHTS_DIR.glob("*.pt"))) == len(MODELS) * len(SEEDS)

@@ -64,9 +64,13 @@ def test_train_writes_checkpoints_with_validation_metrics(tmp_path: Path) -> Non
     )
     names = [p.name for p in result.checkpoints]
     assert names == [
-        f"parity10_{kind}_s{seed}.pt"
+        name
         for seed in (0, 1)
-        for kind in ("tau1e-2", "fixed2", "baseline")
+        for name in (
+            f"parity10_tau1e-2_s{seed}.pt",
+            f"parity10_fixed2_s{seed}.pt",
+            *(f"parity10_baseline_lr{lr:g}_s{seed}.pt" for lr in BASELINE_LRS),  # its own grid
+        )
     ]
     for name in names:
         model, metrics, updates = load_checkpoint(tmp_path / name)
@@ -74,9 +78,25 @@ def test_train_writes_checkpoints_with_validation_metrics(tmp_path: Path) -> Non
         assert updates in (0, 5)  # the better validated of the two evaluated states
         assert {"valid_error", "valid_mean_steps", "valid_curve", "lr"} <= set(metrics)
         assert model.cfg.hidden_size == 16
-    baseline = load_checkpoint(tmp_path / "parity10_baseline_s0.pt")[1]
-    assert set(baseline["lr_grid"]) == {f"{lr:g}" for lr in BASELINE_LRS}  # its own grid
-    assert baseline["valid_error"] == min(baseline["lr_grid"].values())
+    lrs = {load_checkpoint(tmp_path / n)[1]["lr"] for n in names if "baseline" in n}
+    assert lrs == set(BASELINE_LRS)
+
+
+def test_a_run_stopped_after_a_validation_has_written_what_a_shorter_run_writes(
+    tmp_path: Path,
+) -> None:
+    """The checkpoint is rewritten at every validation, so a cut run can be reproduced."""
+    cfg = Config(hidden_size=16, max_steps=4)
+    written: list[tuple[int, dict]] = []
+
+    def kept(model: ACTRNN, best: int, figures: dict, updates: int) -> None:
+        written.append((updates, {k: v.clone() for k, v in model.state_dict().items()}))
+
+    train_one(cfg, TrainConfig(max_updates=6, eval_every=2), 1, 3e-3, kept=kept)
+    short, _, _ = train_one(cfg, TrainConfig(max_updates=4, eval_every=2), 1, 3e-3)
+    assert [u for u, _ in written] == [2, 4, 6]
+    for name, tensor in short.state_dict().items():
+        assert torch.equal(tensor, written[1][1][name]), name
 
 
 def test_the_kept_state_is_the_best_validated_one() -> None:
