@@ -68,6 +68,26 @@ def test_run_the_act_demo_on_its_page(page, live_worker):
     assert page.js_errors == []
 
 
+@pytest.mark.parametrize(
+    ("split", "answer"),
+    [("test", "no: a test vector"), ("train", "yes: a training vector")],
+)
+def test_a_typed_act_vector_says_whether_it_was_in_the_training_set(
+    page, live_worker, split, answer
+):
+    from demos.plugins.act import DIM
+    from demos.plugins.act.task import split_vectors
+
+    vector = split_vectors(DIM, split).inputs[3, 0]
+    page.goto(f"{live_worker.url}/en/demos/act/")
+    page.fill("#f-vector", ",".join(str(int(v)) for v in vector.tolist()))
+    page.fill("#f-seed", fresh_seed())
+    run_and_check(page, page.get_by_test_id("progress"))
+    text = page.get_by_test_id("demo-result").inner_text()
+    assert "In the training set?" in text and answer in text
+    assert page.js_errors == []
+
+
 def test_a_field_error_is_shown_beside_its_control(page, live_worker):
     page.goto(f"{live_worker.url}/en/demos/act/")
     page.fill("#f-vector", "1,2,3")

@@ -1,9 +1,11 @@
 """Live inference for the ACT parity demo: one input pondered step by step, plus batch charts.
 
-`run(params, progress)` loads the bundled checkpoints once per process (one per time penalty
-τ and the no-ACT baseline), ponders the user's vector with the chosen τ, and summarises a
-seeded batch of 256 random vectors: mean ponder steps per number of non-zero entries for
-every τ, and the error-vs-ponder trade-off across τ (as in Graves 2016, section 3.1).
+`run(params, progress)` loads the page's checkpoints once per process (training seed
+PAGE_SEED: one per time penalty τ and the no-ACT baseline), ponders the user's vector with
+the chosen τ, says which split of the vector space it belongs to (was it trained on?), and
+summarises a seeded batch of 256 random vectors: mean ponder steps per number of non-zero
+entries for every τ, and the error-vs-ponder trade-off across τ on the validation split (as
+in Graves 2016, section 3.1). The figures over all training seeds are in evaluate.py.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from demos.kit import checkpoint
 from demos.kit.training import Progress
 from demos.plugins.act import DIM
 from demos.plugins.act.model import ACTRNN, Config
-from demos.plugins.act.task import parity_target, random_vectors
-from demos.plugins.act.train import BASELINE, TAUS, WEIGHTS_DIR, checkpoint_name
+from demos.plugins.act.task import parity_target, random_vectors, split_name
+from demos.plugins.act.train import BASELINE, BASELINE_LRS, TAUS, WEIGHTS_DIR, checkpoint_name
 
 BATCH_SIZE = 256
+PAGE_SEED = 0  # the training seed whose models the page runs
 _ENTRY_RE = re.compile(r"[+-]?\d+")
 
 
@@ -36,12 +39,21 @@ def load_checkpoint(path: Path) -> tuple[ACTRNN, dict, int]:
 
 
 @lru_cache(maxsize=1)
-def load_models(dim: int = DIM) -> dict[str, tuple[ACTRNN, dict, int]]:
-    """All bundled checkpoints, keyed by τ label or "baseline" (cached per process)."""
-    return {
-        label: load_checkpoint(WEIGHTS_DIR / checkpoint_name(dim, label))
-        for label in (*TAUS, BASELINE)
+def load_models(dim: int = DIM, seed: int = PAGE_SEED) -> dict[str, tuple[ACTRNN, dict, int]]:
+    """One seed's checkpoints, keyed by τ label or "baseline" (cached per process).
+
+    The baseline is the learning rate of its grid with the lowest stored validation error
+    (ties: the first in BASELINE_LRS), as in evaluate.py.
+    """
+    models = {
+        label: load_checkpoint(WEIGHTS_DIR / checkpoint_name(dim, label, seed)) for label in TAUS
     }
+    grid = [
+        load_checkpoint(WEIGHTS_DIR / checkpoint_name(dim, BASELINE, seed, lr))
+        for lr in BASELINE_LRS
+    ]
+    models[BASELINE] = min(grid, key=lambda m: float(m[1]["valid_error"]))
+    return models
 
 
 def parse_vector(text: str, dim: int = DIM) -> list[float]:
@@ -109,15 +121,15 @@ def _batch_summary(models: dict, tau: str, seed: int, dim: int) -> dict:
 
 
 def _tradeoff(models: dict) -> list[dict]:
-    """Held-out error and mean ponder of every bundled model, read from the checkpoint metrics."""
+    """Validation error and mean ponder of the page's models, read from their checkpoint metrics."""
     rows = []
     for label, (_, metrics, updates) in models.items():
         rows.append(
             {
                 "tau": label,
-                "error": round(float(metrics["error"]), 4),
-                "mean_steps": round(float(metrics["mean_steps"]), 3),
-                "mean_ponder_cost": round(float(metrics["mean_ponder_cost"]), 3),
+                "error": round(float(metrics["valid_error"]), 4),
+                "mean_steps": round(float(metrics["valid_mean_steps"]), 3),
+                "mean_ponder_cost": round(float(metrics["valid_mean_ponder_cost"]), 3),
                 "updates": updates,
             }
         )
@@ -152,6 +164,7 @@ def run(params: dict, progress: Progress = lambda pct, msg: None) -> dict:
     batch = _batch_summary(models, tau, seed, DIM)
     progress(100, "done")
     values = [int(v) for v in vector.tolist()]
+    split = split_name(vector)
     return {
         "dim": DIM,
         "tau": tau,
@@ -160,6 +173,9 @@ def run(params: dict, progress: Progress = lambda pct, msg: None) -> dict:
         "nonzero": sum(v != 0 for v in values),
         "ones": sum(v == 1 for v in values),
         "target": int(parity_target(vector.view(1, -1))[0]),
+        "split": split,  # "train", "validation" or "test" (task.py)
+        "in_training_set": split == "train",
+        "training_seed": PAGE_SEED,
         **single,
         "max_steps": model.cfg.max_steps,
         "epsilon": model.cfg.epsilon,

@@ -17,7 +17,9 @@ R(t): ∂ρ_t/∂h_t^n = -1 for n < N(t) and 0 otherwise (section 2.1). Here tha
 autograd because N is an integer tensor and R is built from the halting units.
 
 With ``max_steps = 1`` the cell is an ordinary one-update RNN (N = 1, R = 1, p = 1): the
-demo's no-ACT baseline uses exactly that.
+demo's no-ACT baseline uses exactly that. With ``fixed_steps = True`` the halting units are
+held at 0, so every input is pondered exactly M = max_steps times and the output is that of
+the last update (p = δ_{n,M}, R = 1): the demo's fixed-ponder ablation.
 """
 
 from __future__ import annotations
@@ -37,13 +39,14 @@ _FLAG_FEATURES = 1
 class Config:
     """Model size and ACT constants (CPU-sized defaults; the paper's parity net uses 128 tanh units)."""
 
-    input_size: int = 8  # D, the parity vector length
+    input_size: int = 10  # D, the parity vector length
     hidden_size: int = 128
     output_size: int = 1  # one logit: P(odd number of +1 entries)
     max_steps: int = 20  # M, the cap on ponder updates per input (1 = no-ACT baseline)
     epsilon: float = 0.01  # ε: halt once the halting units sum to 1 - ε (the paper uses 0.01)
     halt_bias_init: float = 1.0  # b_h at initialisation (the paper initialises it to 1)
     time_penalty: float = 1e-3  # τ, the weight of the ponder cost in the loss
+    fixed_steps: bool = False  # halting units held at 0: exactly max_steps updates per input
 
 
 class ACTOutput(NamedTuple):
@@ -118,7 +121,7 @@ class ACTRNN(nn.Module):
         s = state
         for n in range(1, self.cfg.max_steps + 1):
             s = self.cell(first if n == 1 else later, s)
-            h = torch.sigmoid(self.halt(s)).squeeze(-1)
+            h = zero if self.cfg.fixed_steps else torch.sigmoid(self.halt(s)).squeeze(-1)
             # Halt at the first n whose running sum reaches 1 - ε, or at n = M.
             reached = (cumulative + h >= threshold) | (n == self.cfg.max_steps)
             halts_now = running & reached

@@ -11,7 +11,7 @@ import torch
 
 from demos.plugins.act import DIM, META
 from demos.plugins.act.infer import BATCH_SIZE, load_models, parse_vector, run
-from demos.plugins.act.task import random_vectors
+from demos.plugins.act.task import SPLITS, random_vectors, split_vectors
 
 RENDERER_KEYS = {
     "vector",
@@ -30,6 +30,8 @@ RENDERER_KEYS = {
     "batch",
     "tradeoff",
     "tau",
+    "split",
+    "in_training_set",
 }
 
 
@@ -57,25 +59,34 @@ def test_run_with_schema_defaults_returns_json_with_the_renderer_keys() -> None:
 
 
 def test_run_is_deterministic_and_uses_a_typed_vector() -> None:
-    params = {**_defaults(), "vector": "1, -1, 0, 0, 1, 0, 0, 1", "tau": "1e-2"}
+    params = {**_defaults(), "vector": "1, -1, 0, 0, 1, 0, 0, 1, 0, -1", "tau": "1e-2"}
     a, b = run(params), run(params)
     for result in (a, b):
         result["batch"].pop("elapsed_ms"), result["batch"].pop("elapsed_all_ms")
     assert a == b
-    assert a["source"] == "typed" and a["vector"] == [1, -1, 0, 0, 1, 0, 0, 1]
-    assert a["target"] == 1 and a["ones"] == 3 and a["nonzero"] == 4
+    assert a["source"] == "typed" and a["vector"] == [1, -1, 0, 0, 1, 0, 0, 1, 0, -1]
+    assert a["target"] == 1 and a["ones"] == 3 and a["nonzero"] == 5
+
+
+@pytest.mark.parametrize("split", SPLITS)
+def test_a_typed_vector_says_whether_it_was_in_the_training_set(split: str) -> None:
+    vector = split_vectors(DIM, split).inputs[7, 0]
+    text = ",".join(str(int(v)) for v in vector.tolist())
+    result = run({**_defaults(), "vector": text})
+    assert result["split"] == split
+    assert result["in_training_set"] is (split == "train")
 
 
 @pytest.mark.parametrize(
     ("text", "ok"),
     [
-        ("1,-1,0,0,1,0,0,1", True),
-        (" +1 -1 0 0 1 0 0 1 ", True),
+        ("1,-1,0,0,1,0,0,1,0,-1", True),
+        (" +1 -1 0 0 1 0 0 1 0 0 ", True),
         ("", True),
         ("1,-1,0", False),
-        ("1,2,0,0,1,0,0,1", False),
-        ("1,-1,0,0,1,0,0,1,0", False),
-        ("a,-1,0,0,1,0,0,1", False),
+        ("1,2,0,0,1,0,0,1,0,0", False),
+        ("1,-1,0,0,1,0,0,1,0,0,1", False),
+        ("a,-1,0,0,1,0,0,1,0,0", False),
     ],
 )
 def test_the_schema_pattern_and_the_parser_agree(text: str, ok: bool) -> None:

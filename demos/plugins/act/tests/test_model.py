@@ -135,3 +135,18 @@ def test_loss_adds_tau_times_the_ponder_cost(tau: float) -> None:
     target = torch.zeros_like(out.remainder)
     loss, task = act_loss(out, target, tau)
     torch.testing.assert_close(loss, task + tau * out.ponder_cost.sum(1).mean())
+
+
+@pytest.mark.parametrize("steps", [2, 3, 5])
+def test_a_fixed_step_model_ponders_exactly_n_times_and_answers_from_the_last_update(
+    steps: int,
+) -> None:
+    torch.manual_seed(7)
+    model = ACTRNN(Config(input_size=6, hidden_size=16, max_steps=steps, fixed_steps=True))
+    model = model.double()
+    out = model(_inputs(7, time=1))
+    assert (out.steps == steps).all() and (out.remainder == 1).all()
+    one_hot = torch.zeros(steps, dtype=out.halting.dtype)
+    one_hot[-1] = 1
+    assert torch.equal(out.halting[0, 0], one_hot)
+    torch.testing.assert_close(out.logits[:, 0], out.step_logits[:, 0, -1])

@@ -39,4 +39,13 @@ def test_the_renderer_draws_every_chart_and_table_in_both_languages(renderer_pag
         assert out["tables"] == 2, lang
     assert "Halting probability" in drawn["en"]["text"]
     assert "Probabilidad de parada" in drawn["es"]["text"]
+    # whether the vector was trained on, in the page language
+    answer = {
+        "train": ("yes: a training vector", "sí: un vector de entrenamiento"),
+        "validation": ("no: a validation vector", "no: un vector de validación"),
+        "test": ("no: a test vector", "no: un vector de prueba"),
+    }[result["split"]]
+    assert "In the training set?" in drawn["en"]["text"] and answer[0] in drawn["en"]["text"]
+    assert "¿En el conjunto de entrenamiento?" in drawn["es"]["text"]
+    assert answer[1] in drawn["es"]["text"]
     assert empty["charts"] == [] and empty["tables"] == 1

@@ -25,7 +25,7 @@
       meanSteps: "Mean ponder steps",
       errTitle: "Error by non-zero entries ({n} random vectors)",
       error: "Error (%)",
-      tradeTitle: "Error vs mean ponder steps across τ (held-out vectors)",
+      tradeTitle: "Error vs mean ponder steps across τ (validation vectors)",
       tradeX: "Mean ponder steps",
       tradeY: "Parity error (%)",
       act: "ACT",
@@ -35,6 +35,10 @@
       batchTime: "Batch of {n} vectors: {ms} ms with τ = {tau} ({all} ms through all five models)",
       random: "random vector, {k} non-zero entries",
       typed: "typed vector",
+      inTrain: "In the training set?",
+      yesTrain: "yes: a training vector (seed {seed} networks were trained on it)",
+      noValid: "no: a validation vector (used only to pick checkpoints and τ)",
+      noTest: "no: a test vector (never trained on, never used to choose a model)",
     },
     es: {
       input: "Vector de entrada",
@@ -58,7 +62,7 @@
       meanSteps: "Pasos medios de reflexión",
       errTitle: "Error según entradas no nulas ({n} vectores aleatorios)",
       error: "Error (%)",
-      tradeTitle: "Error frente a pasos medios de reflexión según τ (vectores reservados)",
+      tradeTitle: "Error frente a pasos medios de reflexión según τ (vectores de validación)",
       tradeX: "Pasos medios de reflexión",
       tradeY: "Error de paridad (%)",
       act: "ACT",
@@ -68,6 +72,10 @@
       batchTime: "Lote de {n} vectores: {ms} ms con τ = {tau} ({all} ms por los cinco modelos)",
       random: "vector aleatorio, {k} entradas no nulas",
       typed: "vector escrito",
+      inTrain: "¿En el conjunto de entrenamiento?",
+      yesTrain: "sí: un vector de entrenamiento (las redes de la semilla {seed} se entrenaron con él)",
+      noValid: "no: un vector de validación (solo sirve para elegir puntos de control y τ)",
+      noTest: "no: un vector de prueba (nunca entrenado, nunca usado para elegir un modelo)",
     },
   };
 
@@ -115,10 +123,16 @@
     var known = typeof r.prediction === "number" && typeof r.target === "number";
     var verdict = !known ? "–" : r.prediction === r.target ? t.right : t.wrong;
     var base = r.baseline || {};
+    var membership =
+      r.split === "train" ? fmt(t.yesTrain, { seed: r.training_seed })
+      : r.split === "validation" ? t.noValid
+      : r.split === "test" ? t.noTest
+      : "–";
     viz.table(section(el), {
       columns: ["", ""],
       rows: [
         [t.input, "[" + vec + "] (" + source + ")"],
+        [t.inTrain, membership],
         [t.target, parity(r.target)],
         [t.answer, parity(r.prediction) + " — P(odd) = " + num(r.probability_odd, 3) + " (" + verdict + ")"],
         [t.baseline, parity(base.prediction) + " — P(odd) = " + num(base.probability_odd, 3)],
