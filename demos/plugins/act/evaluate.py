@@ -145,7 +145,7 @@ def evaluate(cfg: EvalConfig, out: Callable[[str], None] = print) -> Report:
     out(f"{'model':>10} {'valid err':>9} {'test err':>9} {'ponder N':>9} {'ρ = N+R':>8}  per seed")
     rows: dict[str, dict[str, Any]] = {}
     for label in labels:
-        row = {
+        row: dict[str, Any] = {
             "valid_error": mean_over_seeds(on_valid[label], "wrong"),
             "error": mean_over_seeds(on_test[label], "wrong"),
             "mean_steps": mean_over_seeds(on_test[label], "steps"),

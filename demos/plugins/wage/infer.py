@@ -187,7 +187,6 @@ def classify(model: WageMLP, x: torch.Tensor) -> dict:
 
 def run(params: dict, progress: Progress) -> dict:
     """Classify the visitor's digit with a bundled network (or a retrained one); JSON result."""
-    torch.set_num_threads(1)
     network, seed = str(params["network"]), int(params["seed"])
     bits, variant = split_network(network)
     data = load_digits_split()
