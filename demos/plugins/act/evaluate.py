@@ -145,16 +145,17 @@ def evaluate(cfg: EvalConfig, out: Callable[[str], None] = print) -> Report:
     out(f"{'model':>10} {'valid err':>9} {'test err':>9} {'ponder N':>9} {'ρ = N+R':>8}  per seed")
     rows: dict[str, dict[str, Any]] = {}
     for label in labels:
-        row: dict[str, Any] = {
+        by_seed = {s: float(p["wrong"].mean()) for s, p in on_test[label].items()}
+        row = {
             "valid_error": mean_over_seeds(on_valid[label], "wrong"),
             "error": mean_over_seeds(on_test[label], "wrong"),
             "mean_steps": mean_over_seeds(on_test[label], "steps"),
             "mean_ponder_cost": mean_over_seeds(on_test[label], "ponder_cost"),
-            "error_by_seed": {s: float(p["wrong"].mean()) for s, p in on_test[label].items()},
+            "error_by_seed": by_seed,
         }
         rows[label] = row
         name = label if label in (BASELINE, *FIXED) else f"τ={label}"
-        seeds = " ".join(f"{e:.2%}" for e in row["error_by_seed"].values())
+        seeds = " ".join(f"{e:.2%}" for e in by_seed.values())
         out(
             f"{name:>10} {row['valid_error']:>9.2%} {row['error']:>9.2%} "
             f"{row['mean_steps']:>9.3f} {row['mean_ponder_cost']:>8.3f}  {seeds}"

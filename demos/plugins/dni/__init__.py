@@ -60,20 +60,20 @@ META = {
             "es": "Acierto con gradientes sintéticos menos acierto con BPTT truncada, con las mismas semillas y los mismos episodios de prueba.",
         },
         "sg_cosine": {
-            "en": "How well the predicted gradients point along the true ones at the truncation boundaries (cosine; 1 is the same direction, 0 unrelated).",
-            "es": "Lo bien que los gradientes predichos apuntan en la dirección de los verdaderos en los cortes (coseno; 1 es la misma dirección, 0 sin relación).",
+            "en": "How well the predicted gradients point along the true ones at the truncation boundaries of test episodes (cosine; 1 is the same direction, 0 unrelated): weak, yet enough to train.",
+            "es": "Lo bien que los gradientes predichos apuntan en la dirección de los verdaderos en los cortes de los episodios de prueba (coseno; 1 es la misma dirección, 0 sin relación): débil, pero suficiente para entrenar.",
         },
         "no_synthetic_gradient": {
             "en": "Removing the synthetic-gradient module leaves truncated BPTT: its accuracy shows what the module adds.",
             "es": "Quitar el módulo de gradientes sintéticos deja la BPTT truncada: su acierto muestra lo que aporta el módulo.",
         },
         "window_T2": {
-            "en": "With a window of 2 steps: the longest tested length each method solved (at least 90 % correct on test episodes).",
-            "es": "Con una ventana de 2 pasos: la mayor longitud probada que resolvió cada método (al menos un 90 % de acierto en prueba).",
+            "en": "With a window of 2 steps: the longest tested length up to which each method solved every length (at least 2 of 3 seeds at 90 % or more on test episodes).",
+            "es": "Con una ventana de 2 pasos: la mayor longitud probada hasta la que cada método resolvió todas las longitudes (al menos 2 de 3 semillas con un 90 % o más de acierto en prueba).",
         },
         "window_T4": {
-            "en": "With a window of 4 steps: the longest tested length each method solved (at least 90 % correct on test episodes).",
-            "es": "Con una ventana de 4 pasos: la mayor longitud probada que resolvió cada método (al menos un 90 % de acierto en prueba).",
+            "en": "With a window of 4 steps: the longest tested length up to which each method solved every length (at least 2 of 3 seeds at 90 % or more on test episodes).",
+            "es": "Con una ventana de 4 pasos: la mayor longitud probada hasta la que cada método resolvió todas las longitudes (al menos 2 de 3 semillas con un 90 % o más de acierto en prueba).",
         },
     },
     "params": {
