@@ -51,6 +51,48 @@ META = {
     "also_talks": [],
     "deterministic": True,
     "time_limit_s": 10,
+    "evaluation_notes": {
+        "parity_error": {
+            "en": "Test error of the ACT network at the τ chosen on validation: near zero means it solves parity.",
+            "es": "Error de prueba de la red ACT con la τ elegida en validación: casi cero significa que resuelve la paridad.",
+        },
+        "mean_ponder": {
+            "en": "Mean number of ponder steps that network takes per test vector.",
+            "es": "Número medio de pasos de reflexión que da esa red por vector de prueba.",
+        },
+        "baseline_error": {
+            "en": "The same RNN with one update per input, its learning rate tuned on validation: near chance shows one step is not enough.",
+            "es": "La misma RNN con una sola actualización por entrada, con su tasa ajustada en validación: cerca del azar, un paso no basta.",
+        },
+        "fixed_steps": {
+            "en": "Networks forced to take exactly 2, 3 or 5 steps solve this small parity as well, so here ACT does not buy accuracy.",
+            "es": "Redes obligadas a dar exactamente 2, 3 o 5 pasos también resuelven esta paridad pequeña: aquí ACT no aporta precisión.",
+        },
+        "error_tau_1e-1": {
+            "en": "Test error of the ACT networks trained with τ = 1e-1.",
+            "es": "Error de prueba de las redes ACT entrenadas con τ = 1e-1.",
+        },
+        "error_tau_1e-2": {
+            "en": "Test error of the ACT networks trained with τ = 1e-2.",
+            "es": "Error de prueba de las redes ACT entrenadas con τ = 1e-2.",
+        },
+        "error_tau_1e-3": {
+            "en": "Test error of the ACT networks trained with τ = 1e-3.",
+            "es": "Error de prueba de las redes ACT entrenadas con τ = 1e-3.",
+        },
+        "ponder_tau_1e-1": {
+            "en": "Mean ponder steps at τ = 1e-1: a larger penalty makes the network think less.",
+            "es": "Pasos medios de reflexión con τ = 1e-1: una penalización mayor hace que la red piense menos.",
+        },
+        "ponder_tau_1e-2": {
+            "en": "Mean ponder steps at τ = 1e-2: a larger penalty makes the network think less.",
+            "es": "Pasos medios de reflexión con τ = 1e-2: una penalización mayor hace que la red piense menos.",
+        },
+        "ponder_tau_1e-3": {
+            "en": "Mean ponder steps at τ = 1e-3: a larger penalty makes the network think less.",
+            "es": "Pasos medios de reflexión con τ = 1e-3: una penalización mayor hace que la red piense menos.",
+        },
+    },
     "params": {
         "vector": {
             "type": "str",
