@@ -21,7 +21,7 @@ import torch
 
 from demos.kit.training import Progress
 
-from . import quant
+from . import _NETWORKS, quant
 from .costs import estimate_costs
 from .evaluate import VARIANTS, load_checkpoint, zero_share
 from .model import MAX_CODE, WageMLP, integer_forward
@@ -32,19 +32,7 @@ FLOAT_HIST_BINS = 41  # the float path has no levels: a plain histogram instead
 WAGE_SHARE = 70.0  # progress when retraining: the WAGE run takes about 70% of the time
 BUNDLED_SEEDS = (0, 1, 2)
 PIXEL_ALPHABET = "0123456789abcdefg"  # one character per pixel: grey level 0..16 (base 17)
-NETWORKS = (
-    "2-8-8-8",
-    "8-8-8-8",
-    "2-8-8-6",
-    "2-8-8-4",
-    "2-6-8-8",
-    "2-4-8-8",
-    "2-2-8-8",
-    "2-8-4-8",
-    "2-8-8-8/deterministic",
-    "2-8-8-8/noshift",
-    "float",
-)
+NETWORKS = tuple(_NETWORKS)  # one list: the choices of META["params"]["network"]
 
 
 def split_network(network: str) -> tuple[str, str]:
