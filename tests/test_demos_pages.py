@@ -30,6 +30,14 @@ def test_the_demo_page_has_a_control_per_parameter(client, probe):
     assert 'id="demo-config"' in html and "<progress" in html
 
 
+def test_spanish_pages_write_numbers_the_way_number_inputs_read_them(client, probe):
+    # A localized "2,5" is not a valid <input type=number> value: the browser would show the
+    # field empty and the run would be refused. Numbers in the form are never localized.
+    html = client.get("/es/demos/probe/?seconds=2.5").content.decode()
+    assert re.search(r'name="seconds"[^>]+value="2.5" min="0.0" max="30.0" step="0.1"', html)
+    assert "2,5" not in html
+
+
 def test_the_url_prefills_the_controls_and_rejects_bad_values(client, probe):
     html = client.get("/en/demos/probe/?count=7&mode=fail&flag=true&bits=22").content.decode()
     assert re.search(r'name="count"[^>]+value="7"', html)
