@@ -17,8 +17,8 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.utils.timezone import now
 from django.db import close_old_connections
+from django.utils.timezone import now
 from hypothesis import HealthCheck, settings
 
 from demos.models import DemoRun
