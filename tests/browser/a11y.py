@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from demos import registry
+
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
 
@@ -19,7 +21,8 @@ TALKS = (
     "koray-kavukcuoglu-iclr-2018",
     "dnc-scaling-discussion",
 )
-DEMOS = ("act", "dnc", "learned_opt", "wage", "wavenet")
+# Every demo the registry finds, so a new plug-in's page is checked without being listed here.
+DEMOS = tuple(sorted(demo.slug for demo in registry.all_demos()))
 
 
 def public_pages(lang: str) -> list[str]:

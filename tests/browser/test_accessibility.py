@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.a11y import axe_violations, overflow, public_pages, settle
+from tests.browser.a11y import DEMOS, axe_violations, overflow, public_pages, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -46,11 +46,18 @@ def test_the_page_fits_a_375px_phone(phone, live_url, lang, path):
 
 DEMO_RUNS = {
     "act": {},
+    "dni": {"#f-length": "4", "#f-steps": "100"},
     "dnc": {"#f-length": "6"},
     "learned_opt": {"#f-steps": "40"},
+    "parallel_wavenet": {"#f-length_s": "0.25"},
+    "vtrace": {"#f-updates": "50"},
     "wage": {"#f-epochs": "2"},
     "wavenet": {"#f-length_s": "0.25"},
 }
+
+
+def test_every_demo_has_a_phone_layout_run():
+    assert set(DEMO_RUNS) == set(DEMOS)
 
 
 @pytest.mark.worker

@@ -21,7 +21,7 @@ An ordinary recurrent network does exactly one update per input, so the amount o
 
 Pondering is not free: the loss adds τ · (N + R), where N is the number of updates and R the remainder. N is a whole number and has no gradient, so the pressure to stop early flows through R alone. A large time penalty τ makes the network think briefly; a small one lets it think longer.
 
-The task is the parity problem of Graves' paper, scaled down: a vector of 10 entries, each +1, −1 or 0, and the answer is whether the count of +1 entries is odd. A network that sees the vector once and answers after one update (the baseline) stays near chance; with ACT the same tanh RNN of 128 units solves it by pondering a few steps, and it spends more steps on vectors with more non-zero entries, that is, on the harder inputs (points 19 and 20).
+The task is the parity problem of Graves' paper, scaled down: a vector of 10 entries, each +1, −1 or 0, and the answer is whether the count of +1 entries is odd. A network that sees the vector once and answers after one update (the baseline) stays near chance; with ACT the same tanh RNN of 128 units solves it by pondering a few steps, and it ponders less as τ grows (points 19 and 20). Two claims of the paper did not survive the evaluation at this size: networks forced to take a fixed 2 or 3 steps solve it just as well, and the number of steps barely grows with the number of non-zero entries, so "more thought for harder inputs" is not shown here; the batch chart below lets you check it for yourself.
 
 Type a vector (for example 1,-1,0,0,1,0,0,1,0,-1) or leave the box empty to draw a random one with k non-zero entries. The result says whether the vector was one of those the networks were trained on (the vector space is split once into training, validation and test vectors), and shows the answer, the halting probability of each ponder step and, over a batch of 256 random vectors, how the number of steps grows with the number of non-zero entries; the last chart is the paper's trade-off between error and mean ponder time across the time penalties, on the validation vectors. The evaluation below repeats every training run with three seeds and reports the test vectors."""
 
@@ -30,7 +30,7 @@ Una red recurrente corriente hace exactamente una actualización por entrada, as
 
 Reflexionar tiene un coste: la pérdida suma τ · (N + R), donde N es el número de actualizaciones y R el resto. N es un número entero y no tiene gradiente, de modo que la presión para parar antes fluye solo a través de R. Una penalización de tiempo τ grande hace que la red piense poco; una pequeña le deja pensar más.
 
-La tarea es el problema de paridad del artículo de Graves, a escala reducida: un vector de 10 entradas, cada una +1, −1 o 0, y la respuesta es si el número de entradas +1 es impar. Una red que ve el vector una vez y responde tras una sola actualización (la referencia) se queda cerca del azar; con ACT la misma RNN tanh de 128 unidades lo resuelve reflexionando unos pocos pasos, y dedica más pasos a los vectores con más entradas no nulas, es decir, a las entradas más difíciles (puntos 19 y 20).
+La tarea es el problema de paridad del artículo de Graves, a escala reducida: un vector de 10 entradas, cada una +1, −1 o 0, y la respuesta es si el número de entradas +1 es impar. Una red que ve el vector una vez y responde tras una sola actualización (la referencia) se queda cerca del azar; con ACT la misma RNN tanh de 128 unidades lo resuelve reflexionando unos pocos pasos, y reflexiona menos a medida que τ crece (puntos 19 y 20). Dos afirmaciones del artículo no resistieron la evaluación a esta escala: redes obligadas a dar 2 o 3 pasos fijos lo resuelven igual de bien, y el número de pasos apenas crece con el número de entradas no nulas, así que «más reflexión para las entradas más difíciles» no se ve aquí; el gráfico del lote permite comprobarlo.
 
 Escribe un vector (por ejemplo 1,-1,0,0,1,0,0,1,0,-1) o deja la casilla vacía para sortear uno con k entradas no nulas. El resultado dice si el vector era uno de aquellos con los que se entrenaron las redes (el espacio de vectores se divide una vez en vectores de entrenamiento, de validación y de prueba), y muestra la respuesta, la probabilidad de parada de cada paso de reflexión y, sobre un lote de 256 vectores aleatorios, cómo crece el número de pasos con el número de entradas no nulas; el último gráfico es el compromiso del artículo entre error y tiempo medio de reflexión para las distintas penalizaciones de tiempo, sobre los vectores de validación. La evaluación de abajo repite cada entrenamiento con tres semillas e informa sobre los vectores de prueba."""
 
@@ -41,8 +41,8 @@ META = {
         "es": "Tiempo de Cálculo Adaptativo: aprender cuánto pensar (paridad)",
     },
     "summary": {
-        "en": "A recurrent network with a halting unit learns to ponder longer on harder parity vectors.",
-        "es": "Una red recurrente con una unidad de parada aprende a reflexionar más en los vectores de paridad difíciles.",
+        "en": "A recurrent network with a halting unit learns how many steps to ponder before answering a parity vector.",
+        "es": "Una red recurrente con una unidad de parada aprende cuántos pasos reflexionar antes de responder a un vector de paridad.",
     },
     "explanation": {"en": _EXPLANATION_EN, "es": _EXPLANATION_ES},
     "talk": "alex-graves-iclr-2017",
