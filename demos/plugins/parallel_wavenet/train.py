@@ -50,14 +50,14 @@ def teacher_sha256(path: Path = TEACHER_WEIGHTS) -> str:
 @dataclass
 class TrainConfig:
     seeds: str = option("0,1,2", "training seeds, comma-separated (one checkpoint each)")
-    steps: int = option(400, "optimiser steps per seed")
-    batch: int = option(2, "notes per step")
+    steps: int = option(800, "optimiser steps per seed")
+    batch: int = option(4, "notes per step")
     length: int = option(1500, "samples per note in training (from the onset)")
     lr: float = option(3e-3, "Adam learning rate (cosine decay to a tenth)")
     power_weight: float = option(5.0, "weight of the power loss (0: distillation alone)")
     val_every: int = option(50, "steps between validation measurements")
     val_length: int = option(4000, "samples per validation note")
-    channels: int = option(16, "residual channels of each flow")
+    channels: int = option(32, "residual channels of each flow")
     flows: int = option(2, "number of IAF flows")
     name: str = option("student", "checkpoint name prefix: <name>_seed<k>.pt")
     out_dir: Path = option(WEIGHTS_DIR, "folder for the checkpoints")
