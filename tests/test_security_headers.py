@@ -201,3 +201,11 @@ def test_admin_pages_hold_nothing_the_policy_would_block(admin_client, corpus_db
         response = admin_client.get(url)
         assert response.status_code == 200, url
         assert blocked_by_policy(response.content.decode()) == [], url
+
+
+def test_favicon_ico_is_the_site_icon_and_sets_no_cookie(client, corpus_db):
+    # Browsers ask for /favicon.ico on pages that name no icon; a 404 page would set a cookie.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+    assert response.cookies == {}
+    assert client.get(response["Location"]).status_code == 200

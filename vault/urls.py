@@ -22,6 +22,7 @@ urlpatterns = [
     path("embed/", include("demos.embed_urls")),
     path("oembed/", include("demos.oembed_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("", views.root_redirect, name="root"),
 ]

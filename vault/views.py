@@ -1,4 +1,5 @@
-"""Project-level views: the root redirect, the health probe and the error handlers (400, 404, 500).
+"""Project-level views: the root redirect, the favicon, the health probe and the error handlers (400,
+404, 500).
 
 Error answers follow one rule (``vault.middleware.wants_json``): JSON for API clients, the
 ``error.html`` page for browsers.
@@ -10,6 +11,7 @@ import sys
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -24,6 +26,14 @@ def root_redirect(request: HttpRequest) -> HttpResponse:
     """``/`` → ``/en/`` or ``/es/`` following the browser's Accept-Language."""
     lang = translation.get_language_from_request(request, check_path=False)
     return redirect(f"/{languages.pick(lang)}/")
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers ask for on any page that names no icon (the API's JSON, a
+    widget opened on its own): the site's icon, not a 404 page (which would set the language form's
+    CSRF cookie)."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @require_GET
