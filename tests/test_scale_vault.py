@@ -62,3 +62,14 @@ def test_a_second_run_writes_nothing_and_remove_takes_them_all_away(corpus_db):
     scale("--remove")
     assert Talk.objects.count() == real
     assert not IndexEntry.objects.filter(point__talk__slug__startswith="scaled-").exists()
+
+
+def test_generated_talks_are_published_like_the_talks_they_vary(corpus_db):
+    # A corpus page imported with a warning (a Spanish page without its graph) belongs to a talk a
+    # curator published; its variants are public too, or the load test serves a third of the vault
+    # and every search carries a draft filter that the real vault does not.
+    origins = set(Talk.objects.published().values_list("slug", flat=True))
+    scale("--talks", str(Talk.objects.count() + 6))
+    generated = Talk.objects.filter(slug__startswith="scaled-")
+    assert {t.slug.split("-", 2)[2] for t in generated} <= origins
+    assert sorted(generated.values_list("status", flat=True)) == [Talk.Status.PUBLISHED] * 6

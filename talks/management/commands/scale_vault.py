@@ -159,6 +159,9 @@ def variants(i: int, sources: dict[str, list[ParsedDocument]]) -> list[ParsedDoc
                 ).hexdigest(),
                 meta=meta,
                 points=points,
+                # The warnings of the corpus page were read by the curator who published its talk;
+                # a variant is published like it (the importer makes a page with warnings a draft).
+                warnings=[],
             )
         )
     return out
