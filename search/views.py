@@ -13,6 +13,21 @@ from .engine import SearchParams, search
 from .forms import MAX_QUERY_CHARS, SearchForm
 
 
+def talk_options() -> list[tuple[str, str]]:
+    """(slug, "speaker — event") of every published talk, for the talk filter.
+
+    Plain rows, not model instances with their translations: the filter lists every talk on every
+    results page (1,000 talks in the load test: ~100 ms of a page's rendering went here).
+    """
+    rows = Talk.objects.published().values_list(
+        "slug", "speaker__name", "event__name", "event__year"
+    )
+    return [
+        (slug, f"{speaker or slug} — {f'{event} {year}' if event else ''}")
+        for slug, speaker, event, year in rows
+    ]
+
+
 @require_GET
 def results(request: HttpRequest) -> HttpResponse:
     ui_lang = (get_language() or "en")[:2]
@@ -20,7 +35,7 @@ def results(request: HttpRequest) -> HttpResponse:
         "search_query": request.GET.get("q", "")[:MAX_QUERY_CHARS],
         "max_chars": MAX_QUERY_CHARS,
         "params": request.GET,
-        "talks": Talk.objects.published().with_related(),
+        "talks": talk_options(),
         "events": Event.objects.all(),
     }
     status = 200

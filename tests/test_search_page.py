@@ -42,3 +42,25 @@ def test_more_like_this_page_names_the_source_point(client, corpus_db):
     html = client.get("/en/search/", {"like": point.pk}).content.decode()
     assert "Points like point 17" in html
     assert 'data-number="17"' not in html
+
+
+def test_the_talk_filter_lists_each_published_talk_by_speaker_and_event(client, corpus_db):
+    import re
+
+    from talks.models import Talk
+
+    draft = Talk.objects.published().select_related("speaker", "event").first()
+    draft.status = Talk.Status.DRAFT
+    draft.save()
+    html = client.get("/en/search/", {"talk": "alex-graves-iclr-2017"}).content.decode()
+    select = re.search(r'data-testid="filter-talk">(.*?)</select>', html, re.S).group(1)
+    options = re.findall(r'<option value="([^"]*)" ?(selected)?>([^<]*)</option>', select)
+    published = Talk.objects.published().select_related("speaker", "event")
+    assert [slug for slug, _sel, _label in options] == ["", *(t.slug for t in published)]
+    assert draft.slug not in select
+    labels = {slug: label for slug, _sel, label in options}
+    for talk in published:
+        who = talk.speaker.name if talk.speaker else talk.slug
+        where = f"{talk.event.name} {talk.event.year}" if talk.event else ""
+        assert labels[talk.slug] == f"{who} — {where}"
+    assert [slug for slug, sel, _label in options if sel] == ["alex-graves-iclr-2017"]
