@@ -22,9 +22,10 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db import connection
 from django.utils.translation import gettext as _
 
+from talks.cache import content_version
 from talks.models import Event, SummaryPoint, Talk
 from vault import languages
 
@@ -36,6 +37,8 @@ LANG_NAMES = {"en": "English", "es": "Spanish"}
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _cached: tuple[tuple, VectorIndex] | None = None
+_talks_lock = threading.Lock()
+_kept_talks: tuple[str, dict[int, Talk]] | None = None
 
 
 @dataclass
@@ -103,8 +106,19 @@ class Result:
 
 
 def _generation() -> tuple:
-    agg = IndexEntry.objects.aggregate(n=Count("id"), top=Max("id"), last=Max("updated_at"))
-    return agg["n"], agg["top"], agg["last"]
+    """(entries, highest id, last update): changes with every insert, update and delete of an entry.
+
+    One round trip of three scalar subqueries, each answered from an index (the smallest one for the
+    count, the primary key, ``updated_at``'s): one aggregate over a single scan read the whole table,
+    vectors and all (PostgreSQL, 60,000 entries: 25-39 ms, against ~3 ms).
+    """
+    table = connection.ops.quote_name(IndexEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {table}), (SELECT MAX(id) FROM {table}), "
+            f"(SELECT MAX(updated_at) FROM {table})"
+        )
+        return tuple(cursor.fetchone())
 
 
 def load_index() -> VectorIndex:
@@ -158,6 +172,7 @@ def load_index() -> VectorIndex:
         vectors=vectors,
         lang_codes=lang_codes,
         terms=list(col[8]),
+        labels=dict(IndexEntry.objects.filter(kind=IndexEntry.Kind.NODE).values_list("id", "text")),
     )
 
 
@@ -262,25 +277,28 @@ def _hydrate(
         other_li = 1 - li
         plan.append((grp, score, best_row, int(pts[li]), int(pts[other_li])))
         wanted_ids += [int(pts[li]), int(pts[other_li])]
-    points = (
-        SummaryPoint.objects.select_related("talk__speaker", "talk__event")
-        .prefetch_related("talk__translations")
-        .in_bulk([i for i in wanted_ids if i >= 0])
-    )
-    best_entries = IndexEntry.objects.only("id", "kind", "text").in_bulk(
-        [int(index.entry_ids[b]) for _g, _s, b, _p, _o in plan]
-    )
+    # No ordering: the default one (by talk) would join the talks, speakers and events for nothing.
+    points = SummaryPoint.objects.order_by().in_bulk([i for i in wanted_ids if i >= 0])
+    talks = _talks({p.talk_id for p in points.values()})
+    for p in list(points.values()):
+        if p.talk_id in talks:
+            p.talk = talks[p.talk_id]
+        else:  # its talk was deleted a moment ago
+            del points[p.pk]
     hits = []
     for _grp, score, best_row, pid, oid in plan:
-        point = points[pid]
+        point = points.get(pid)
+        if point is None:
+            # Deleted since the index was loaded (another request, between its check and ours).
+            continue
         other = points.get(oid) if oid >= 0 else None
         i = pos[best_row]
-        entry = best_entries[int(index.entry_ids[best_row])]
         best_lang = index.lang_codes[index.langs[best_row]]
         semantic = float(scored.score[i] - ranking.W_LEX * scored.lex[i])
+        label = index.labels.get(int(index.entry_ids[best_row]), "")
         via = (
             "label"
-            if entry.kind == IndexEntry.Kind.NODE
+            if index.kinds[best_row] == 1
             else "translation"
             if best_lang != point.lang
             else "text"
@@ -298,7 +316,7 @@ def _hydrate(
                     point,
                     best_lang,
                     via,
-                    entry.text,
+                    label,
                     words,
                     semantic,
                     params.like is not None,
@@ -307,10 +325,31 @@ def _hydrate(
                 snippet=analyzer.highlight(point.text, qtext),
                 other_snippet=analyzer.highlight(other.text, qtext) if other else "",
                 via=via,
-                label=entry.text if via == "label" else "",
+                label=label if via == "label" else "",
             )
         )
     return hits
+
+
+def _talks(ids: set[int]) -> dict[int, Talk]:
+    """The hits' talks, with speaker, event and translations (titles), by id.
+
+    Kept per process for as long as the content version (``talks.cache``) stands: it changes with
+    every edit of a talk, translation, speaker or event, deletions included, so a kept talk is never
+    older than what a page would show. Without a reachable cache, read every time.
+    """
+    global _kept_talks
+    version = content_version()
+    if version is None:
+        return Talk.objects.with_related().in_bulk(list(ids))
+    with _talks_lock:
+        if _kept_talks is None or _kept_talks[0] != version:
+            _kept_talks = (version, {})
+        kept = _kept_talks[1]
+        missing = ids - kept.keys()
+        if missing:
+            kept.update(Talk.objects.with_related().in_bulk(list(missing)))
+        return {i: kept[i] for i in ids if i in kept}
 
 
 def _reasons(qlang, point, best_lang, via, entry_text, words, semantic, like) -> list[str]:

@@ -37,6 +37,8 @@ class IndexEntry(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        # The engine asks for max(updated_at) before every search (search/engine.py, _generation).
+        indexes = [models.Index(fields=["updated_at"], name="search_entry_updated_at")]
         constraints = [
             models.UniqueConstraint(
                 fields=["point", "kind", "node_key"],

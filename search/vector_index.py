@@ -67,6 +67,8 @@ class VectorIndex:
         None  # lexical terms per row, space-separated (for BM25 on the ANN path)
     )
     ann_threshold: int = ANN_THRESHOLD
+    #: The text of each concept-map label row, by entry id (what a hit "matched the label" shows).
+    labels: dict[int, str] = field(default_factory=dict)
     groups: np.ndarray = field(init=False)  # int64[n], group of each row
     group_point: np.ndarray = field(
         init=False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from search import engine
 from search.engine import SearchParams, search
 from search.models import IndexEntry
 from talks.models import SummaryPoint
@@ -99,3 +100,45 @@ def test_entries_missing_a_new_models_vector_are_still_searched(corpus_db):
     IndexEntry.objects.filter(point__talk__slug="koray-kavukcuoglu-iclr-2018").update(e5=b"")
     hits = search(SearchParams(q="WaveNet audio generativo", lang="es", k=3)).hits
     assert hits and hits[0].talk.slug == "koray-kavukcuoglu-iclr-2018"
+
+
+def test_a_point_deleted_after_the_index_was_read_is_left_out(corpus_db, monkeypatch):
+    # Another request deleted it between this one's index check and its hydration.
+    stale = engine.current_index()
+    gone = search(SearchParams(q="external memory", lang="en", k=5)).hits[0].point
+    gone.delete()
+    monkeypatch.setattr(engine, "current_index", lambda: stale)
+    hits = search(SearchParams(q="external memory", lang="en", k=5)).hits
+    assert hits and gone.pk not in {h.point.pk for h in hits}
+
+
+def test_a_renamed_talk_shows_its_new_title_in_the_next_search(corpus_db):
+    from talks.models import TalkTranslation
+
+    hit = search(SearchParams(q="external memory", lang="en", k=3)).hits[0]
+    assert hit.talk.title_in("en") != "A title changed after the search"
+    tr = TalkTranslation.objects.get(talk=hit.talk, lang="en")
+    tr.title = "A title changed after the search"
+    tr.save()
+    again = search(SearchParams(q="external memory", lang="en", k=3)).hits[0]
+    assert again.talk.pk == hit.talk.pk
+    assert again.talk.title_in("en") == "A title changed after the search"
+
+
+def test_a_repeated_search_reads_no_talk_it_already_has(corpus_db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = search(SearchParams(q="memoria externa", lang="any", k=10)).hits
+    with CaptureQueriesContext(connection) as queries:
+        hits = search(SearchParams(q="memoria externa", lang="any", k=10)).hits
+    assert [h.point.pk for h in hits] == [h.point.pk for h in first]
+    # The talks, their speakers, events and titles are the ones the first search read; what is
+    # asked is the index generation, the drafts check, the lexical match and the points.
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [q for q in sql if "talks_talktranslation" in q or "talks_speaker" in q]
+    assert [q for q in sql if 'FROM "talks_talk"' in q] == [
+        q for q in sql if 'FROM "talks_talk" WHERE NOT' in q
+    ]
+    assert not [q for q in sql if 'FROM "search_indexentry" WHERE' in q]
+    assert all(h.talk.title_in(h.point.lang) and h.talk.speaker for h in hits)
