@@ -32,6 +32,7 @@ import concurrent.futures as cf
 import csv
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -262,6 +263,61 @@ def warm_up(base: str, slugs: list[str], workers: int) -> dict:
     return out
 
 
+#: CPU use per phase (filled by ``run_locust``; see ``cpu_seconds``).
+CPU: dict[str, dict[str, float]] = {}
+#: The process trees whose CPU is counted by name (set in ``main``: gunicorn, the Celery worker).
+TREES: dict[str, int] = {}
+
+
+def _cpu(proc) -> float:
+    try:
+        t = proc.cpu_times()
+        return t.user + t.system
+    except Exception:  # noqa: BLE001 — gone or not ours to read: counts nothing
+        return 0.0
+
+
+def _named(name: str) -> float:
+    import psutil
+
+    return sum(_cpu(p) for p in psutil.process_iter(["name"]) if p.info["name"] == name)
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds (user + system) used so far by each part: our process trees (``TREES``),
+    PostgreSQL's and Redis' processes, the finished children of this script (during a phase, only
+    the load generator finishes), and the machine as a whole (busy and total, all cores)."""
+    import psutil
+
+    out = {}
+    for name, pid in TREES.items():
+        try:
+            root = psutil.Process(pid)
+            out[name] = sum(_cpu(p) for p in [root, *root.children(recursive=True)])
+        except psutil.NoSuchProcess:
+            out[name] = 0.0
+    out["postgresql"] = _named("postgres")
+    out["redis"] = _named("redis-server")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out["load generator"] = children.ru_utime + children.ru_stime
+    t = psutil.cpu_times()
+    out["machine busy"] = t.user + t.nice + t.system + t.irq + t.softirq + getattr(t, "steal", 0)
+    out["machine total"] = out["machine busy"] + t.idle + getattr(t, "iowait", 0)
+    return out
+
+
+def cpu_use(before: dict[str, float], after: dict[str, float], seconds: float) -> dict[str, float]:
+    """Cores used on average by each part over ``seconds``, and the machine's busy share."""
+    out = {
+        k: round((after[k] - before[k]) / seconds, 2) for k in before if not k.startswith("machine")
+    }
+    total = after["machine total"] - before["machine total"]
+    out["machine busy share"] = (
+        round((after["machine busy"] - before["machine busy"]) / total, 3) if total else 0.0
+    )
+    return out
+
+
 def run_locust(
     base: str,
     env: dict,
@@ -298,6 +354,7 @@ def run_locust(
         *classes,
     ]
     env = {**env, "LOAD_MAX_REQUESTS": str(max_requests), **extra_env}
+    before, t0 = cpu_seconds(), time.perf_counter()
     subprocess.run(
         cmd,
         cwd=ROOT,
@@ -306,6 +363,12 @@ def run_locust(
         timeout=seconds + 120,
         stdout=open(f"{prefix}.log", "w"),  # noqa: SIM115 — the child process owns it
         stderr=subprocess.STDOUT,
+    )
+    CPU[name] = cpu_use(before, cpu_seconds(), time.perf_counter() - t0)
+    log(
+        f"{name}: cores used: "
+        + ", ".join(f"{k} {v}" for k, v in CPU[name].items() if k != "machine busy share")
+        + f"; the machine busy {100 * CPU[name]['machine busy share']:.0f}% of the time"
     )
     return read_stats(Path(f"{prefix}_stats.csv"))
 
@@ -448,6 +511,7 @@ def main(argv: list[str] | None = None) -> int:
         gcmd = gunicorn_cmd(args)
         figures["gunicorn"] = " ".join(gcmd[1:])
         procs.append(start(gcmd, env, "gunicorn"))
+        TREES.update({"web (gunicorn)": procs[1].pid, "celery worker": procs[0].pid})
         wait_until_up(base)
         workers = int(
             subprocess.run(
@@ -525,6 +589,7 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(5)
         figures["demo_runs"] = demo_runs(args, mix_started - 1)
         figures["phases"] = phases
+        figures["cpu_cores"] = CPU
     finally:
         for proc in reversed(procs):
             stop(proc)
